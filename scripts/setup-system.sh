@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Installs what the project needs from the system on a Debian 12 machine: Mesa's lavapipe Vulkan
+# driver from bookworm-backports (Dawn needs Mesa >= 23; bookworm ships 22.3) and Chromium for
+# the browser harness. Idempotent: when everything is present it only checks and exits quickly.
+set -euo pipefail
+
+want_browser=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-browser) want_browser=0 ;;
+    *) echo "setup-system: unknown flag $arg" >&2; exit 2 ;;
+  esac
+done
+
+lvp_icd=/usr/share/vulkan/icd.d/lvp_icd.json
+sudo_cmd=()
+if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+
+mesa_is_new_enough() {
+  local v
+  v=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true)
+  [ -n "$v" ] && [ -f "$lvp_icd" ] && dpkg --compare-versions "$v" ge 23
+}
+
+# The backports suite lives on the same mirror as the machine's main suite; read it from the
+# existing sources instead of naming a host here.
+debian_mirror() {
+  local uri=""
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+  fi
+  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+    uri=$(awk '$1 == "deb" && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list)
+  fi
+  if [ -z "$uri" ]; then
+    uri=$(grep -rhoE '^deb +(\[[^]]*\] +)?[^ ]+ +bookworm +' /etc/apt/sources.list.d/*.list 2>/dev/null \
+      | awk '{for (i = 2; i <= NF; i++) if ($i !~ /^\[/) {print $i; exit}}' | head -n 1)
+  fi
+  printf '%s' "$uri"
+}
+
+apt_updated=0
+apt_update_once() {
+  if [ "$apt_updated" = 0 ]; then
+    "${sudo_cmd[@]}" apt-get update -qq
+    apt_updated=1
+  fi
+}
+
+if ! mesa_is_new_enough; then
+  list=/etc/apt/sources.list.d/bookworm-backports.list
+  if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    mirror=$(debian_mirror)
+    if [ -z "$mirror" ]; then
+      echo "setup-system: cannot find the Debian mirror in /etc/apt sources to add bookworm-backports" >&2
+      exit 1
+    fi
+    echo "deb $mirror bookworm-backports main" | "${sudo_cmd[@]}" tee "$list" >/dev/null
+  fi
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq -t bookworm-backports \
+    mesa-vulkan-drivers libvulkan1 >/dev/null
+  mesa_is_new_enough || { echo "setup-system: lavapipe from bookworm-backports did not install" >&2; exit 1; }
+fi
+
+if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq chromium >/dev/null
+fi

@@ -1,0 +1,23 @@
+import type { CpuKernelTable } from './kernel_table.js';
+import { unaryCpuKernels } from './unary.js';
+import { binaryCpuKernels } from './binary.js';
+import { reduceCpuKernels } from './reduce.js';
+import { matmulCpuKernels } from './matmul.js';
+import { layoutCpuKernels } from './layout.js';
+import { creationCpuKernels } from './creation.js';
+import { nnCpuKernels } from './nn.js';
+import { optimCpuKernels } from './optim.js';
+
+export type { CpuArray } from './kernel_table.js';
+
+/** The CPU twin of every kernel id. */
+export const cpuKernels: CpuKernelTable = {
+  ...unaryCpuKernels,
+  ...binaryCpuKernels,
+  ...reduceCpuKernels,
+  ...matmulCpuKernels,
+  ...layoutCpuKernels,
+  ...creationCpuKernels,
+  ...nnCpuKernels,
+  ...optimCpuKernels,
+};

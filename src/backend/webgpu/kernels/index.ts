@@ -1,0 +1,25 @@
+import type { KernelParamsMap } from '../../../kernels/registry.js';
+import type { GpuKernel } from '../kernel_spec.js';
+import { unaryGpuKernels } from './unary.js';
+import { binaryGpuKernels } from './binary.js';
+import { reduceGpuKernels } from './reduce.js';
+import { matmulGpuKernels } from './matmul.js';
+import { layoutGpuKernels } from './layout.js';
+import { creationGpuKernels } from './creation.js';
+import { nnGpuKernels } from './nn.js';
+import { optimGpuKernels } from './optim.js';
+
+/** A family's GPU kernels, typed against its kernel ids. */
+export type GpuKernels<Family> = { [K in keyof Family]: GpuKernel<Family[K]> };
+
+/** The WebGPU dispatch of every kernel id: a missing one is a compile error. */
+export const gpuKernels: GpuKernels<KernelParamsMap> = {
+  ...unaryGpuKernels,
+  ...binaryGpuKernels,
+  ...reduceGpuKernels,
+  ...matmulGpuKernels,
+  ...layoutGpuKernels,
+  ...creationGpuKernels,
+  ...nnGpuKernels,
+  ...optimGpuKernels,
+};

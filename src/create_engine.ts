@@ -1,0 +1,31 @@
+import { Engine } from './engine.js';
+import { CpuBackend } from './backend/cpu/cpu_backend.js';
+import { WebGpuBackend } from './backend/webgpu/webgpu_backend.js';
+import { getGpu, requestAdapter, requestDevice } from './backend/webgpu/gpu.js';
+import './ops/index.js';
+
+/** Options of `createEngine`. */
+export interface EngineOptions {
+  /** 'webgpu' (default): navigator.gpu, or the `webgpu` package (Dawn) in Node. 'cpu': the reference. */
+  backend?: 'webgpu' | 'cpu';
+  /** CPU only: 'float64' runs the reference in double precision (for gradient checks). */
+  cpuPrecision?: 'float32' | 'float64';
+  /** WebGPU only: use this device instead of requesting one. */
+  device?: GPUDevice;
+  /** WebGPU only: adapter preference. */
+  powerPreference?: GPUPowerPreference;
+}
+
+/**
+ * Creates an engine. In Node, 'webgpu' uses a real GPU adapter when there is one, else lavapipe
+ * (Mesa's software Vulkan driver); `e.adapterInfo` tells which.
+ */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const backend = options.backend ?? 'webgpu';
+  if (backend === 'cpu') return new Engine(new CpuBackend(options.cpuPrecision ?? 'float32'));
+  if (backend !== 'webgpu') throw new Error(`createEngine: unknown backend '${String(backend)}' (use 'webgpu' or 'cpu')`);
+  const gpu = await getGpu();
+  const adapter = await requestAdapter(gpu, options.powerPreference);
+  const device = options.device ?? (await requestDevice(adapter));
+  return new Engine(new WebGpuBackend(device, adapter));
+}

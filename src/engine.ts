@@ -1,0 +1,344 @@
+import type { AdapterInfo, Backend, BackendStats } from './backend/backend.js';
+import type { KernelId, KernelParams } from './kernels/registry.js';
+import { GradientTape, type GradFn } from './autodiff/tape.js';
+import { Storage, Tensor, Variable, type DType, type NestedArray } from './tensor.js';
+import { assertShape, fmt, sizeOf, type Shape } from './shape.js';
+import { flattenValues } from './values.js';
+
+/** What `e.memory()` reports. */
+export interface MemoryInfo {
+  /** Live tensors (variables included). */
+  tensors: number;
+  /** Device buffers in use by tensors and the engine. */
+  buffers: number;
+  /** Bytes in use by those buffers. */
+  bytes: number;
+}
+
+/** A value accepted where a tensor is expected: numbers become scalar constants. */
+export type TensorLike = Tensor | number;
+
+/** Options of `e.variable`. */
+export interface VariableOptions {
+  name?: string;
+  trainable?: boolean;
+  dtype?: DType;
+}
+
+/** The result of `e.valueAndGrad`. */
+export interface ValueAndGrads {
+  value: Tensor;
+  grads: Tensor[];
+}
+
+let activeEngines: Engine[] = [];
+
+/** @internal The engine an op without tensor arguments runs on (`e.add(1, 2)`). */
+export function currentEngine(): Engine | undefined {
+  return activeEngines[activeEngines.length - 1];
+}
+
+/**
+ * Owns a backend, the live tensors, tidy scopes and gradient tapes. Create with `createEngine`.
+ * Ops are available both as tensor methods (`x.add(y)`) and as functions here (`e.add(x, y)`).
+ */
+export class Engine {
+  readonly backend: Backend;
+  private scopes: Set<Tensor>[] = [];
+  private tapes: GradientTape[] = [];
+  private liveTensors = 0;
+  private nextVariable = 0;
+  private scalarCache = new Map<string, Tensor>();
+  private readonly collected: FinalizationRegistry<Storage>;
+  private destroyed = false;
+
+  /** @internal Use `createEngine`. */
+  constructor(backend: Backend) {
+    this.backend = backend;
+    // The safety net: storage of tensors that became unreachable without dispose() is released.
+    this.collected = new FinalizationRegistry((storage) => {
+      if (!this.destroyed) {
+        this.liveTensors--;
+        storage.release();
+      }
+    });
+  }
+
+  /** Which device runs the kernels (lavapipe, SwiftShader, a real GPU, or the CPU reference). */
+  get adapterInfo(): AdapterInfo {
+    return this.backend.adapterInfo;
+  }
+
+  /** Makes a constant tensor. Values may be a number, nested arrays or a flat typed array. */
+  tensor(values: NestedArray | Float32Array | Int32Array | readonly number[], shape?: Shape, dtype: DType = 'float32'): Tensor {
+    const { flat, inferredShape } = flattenValues(values);
+    const finalShape = shape ?? inferredShape;
+    assertShape('tensor', finalShape);
+    if (sizeOf(finalShape) !== flat.length) {
+      throw new Error(`tensor: ${flat.length} values do not fill shape ${fmt(finalShape)}`);
+    }
+    const storage = this.allocStorage(flat.length);
+    if (flat.length > 0) this.backend.upload(storage.buffer, roundFor(dtype, flat));
+    return this.track(new Tensor(this, storage, finalShape, dtype));
+  }
+
+  /** A 0-d tensor. */
+  scalar(value: number, dtype: DType = 'float32'): Tensor {
+    return this.tensor([value], [], dtype);
+  }
+
+  /** Makes a trainable variable: a tensor whose values can be replaced in place (`v.assign`). */
+  variable(values: NestedArray | Float32Array | Tensor, shape?: Shape, options: VariableOptions = {}): Variable {
+    const init = values instanceof Tensor ? values : this.tensor(values, shape, options.dtype);
+    init.assertAlive('variable');
+    const storage = this.allocStorage(init.size);
+    this.copyStorage(init.storage, storage, init.size);
+    const name = options.name ?? `variable_${this.nextVariable++}`;
+    const v = new Variable(this, storage, init.shape, options.dtype ?? init.dtype, name, options.trainable ?? true);
+    if (init !== values) init.dispose();
+    // Variables outlive tidy scopes, as in TensorFlow.js: they are only freed by dispose().
+    this.liveTensors++;
+    this.collected.register(v, v.storage, v);
+    return v;
+  }
+
+  /**
+   * Runs `fn` and disposes every tensor it created except those it returns (found in arrays and
+   * plain objects) and those passed to `keep`. Tensors a still-recording outer tape needs for its
+   * gradient are handed to that tape instead, so `grad(grad(f))` works.
+   */
+  tidy<T>(fn: () => T): T {
+    const scope = new Set<Tensor>();
+    this.scopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } finally {
+      this.scopes.pop();
+    }
+    if (result instanceof Promise) throw new Error('tidy: the function must be synchronous');
+    const keepers = new Set<Tensor>();
+    collectTensors(result, keepers);
+    const parent = this.scopes[this.scopes.length - 1];
+    for (const t of scope) {
+      if (t.isDisposed) continue;
+      if (keepers.has(t)) {
+        parent?.add(t);
+        continue;
+      }
+      const owner = t.recordedBy?.find((tape) => tape.isRecording);
+      if (owner) owner.adopt(t);
+      else t.dispose();
+    }
+    return result;
+  }
+
+  /** Excludes a tensor from the enclosing tidy scopes; returns it. */
+  keep<T extends Tensor>(t: T): T {
+    for (const scope of this.scopes) scope.delete(t);
+    return t;
+  }
+
+  /** Disposes tensors found in `x` (a tensor, arrays or objects of them). */
+  dispose(x: unknown): void {
+    const found = new Set<Tensor>();
+    collectTensors(x, found);
+    for (const t of found) t.dispose();
+  }
+
+  /**
+   * Starts recording ops for reverse-mode differentiation (TensorFlow's GradientTape). Call
+   * `tape.gradient(target, sources)` to differentiate and `tape.dispose()` when done.
+   */
+  tape(options: { persistent?: boolean } = {}): GradientTape {
+    const tape = new GradientTape(this, options.persistent ?? false, () => {
+      this.tapes = this.tapes.filter((t) => t !== tape);
+    });
+    this.tapes.push(tape);
+    return tape;
+  }
+
+  /**
+   * Evaluates `f()` (a scalar, or any shape with `seed`) and its gradients with respect to `xs`,
+   * which may be variables, constants or any other tensors `f` uses. Intermediates are disposed.
+   */
+  valueAndGrad(f: () => Tensor, xs: readonly Tensor[], seed?: Tensor): ValueAndGrads {
+    const tape = this.tape();
+    try {
+      return this.tidy(() => {
+        const value = f();
+        if (!(value instanceof Tensor)) throw new Error('valueAndGrad: the function must return a tensor');
+        tape.stop();
+        return { value, grads: tape.gradient(value, xs, seed) };
+      });
+    } finally {
+      tape.dispose();
+    }
+  }
+
+  /**
+   * Functional gradient: `e.grad(f)(...xs)` returns the gradients of the scalar `f(...xs)` with
+   * respect to each argument. Nests: `e.grad((x) => e.grad(f)(x)[0].sum())` is a second derivative.
+   */
+  grad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => Tensor[] {
+    return (...xs: Tensor[]) => {
+      const { value, grads } = this.valueAndGrad(() => f(...xs), xs);
+      value.dispose();
+      return grads;
+    };
+  }
+
+  /** Functional value-and-gradient: `e.valueAndGradFn(f)(...xs)`. */
+  valueAndGradFn(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => ValueAndGrads {
+    return (...xs: Tensor[]) => this.valueAndGrad(() => f(...xs), xs);
+  }
+
+  /** Live tensors and device memory. Engine-internal scalar constants are not counted. */
+  memory(): MemoryInfo {
+    const m = this.backend.memory();
+    const internal = this.scalarCache.size;
+    return { tensors: this.liveTensors - internal, buffers: m.buffers - internal, bytes: m.bytes - internal * 4 };
+  }
+
+  /** Dispatch, submit, readback, buffer and pipeline counters since the engine was created. */
+  stats(): BackendStats {
+    return this.backend.stats();
+  }
+
+  /** Submits recorded GPU work and waits for errors it may raise; a no-op on the CPU. */
+  async flush(): Promise<void> {
+    await this.backend.flush();
+  }
+
+  /** Frees the device. The engine cannot be used afterwards. */
+  destroy(): void {
+    this.destroyed = true;
+    this.backend.destroy();
+  }
+
+  // ---- internals used by ops, tapes and backends -------------------------------------------
+
+  /** @internal Allocates storage for `numel` elements. */
+  allocStorage(numel: number): Storage {
+    return new Storage(this, this.backend.alloc(numel));
+  }
+
+  /** @internal */
+  freeStorage(storage: Storage): void {
+    if (!this.destroyed) this.backend.free(storage.buffer);
+  }
+
+  /** @internal Copies `numel` elements on the device. */
+  copyStorage(src: Storage, dst: Storage, numel: number): void {
+    if (numel > 0) this.backend.run('copy', [src.buffer], [dst.buffer], { n: numel, alpha: 0, beta: 0 });
+  }
+
+  /** @internal */
+  readStorage(storage: Storage, numel: number): Promise<Float32Array | Float64Array> {
+    return this.backend.read(storage.buffer).then((raw) => (raw.length === numel ? raw : raw.subarray(0, numel)));
+  }
+
+  /** @internal Registers a tensor made by an op: tidy scope and the garbage-collection safety net. */
+  track<T extends Tensor>(t: T): T {
+    this.liveTensors++;
+    // Anything made while a tape records may be captured by a backward rule (constants included).
+    if (this.tapes.length > 0) {
+      const recording = this.tapes.filter((tape) => tape.isRecording);
+      if (recording.length > 0) t.recordedBy = recording;
+    }
+    this.scopes[this.scopes.length - 1]?.add(t);
+    this.collected.register(t, t.storage, t);
+    return t;
+  }
+
+  /** @internal */
+  onDispose(t: Tensor): void {
+    this.liveTensors--;
+    this.collected.unregister(t);
+  }
+
+  /** @internal Checks that op inputs are alive and belong to this engine. */
+  checkInputs(op: string, inputs: readonly Tensor[]): void {
+    for (const t of inputs) {
+      t.assertAlive(op);
+      if (t.engine !== this) throw new Error(`${op}: tensors from two different engines cannot be mixed`);
+    }
+  }
+
+  /** @internal Runs one kernel into a new tensor of the given shape and dtype. */
+  runKernel<K extends KernelId>(kernel: K, inputs: readonly Tensor[], shape: Shape, dtype: DType, params: KernelParams<K>): Tensor {
+    this.checkInputs(kernel, inputs);
+    const storage = this.allocStorage(sizeOf(shape));
+    if (sizeOf(shape) > 0) {
+      this.backend.run(kernel, inputs.map((t) => t.storage.buffer), [storage.buffer], params);
+    }
+    return this.track(new Tensor(this, storage, shape, dtype));
+  }
+
+  /** @internal A tensor viewing `src`'s storage with another shape (reshape): no kernel runs. */
+  view(src: Tensor, shape: Shape, dtype: DType = src.dtype): Tensor {
+    this.checkInputs('reshape', [src]);
+    return this.track(new Tensor(this, src.storage.retain(), shape, dtype));
+  }
+
+  /** @internal A cached scalar constant for `x.mul(2)`-style operands; never disposed by users. */
+  constant(value: number, dtype: DType = 'float32'): Tensor {
+    const key = `${dtype}:${Object.is(value, -0) ? '-0' : value}`;
+    let t = this.scalarCache.get(key);
+    if (!t) {
+      const scopes = this.scopes;
+      this.scopes = [];
+      t = this.scalar(value, dtype);
+      this.scopes = scopes;
+      this.scalarCache.set(key, t);
+    }
+    return t;
+  }
+
+  /** @internal Turns numbers into constants; checks tensors. */
+  toTensor(op: string, x: TensorLike, dtype: DType = 'float32'): Tensor {
+    if (x instanceof Tensor) {
+      this.checkInputs(op, [x]);
+      return x;
+    }
+    if (typeof x !== 'number') throw new Error(`${op}: expected a tensor or a number, got ${typeof x}`);
+    return this.constant(x, dtype);
+  }
+
+  /** @internal Whether any tape records right now (ops skip building backward closures otherwise). */
+  get isRecording(): boolean {
+    return this.tapes.some((t) => t.isRecording);
+  }
+
+  /** @internal Records `out = op(inputs)` with its backward rule on every recording tape. */
+  record(op: string, out: Tensor, inputs: readonly Tensor[], backward: GradFn): void {
+    for (const tape of this.tapes) {
+      if (tape.isRecording) tape.record(op, out, inputs, backward);
+    }
+  }
+
+  /** @internal Runs `fn` with this engine as the default for ops given only numbers. */
+  withDefault<T>(fn: () => T): T {
+    activeEngines.push(this);
+    try {
+      return fn();
+    } finally {
+      activeEngines = activeEngines.filter((e, i) => !(e === this && i === activeEngines.lastIndexOf(this)));
+    }
+  }
+}
+
+function roundFor(dtype: DType, flat: ArrayLike<number>): ArrayLike<number> {
+  if (dtype === 'float32') return flat;
+  const out = new Float32Array(flat.length);
+  for (let i = 0; i < flat.length; i++) out[i] = dtype === 'bool' ? (flat[i] ? 1 : 0) : Math.trunc(flat[i]!);
+  return out;
+}
+
+function collectTensors(x: unknown, into: Set<Tensor>): void {
+  if (x instanceof Tensor) into.add(x);
+  else if (Array.isArray(x)) for (const v of x) collectTensors(v, into);
+  else if (x && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+    for (const v of Object.values(x)) collectTensors(v, into);
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * webgpu-descent: gradient descent on anything as WebGPU compute shaders.
+ *
+ * ```ts
+ * const e = await createEngine({ backend: 'webgpu' });
+ * const { value, grads } = e.valueAndGrad(() => loss(x, v), [x, v]);
+ * ```
+ */
+export { createEngine, type EngineOptions } from './create_engine.js';
+export { Engine, type MemoryInfo, type TensorLike, type ValueAndGrads, type VariableOptions } from './engine.js';
+export { Tensor, Variable, type DType, type NestedArray } from './tensor.js';
+export { GradientTape, type GradFn } from './autodiff/tape.js';
+export type { AdapterInfo, BackendStats } from './backend/backend.js';
+export type { Shape } from './shape.js';
+export type { Axes } from './ops/reduce.js';
+export * from './optim/index.js';
+export * from './nn/index.js';
+export * from './io/index.js';

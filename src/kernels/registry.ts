@@ -1,0 +1,38 @@
+/**
+ * The one list of kernel ids. Each family declares its ids and parameter types in its own file;
+ * both backends type their kernel tables against `KernelParamsMap`, so neither can miss one.
+ */
+import { unaryKernelIds, type UnaryKernels } from './unary.js';
+import { binaryKernelIds, type BinaryKernels } from './binary.js';
+import { reduceKernelIds, type ReduceKernels } from './reduce.js';
+import { matmulKernelIds, type MatmulKernels } from './matmul.js';
+import { layoutKernelIds, type LayoutKernels } from './layout.js';
+import { creationKernelIds, type CreationKernels } from './creation.js';
+import { nnKernelIds, type NnKernels } from './nn.js';
+import { optimKernelIds, type OptimKernels } from './optim.js';
+
+/** Kernel id -> the parameters one invocation takes (sizes and scalars; buffers are separate). */
+export interface KernelParamsMap
+  extends UnaryKernels,
+    BinaryKernels,
+    ReduceKernels,
+    MatmulKernels,
+    LayoutKernels,
+    CreationKernels,
+    NnKernels,
+    OptimKernels {}
+
+export type KernelId = keyof KernelParamsMap;
+export type KernelParams<K extends KernelId> = KernelParamsMap[K];
+
+/** Every kernel id, for tests that check both backends and every shader. */
+export const kernelIds: readonly KernelId[] = [
+  ...unaryKernelIds,
+  ...binaryKernelIds,
+  ...reduceKernelIds,
+  ...matmulKernelIds,
+  ...layoutKernelIds,
+  ...creationKernelIds,
+  ...nnKernelIds,
+  ...optimKernelIds,
+];

@@ -1,0 +1,178 @@
+import type { TensorLike } from '../engine.js';
+import type { DType, Tensor } from '../tensor.js';
+import type { BinaryKernelId } from '../kernels/binary.js';
+import { broadcastShapes, broadcastStrides, shapesEqual, type Shape } from '../shape.js';
+import { engineOf, installOps, type AsMethods } from './define.js';
+import { powScalar } from './unary.js';
+
+/** (da, db) from (a, b, out, dy), before reduction over broadcast dimensions. */
+type BinaryGrad = ((a: Tensor, b: Tensor, out: Tensor, dy: Tensor) => [Tensor | null, Tensor | null]) | null;
+
+/** How the output dtype follows the inputs. */
+type DtypeRule = 'arith' | 'float' | 'bool';
+
+/**
+ * Drops size-1 dimensions and merges neighbours that every operand walks contiguously, so the
+ * kernel's index loop runs over as few dimensions as possible ([2,3,4] + [2,3,4] becomes [24]).
+ */
+export function collapseDims(shape: Shape, strideLists: number[][]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strideLists.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = outShape.length - 1;
+    const mergeable =
+      last >= 0 && strideLists.every((s, k) => outStrides[k]![last] === s[d]! * size);
+    if (mergeable) {
+      outShape[last]! *= size;
+      strideLists.forEach((s, k) => (outStrides[k]![last] = s[d]!));
+    } else {
+      outShape.push(size);
+      strideLists.forEach((s, k) => outStrides[k]!.push(s[d]!));
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+function resultDtype(rule: DtypeRule, a: Tensor, b: Tensor): DType {
+  if (rule === 'bool') return 'bool';
+  if (rule === 'float') return 'float32';
+  return a.dtype === 'float32' || b.dtype === 'float32' ? 'float32' : 'int32';
+}
+
+/** Numbers become constants of the other operand's dtype when they fit it (int32 + 1 stays int32). */
+function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const e = engineOf(op, a, b);
+  const dtypeFor = (v: TensorLike, other: TensorLike): DType =>
+    typeof v === 'number' && typeof other !== 'number' && other.dtype !== 'float32' && Number.isInteger(v) ? other.dtype : 'float32';
+  return [e.toTensor(op, a, dtypeFor(a, b)), e.toTensor(op, b, dtypeFor(b, a))];
+}
+
+/** @internal Reduces a broadcast gradient back to `shape` by summing the broadcast dimensions. */
+export function sumToShape(g: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.rank; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  }
+  const summed = axes.length > 0 ? g.sum(axes, true) : g;
+  return summed.reshape(shape);
+}
+
+function binary(kernel: BinaryKernelId, opName: string, a: TensorLike, b: TensorLike, grad: BinaryGrad, rule: DtypeRule): Tensor {
+  const [x, y] = operands(opName, a, b);
+  const e = x.engine;
+  e.checkInputs(opName, [x, y]);
+  const outShape = broadcastShapes(opName, x.shape, y.shape);
+  const collapsed = collapseDims(outShape, [broadcastStrides(x.shape, outShape), broadcastStrides(y.shape, outShape)]);
+  const out = e.runKernel(kernel, [x, y], outShape, resultDtype(rule, x, y), {
+    outShape: collapsed.shape,
+    aStrides: collapsed.strides[0]!,
+    bStrides: collapsed.strides[1]!,
+  });
+  if (grad && e.isRecording) {
+    e.record(opName, out, [x, y], (dy) => {
+      const [da, db] = grad(x, y, out, dy);
+      return [da && sumToShape(da, x.shape), db && sumToShape(db, y.shape)];
+    });
+  }
+  return out;
+}
+
+/** Gradient routing of maximum/minimum: ties split equally between the two inputs (TensorFlow). */
+function extremumGrad(pick: 'greater' | 'less'): BinaryGrad {
+  return (a, b, _out, dy) => {
+    const aWins = pick === 'greater' ? a.greater(b) : a.less(b);
+    const tie = a.equal(b).mul(0.5);
+    const wa = aWins.add(tie);
+    return [dy.mul(wa), dy.mul(wa.neg().add(1))];
+  };
+}
+
+/** Binary ops with numpy broadcasting; numbers are accepted for either operand. */
+export const binaryOps = {
+  add: (a: TensorLike, b: TensorLike): Tensor => binary('add', 'add', a, b, (_a, _b, _o, dy) => [dy, dy], 'arith'),
+  sub: (a: TensorLike, b: TensorLike): Tensor => binary('sub', 'sub', a, b, (_a, _b, _o, dy) => [dy, dy.neg()], 'arith'),
+  mul: (a: TensorLike, b: TensorLike): Tensor => binary('mul', 'mul', a, b, (a, b, _o, dy) => [dy.mul(b), dy.mul(a)], 'arith'),
+  /** True division (float32 result, also for int32 operands). */
+  div: (a: TensorLike, b: TensorLike): Tensor =>
+    binary('div', 'div', a, b, (_a, b, out, dy) => [dy.div(b), dy.mul(out).div(b).neg()], 'float'),
+  /**
+   * a^b. With a number exponent a dedicated kernel runs (integer exponents work for negative a);
+   * the gradient for b is dy·a^b·log(a), taken as 0 where a <= 0.
+   */
+  pow: (a: TensorLike, b: TensorLike): Tensor => {
+    if (typeof b === 'number' && typeof a !== 'number') return powScalar(a, b);
+    return binary('pow', 'pow', a, b, (a, b, out, dy) => {
+      const da = dy.mul(b).mul(a.pow(b.sub(1)));
+      const safeLog = a.greater(0).where(a, 1).log();
+      return [da, dy.mul(out).mul(safeLog)];
+    }, 'arith');
+  },
+  /** Elementwise max; at ties each input gets half the gradient. */
+  maximum: (a: TensorLike, b: TensorLike): Tensor => binary('maximum', 'maximum', a, b, extremumGrad('greater'), 'arith'),
+  /** Elementwise min; at ties each input gets half the gradient. */
+  minimum: (a: TensorLike, b: TensorLike): Tensor => binary('minimum', 'minimum', a, b, extremumGrad('less'), 'arith'),
+  /** atan2(a, b): the angle of the point (b, a). */
+  atan2: (a: TensorLike, b: TensorLike): Tensor =>
+    binary('atan2', 'atan2', a, b, (a, b, _o, dy) => {
+      const r2 = a.square().add(b.square());
+      return [dy.mul(b).div(r2), dy.mul(a).div(r2).neg()];
+    }, 'float'),
+  /** (a - b)². */
+  squaredDifference: (a: TensorLike, b: TensorLike): Tensor =>
+    binary('squared_difference', 'squaredDifference', a, b, (a, b, _o, dy) => {
+      const g = dy.mul(a.sub(b)).mul(2);
+      return [g, g.neg()];
+    }, 'arith'),
+  /** Python-style modulo (sign of the divisor); gradient (dy, -dy·floor(a/b)). */
+  mod: (a: TensorLike, b: TensorLike): Tensor =>
+    binary('mod', 'mod', a, b, (a, b, _o, dy) => [dy, dy.mul(a.floorDiv(b)).neg()], 'arith'),
+  /** floor(a / b) (zero gradient). */
+  floorDiv: (a: TensorLike, b: TensorLike): Tensor => binary('floor_div', 'floorDiv', a, b, null, 'arith'),
+  equal: (a: TensorLike, b: TensorLike): Tensor => binary('equal', 'equal', a, b, null, 'bool'),
+  notEqual: (a: TensorLike, b: TensorLike): Tensor => binary('not_equal', 'notEqual', a, b, null, 'bool'),
+  greater: (a: TensorLike, b: TensorLike): Tensor => binary('greater', 'greater', a, b, null, 'bool'),
+  greaterEqual: (a: TensorLike, b: TensorLike): Tensor => binary('greater_equal', 'greaterEqual', a, b, null, 'bool'),
+  less: (a: TensorLike, b: TensorLike): Tensor => binary('less', 'less', a, b, null, 'bool'),
+  lessEqual: (a: TensorLike, b: TensorLike): Tensor => binary('less_equal', 'lessEqual', a, b, null, 'bool'),
+  logicalAnd: (a: TensorLike, b: TensorLike): Tensor => binary('logical_and', 'logicalAnd', a, b, null, 'bool'),
+  logicalOr: (a: TensorLike, b: TensorLike): Tensor => binary('logical_or', 'logicalOr', a, b, null, 'bool'),
+  /**
+   * Picks `a` where `cond` is nonzero, else `b`, broadcasting all three. As a method the receiver
+   * is the condition: `cond.where(a, b)`.
+   */
+  where: (cond: TensorLike, a: TensorLike, b: TensorLike): Tensor => {
+    const e = engineOf('where', cond, a, b);
+    const [c, x, y] = [e.toTensor('where', cond), e.toTensor('where', a), e.toTensor('where', b)];
+    e.checkInputs('where', [c, x, y]);
+    const outShape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape);
+    const collapsed = collapseDims(outShape, [c, x, y].map((t) => broadcastStrides(t.shape, outShape)));
+    const out = e.runKernel('where', [c, x, y], outShape, resultDtype('arith', x, y), {
+      outShape: collapsed.shape,
+      condStrides: collapsed.strides[0]!,
+      aStrides: collapsed.strides[1]!,
+      bStrides: collapsed.strides[2]!,
+    });
+    if (e.isRecording) {
+      e.record('where', out, [c, x, y], (dy) => {
+        const zero = dy.zerosLike();
+        return [null, sumToShape(c.where(dy, zero), x.shape), sumToShape(c.where(zero, dy), y.shape)];
+      });
+    }
+    return out;
+  },
+};
+
+type BinaryOps = typeof binaryOps;
+
+declare module '../tensor.js' {
+  interface Tensor extends AsMethods<BinaryOps> {}
+}
+declare module '../engine.js' {
+  interface Engine extends BinaryOps {}
+}
+
+installOps(binaryOps);

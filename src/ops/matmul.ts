@@ -1,0 +1,2 @@
+// Matrix products: filled in with the matmul kernel.
+export {};

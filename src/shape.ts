@@ -1,0 +1,96 @@
+/** Shape arithmetic shared by ops and kernels: sizes, strides, broadcasting, axis normalisation. */
+
+/** A tensor's dimensions, outermost first. */
+export type Shape = readonly number[];
+
+/** Number of elements in a tensor of this shape (1 for a scalar). */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major (C-order) strides, in elements. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+/** `[2,3]` style rendering used in every error message. */
+export function fmt(shape: Shape): string {
+  return `[${shape.join(',')}]`;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Numpy broadcasting of two shapes; throws naming the op when they are incompatible. */
+export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(`${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast together`);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/**
+ * Strides to read a tensor of shape `inShape` as if it had the (broadcast) shape `outShape`:
+ * broadcast dimensions get stride 0.
+ */
+export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
+  const inStrides = stridesOf(inShape);
+  const offset = outShape.length - inShape.length;
+  return outShape.map((_, i) => {
+    const k = i - offset;
+    if (k < 0 || inShape[k] === 1) return 0;
+    return inStrides[k]!;
+  });
+}
+
+/** Normalises possibly-negative axes to [0, rank), sorted and unique; undefined means all axes. */
+export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
+  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axes === 'number' ? [axes] : [...axes];
+  const out = new Set<number>();
+  for (const a of list) {
+    if (!Number.isInteger(a) || a < -rank || a >= Math.max(rank, 1)) {
+      throw new Error(`${op}: axis ${a} is out of range for a tensor of rank ${rank}`);
+    }
+    out.add(a < 0 ? a + rank : a);
+  }
+  return [...out].sort((x, y) => x - y);
+}
+
+/** Normalises one possibly-negative axis to [0, rank). */
+export function normalizeAxis(op: string, axis: number, rank: number): number {
+  return normalizeAxes(op, axis, rank)[0]!;
+}
+
+/** The shape left after reducing `axes`, keeping them as size 1 when `keepDims`. */
+export function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((d, i) => {
+    if (!axes.includes(i)) out.push(d);
+    else if (keepDims) out.push(1);
+  });
+  return out;
+}
+
+/** Checks that a shape is a list of non-negative integers. */
+export function assertShape(op: string, shape: Shape): void {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`${op}: invalid shape ${JSON.stringify(shape)}`);
+  }
+}

@@ -1,0 +1,160 @@
+import type { BackendBuffer } from './backend/backend.js';
+import type { Engine } from './engine.js';
+import type { GradientTape } from './autodiff/tape.js';
+import { fmt, sizeOf, type Shape } from './shape.js';
+
+/**
+ * Element types. Every dtype is stored as 32-bit floats on the device (as TensorFlow.js's WebGL
+ * backend does): int32 values are exact up to 2^24, bool is 0/1. The dtype decides how results are
+ * typed and rounded, not how kernels read memory, so one kernel serves all three.
+ */
+export type DType = 'float32' | 'int32' | 'bool';
+
+/** Nested arrays of numbers (or booleans), as accepted by `e.tensor` and returned by `array()`. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+/**
+ * A device buffer shared by tensors that view the same elements (reshape, squeeze, expandDims).
+ * Freed when the last tensor using it is disposed or collected.
+ */
+export class Storage {
+  refs = 1;
+  constructor(
+    readonly engine: Engine,
+    readonly buffer: BackendBuffer,
+  ) {}
+
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+
+  release(): void {
+    if (--this.refs === 0) this.engine.freeStorage(this);
+  }
+}
+
+let nextTensorId = 1;
+
+/** A handle to an immutable array of numbers on one engine's device. */
+export class Tensor {
+  /** Unique within the process; used by tapes and caches. */
+  readonly id = nextTensorId++;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly engine: Engine;
+  /** @internal Device storage; replaced in place only by `Variable.assign`. */
+  storage: Storage;
+  /** @internal Tapes that were recording when this tensor was made (they may need it later). */
+  recordedBy: GradientTape[] | undefined;
+  private disposedFlag = false;
+
+  /** @internal Use `e.tensor`, `e.variable` or an op to make tensors. */
+  constructor(engine: Engine, storage: Storage, shape: Shape, dtype: DType) {
+    this.engine = engine;
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** True once `dispose()` ran (or the tensor's tidy scope ended). */
+  get isDisposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /** True for trainable variables made by `e.variable`. */
+  get isVariable(): boolean {
+    return false;
+  }
+
+  /** Releases the device memory. Idempotent; using the tensor afterwards throws. */
+  dispose(): void {
+    if (this.disposedFlag) return;
+    this.disposedFlag = true;
+    this.engine.onDispose(this);
+    this.storage.release();
+  }
+
+  /** Throws a clear error if the tensor was disposed; `op` names the caller. */
+  assertAlive(op: string): void {
+    if (this.disposedFlag) {
+      throw new Error(`${op}: tensor #${this.id} of shape ${fmt(this.shape)} was disposed`);
+    }
+  }
+
+  /** Reads the values back (one GPU readback). int32 and bool values arrive as floats. */
+  async data(): Promise<Float32Array> {
+    this.assertAlive('data');
+    const raw = await this.engine.readStorage(this.storage, this.size);
+    return raw instanceof Float32Array ? raw : Float32Array.from(raw);
+  }
+
+  /** Reads the values back as nested arrays (numbers; booleans for dtype bool). */
+  async array(): Promise<NestedArray> {
+    const flat = await this.data();
+    const cast = (v: number): number | boolean => (this.dtype === 'bool' ? v !== 0 : v);
+    if (this.rank === 0) return cast(flat[0]!);
+    const build = (dim: number, offset: number): NestedArray[] => {
+      const n = this.shape[dim]!;
+      const inner = sizeOf(this.shape.slice(dim + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < n; i++) {
+        out.push(dim === this.rank - 1 ? cast(flat[offset + i]!) : build(dim + 1, offset + i * inner));
+      }
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    return `Tensor#${this.id}(${this.dtype} ${fmt(this.shape)})`;
+  }
+}
+
+/** A trainable tensor whose values can be replaced in place (optimizers write into it). */
+export class Variable extends Tensor {
+  /** Whether optimizers and `trainableVariables` include it. */
+  trainable: boolean;
+  /** A name for state dicts and error messages. */
+  readonly name: string;
+
+  /** @internal Use `e.variable`. */
+  constructor(engine: Engine, storage: Storage, shape: Shape, dtype: DType, name: string, trainable: boolean) {
+    super(engine, storage, shape, dtype);
+    this.name = name;
+    this.trainable = trainable;
+  }
+
+  override get isVariable(): boolean {
+    return true;
+  }
+
+  /** Copies `value` (same shape) into this variable's storage, on the device. */
+  assign(value: Tensor | number | NestedArray | Float32Array): this {
+    this.assertAlive('assign');
+    const src = value instanceof Tensor ? value : this.engine.tensor(value as NestedArray, this.shape as number[]);
+    src.assertAlive('assign');
+    if (src.engine !== this.engine) throw new Error(`assign: variable '${this.name}' and the value belong to different engines`);
+    if (src.size !== this.size) {
+      throw new Error(`assign: variable '${this.name}' has shape ${fmt(this.shape)} but the value has shape ${fmt(src.shape)}`);
+    }
+    // Views (reshape) share storage; copy-on-write keeps them immutable.
+    if (this.storage.refs > 1) {
+      this.storage.release();
+      this.storage = this.engine.allocStorage(this.size);
+    }
+    this.engine.copyStorage(src.storage, this.storage, this.size);
+    if (src !== value) src.dispose();
+    return this;
+  }
+}
