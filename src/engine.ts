@@ -223,6 +223,14 @@ export class Engine {
     return new Storage(this, this.backend.alloc(numel));
   }
 
+  /**
+   * @internal Storage viewing `numel` elements of `parent` from element `offset` (a multiple of
+   * `backend.viewAlignment`). Optimizers build their parameter arena from views.
+   */
+  viewStorage(parent: Storage, offset: number, numel: number): Storage {
+    return new Storage(this, this.backend.view(parent.buffer, offset, numel), parent.retain());
+  }
+
   /** @internal */
   freeStorage(storage: Storage): void {
     if (!this.destroyed) this.backend.free(storage.buffer);

@@ -22,6 +22,8 @@ export class Storage {
   constructor(
     readonly engine: Engine,
     readonly buffer: BackendBuffer,
+    /** For views into an arena: the storage they live in, kept alive while they are. */
+    readonly parent?: Storage,
   ) {}
 
   retain(): this {
@@ -30,7 +32,10 @@ export class Storage {
   }
 
   release(): void {
-    if (--this.refs === 0) this.engine.freeStorage(this);
+    if (--this.refs === 0) {
+      this.engine.freeStorage(this);
+      this.parent?.release();
+    }
   }
 }
 

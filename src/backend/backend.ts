@@ -45,6 +45,14 @@ export interface Backend {
   readonly name: 'cpu' | 'webgpu';
   readonly adapterInfo: AdapterInfo;
   alloc(numel: number): BackendBuffer;
+  /**
+   * A view of `numel` elements of `parent` starting at element `offset` (a multiple of
+   * `viewAlignment`): kernels bind it like any buffer. Parameter arenas are built from views.
+   * Freeing a view does nothing; freeing the parent ends every view.
+   */
+  view(parent: BackendBuffer, offset: number, numel: number): BackendBuffer;
+  /** Element alignment of view offsets (WebGPU: minStorageBufferOffsetAlignment / 4). */
+  readonly viewAlignment: number;
   free(buffer: BackendBuffer): void;
   upload(buffer: BackendBuffer, data: ArrayLike<number>): void;
   /** Reads a buffer back; `Float64Array` only from the CPU backend in float64 mode. */

@@ -8,6 +8,7 @@ import { reduceKernelIds, type ReduceKernels } from './reduce.js';
 import { matmulKernelIds, type MatmulKernels } from './matmul.js';
 import { layoutKernelIds, type LayoutKernels } from './layout.js';
 import { creationKernelIds, type CreationKernels } from './creation.js';
+import { convKernelIds, type ConvKernels } from './conv.js';
 import { nnKernelIds, type NnKernels } from './nn.js';
 import { optimKernelIds, type OptimKernels } from './optim.js';
 
@@ -19,6 +20,7 @@ export interface KernelParamsMap
     MatmulKernels,
     LayoutKernels,
     CreationKernels,
+    ConvKernels,
     NnKernels,
     OptimKernels {}
 
@@ -33,6 +35,7 @@ export const kernelIds: readonly KernelId[] = [
   ...matmulKernelIds,
   ...layoutKernelIds,
   ...creationKernelIds,
+  ...convKernelIds,
   ...nnKernelIds,
   ...optimKernelIds,
 ];

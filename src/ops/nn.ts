@@ -1,2 +1,6 @@
-// Neural-network op families (conv, pooling, normalisation, dropout, softmax): issue 3.
-export {};
+// Neural-network op families (issue 3): each file installs its ops.
+import './conv.js';
+import './pool.js';
+import './normalization.js';
+import './dropout.js';
+import './softmax.js';

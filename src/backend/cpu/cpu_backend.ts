@@ -7,6 +7,8 @@ import { cpuKernels, type CpuArray } from './index.js';
 export interface CpuBuffer {
   readonly numel: number;
   readonly data: CpuArray;
+  /** True for views into another buffer (freeing them does nothing). */
+  readonly isView?: boolean;
 }
 
 /**
@@ -38,7 +40,15 @@ export class CpuBackend implements Backend {
     return { numel, data: this.precision === 'float64' ? new Float64Array(numel) : new Float32Array(numel) };
   }
 
+  readonly viewAlignment = 1;
+
+  view(parent: CpuBuffer, offset: number, numel: number): CpuBuffer {
+    if (offset < 0 || offset + numel > parent.numel) throw new Error(`view: [${offset}, ${offset + numel}) is outside a buffer of ${parent.numel}`);
+    return { numel, data: parent.data.subarray(offset, offset + numel), isView: true };
+  }
+
   free(buffer: CpuBuffer): void {
+    if (buffer.isView) return;
     this.live--;
     this.liveBytes -= buffer.numel * 4;
   }

@@ -5,6 +5,7 @@ import { reduceCpuKernels } from './reduce.js';
 import { matmulCpuKernels } from './matmul.js';
 import { layoutCpuKernels } from './layout.js';
 import { creationCpuKernels } from './creation.js';
+import { convCpuKernels } from './conv.js';
 import { nnCpuKernels } from './nn.js';
 import { optimCpuKernels } from './optim.js';
 
@@ -18,6 +19,7 @@ export const cpuKernels: CpuKernelTable = {
   ...matmulCpuKernels,
   ...layoutCpuKernels,
   ...creationCpuKernels,
+  ...convCpuKernels,
   ...nnCpuKernels,
   ...optimCpuKernels,
 };

@@ -6,6 +6,10 @@ export interface GpuBuffer {
   readonly gpu: GPUBuffer;
   /** Stable small integer for bind-group cache keys. */
   readonly uid: number;
+  /** Byte offset into `gpu` (non-zero only for views into an arena). */
+  readonly byteOffset: number;
+  /** True for views: freeing them does nothing, the parent owns the memory. */
+  readonly isView: boolean;
 }
 
 let nextUid = 1;
@@ -51,7 +55,7 @@ export class BufferPool {
     }
     this.liveBuffers++;
     this.liveBytes += numel * 4;
-    return { numel, gpu, uid: this.uids.get(gpu)! };
+    return { numel, gpu, uid: this.uids.get(gpu)!, byteOffset: 0, isView: false };
   }
 
   release(buffer: GpuBuffer): void {

@@ -70,14 +70,24 @@ export class WebGpuBackend implements Backend {
     return this.pool.acquire(numel);
   }
 
+  get viewAlignment(): number {
+    return this.device.limits.minStorageBufferOffsetAlignment / 4;
+  }
+
+  view(parent: GpuBuffer, offset: number, numel: number): GpuBuffer {
+    if (offset % this.viewAlignment !== 0) throw new Error(`view: offset ${offset} is not a multiple of ${this.viewAlignment} elements`);
+    if (offset < 0 || offset + numel > parent.numel) throw new Error(`view: [${offset}, ${offset + numel}) is outside a buffer of ${parent.numel}`);
+    return { numel, gpu: parent.gpu, uid: parent.uid, byteOffset: parent.byteOffset + offset * 4, isView: true };
+  }
+
   free(buffer: GpuBuffer): void {
-    if (!this.lost) this.pool.release(buffer);
+    if (!this.lost && !buffer.isView) this.pool.release(buffer);
   }
 
   upload(buffer: GpuBuffer, data: ArrayLike<number>): void {
     this.throwIfFailed();
     const f32 = data instanceof Float32Array ? data : Float32Array.from(data);
-    this.device.queue.writeBuffer(buffer.gpu, 0, f32.buffer, f32.byteOffset, f32.byteLength);
+    this.device.queue.writeBuffer(buffer.gpu, buffer.byteOffset, f32.buffer, f32.byteOffset, f32.byteLength);
     this.counters.uploads++;
   }
 
@@ -112,7 +122,7 @@ export class WebGpuBackend implements Backend {
     if (bytes === 0) return new Float32Array(0);
     const staging = this.staging.acquire(bytes);
     this.endPass();
-    this.commandEncoder().copyBufferToBuffer(buffer.gpu, 0, staging, 0, bytes);
+    this.commandEncoder().copyBufferToBuffer(buffer.gpu, buffer.byteOffset, staging, 0, bytes);
     this.submit();
     this.counters.readbacks++;
     try {
@@ -182,7 +192,7 @@ export class WebGpuBackend implements Backend {
   /** Bind groups are cached by the identity of the buffers they bind (see DESIGN.md). */
   private bindGroup(compiled: CompiledKernel, buffers: GpuBuffer[]): GPUBindGroup {
     let key = `${compiled.uid}`;
-    for (const b of buffers) key += `:${b.uid}`;
+    for (const b of buffers) key += b.isView ? `:${b.uid}@${b.byteOffset}+${b.numel}` : `:${b.uid}`;
     let group = this.bindGroups.get(key);
     if (group) {
       // Refresh recency so that eviction drops the least recently used groups.
@@ -190,7 +200,12 @@ export class WebGpuBackend implements Backend {
       this.bindGroups.set(key, group);
       return group;
     }
-    const entries: GPUBindGroupEntry[] = buffers.map((b, i) => ({ binding: i, resource: { buffer: b.gpu } }));
+    // Pooled buffers bind whole (their bucket may be larger than the tensor, which keeps one bind
+    // group valid for every tensor that reuses the buffer); views bind exactly their range.
+    const entries: GPUBindGroupEntry[] = buffers.map((b, i) => ({
+      binding: i,
+      resource: b.isView ? { buffer: b.gpu, offset: b.byteOffset, size: Math.max(b.numel, 1) * 4 } : { buffer: b.gpu },
+    }));
     if (compiled.uniformBinding >= 0) {
       entries.push({
         binding: compiled.uniformBinding,

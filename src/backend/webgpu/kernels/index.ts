@@ -6,6 +6,7 @@ import { reduceGpuKernels } from './reduce.js';
 import { matmulGpuKernels } from './matmul.js';
 import { layoutGpuKernels } from './layout.js';
 import { creationGpuKernels } from './creation.js';
+import { convGpuKernels } from './conv.js';
 import { nnGpuKernels } from './nn.js';
 import { optimGpuKernels } from './optim.js';
 
@@ -20,6 +21,7 @@ export const gpuKernels: GpuKernels<KernelParamsMap> = {
   ...matmulGpuKernels,
   ...layoutGpuKernels,
   ...creationGpuKernels,
+  ...convGpuKernels,
   ...nnGpuKernels,
   ...optimGpuKernels,
 };

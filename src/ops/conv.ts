@@ -1,0 +1,2 @@
+// conv ops: issue 3.
+export {};

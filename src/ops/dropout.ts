@@ -1,0 +1,2 @@
+// dropout ops: issue 3.
+export {};

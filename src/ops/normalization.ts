@@ -1,0 +1,2 @@
+// normalization ops: issue 3.
+export {};

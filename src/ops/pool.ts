@@ -1,0 +1,2 @@
+// pool ops: issue 3.
+export {};

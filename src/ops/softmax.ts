@@ -1,0 +1,2 @@
+// softmax ops: issue 3.
+export {};
