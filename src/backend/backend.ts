@@ -59,6 +59,16 @@ export interface Backend {
   read(buffer: BackendBuffer): Promise<Float32Array | Float64Array>;
   /** Records (WebGPU) or runs (CPU) one kernel. Outputs may alias no input. */
   run<K extends KernelId>(kernel: K, inputs: BackendBuffer[], outputs: BackendBuffer[], params: KernelParams<K>): void;
+  /**
+   * Copies `numel` elements between buffers (views included) without a compute dispatch
+   * (copyBufferToBuffer on WebGPU), in recording order.
+   */
+  copyBuffer(src: BackendBuffer, dst: BackendBuffer, numel: number): void;
+  /**
+   * Submits what is recorded without waiting (a no-op on the CPU). Training steps call it once
+   * per step so that buffers freed during the step return to the pool for the next one.
+   */
+  submit(): void;
   /** Submits recorded work and surfaces asynchronous errors (compile, validation, device loss). */
   flush(): Promise<void>;
   stats(): BackendStats;

@@ -73,6 +73,12 @@ export class CpuBackend implements Backend {
     this.counters.dispatches++;
   }
 
+  copyBuffer(src: CpuBuffer, dst: CpuBuffer, numel: number): void {
+    dst.data.set(src.data.subarray(0, numel));
+  }
+
+  submit(): void {}
+
   async flush(): Promise<void> {}
 
   stats(): BackendStats {

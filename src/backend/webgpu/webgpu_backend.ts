@@ -116,6 +116,13 @@ export class WebGpuBackend implements Backend {
     this.dispatchesInBatch++;
   }
 
+  copyBuffer(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
+    this.throwIfFailed();
+    if (numel === 0) return;
+    this.endPass();
+    this.commandEncoder().copyBufferToBuffer(src.gpu, src.byteOffset, dst.gpu, dst.byteOffset, numel * 4);
+  }
+
   async read(buffer: GpuBuffer): Promise<Float32Array> {
     this.throwIfFailed();
     const bytes = buffer.numel * 4;
@@ -162,7 +169,7 @@ export class WebGpuBackend implements Backend {
     this.device.destroy();
   }
 
-  /** @internal Submits everything recorded so far (no wait). */
+  /** Submits everything recorded so far (no wait). */
   submit(): void {
     if (!this.encoder) return;
     this.endPass();
