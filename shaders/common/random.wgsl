@@ -1,5 +1,6 @@
-// Counter-based random numbers: a hash of (seed, index), so element i is the same on the GPU and
-// in the CPU twin (src/backend/cpu/creation.ts) and independent of the dispatch layout.
+// Counter-based random numbers: a hash of (seed, index, stream), so element i is the same on the
+// GPU and in the CPU twin (src/backend/cpu/creation.ts) and independent of the dispatch layout.
+// The CPU twin restates every formula here with Math.imul / Math.fround; change both together.
 
 // PCG-style integer hash (the RXS-M-XS output of one PCG step).
 fn pcg_hash(v: u32) -> u32 {
@@ -12,4 +13,16 @@ fn pcg_hash(v: u32) -> u32 {
 fn uniform01(seed: u32, i: u32, stream: u32) -> f32 {
   let h = pcg_hash(pcg_hash(pcg_hash(seed) ^ i) ^ stream);
   return f32(h >> 8u) * (1.0 / 16777216.0);
+}
+
+const RANDOM_TWO_PI: f32 = 6.283185307179586;
+
+// Standard normal number for attempt k of element i: Box-Muller (cosine branch) on streams 2k and
+// 2k + 1. 1 - u1 lies in (0, 1], so the log is finite; the largest |z| is sqrt(48 ln 2) = 5.77.
+// The angle is centred on 0 because WGSL's cos is most accurate on [-pi, pi].
+fn normal01(seed: u32, i: u32, k: u32) -> f32 {
+  let u1 = uniform01(seed, i, 2u * k);
+  let u2 = uniform01(seed, i, 2u * k + 1u);
+  let r = sqrt(-2.0 * log(1.0 - u1));
+  return r * cos(RANDOM_TWO_PI * (u2 - 0.5));
 }
