@@ -16,12 +16,15 @@ function wgslAsText(): Plugin {
 export default defineConfig({
   plugins: [wgslAsText()],
   test: {
-    include: ['test/**/*.test.ts'],
+    // Quick kernel timing scripts (bench/**/*.vitest.ts) run only on request: QUICK_BENCH=1 npx vitest run bench/...
+    include: process.env.QUICK_BENCH ? ['bench/**/*.vitest.ts', '.scratch/**/*.test.ts'] : ['test/**/*.test.ts'],
     setupFiles: ['test/helpers/setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Dawn's device is process-wide and lavapipe already uses both cores: one worker is fastest.
     pool: 'forks',
     fileParallelism: false,
+    // test/engine/finalization.test.ts checks the FinalizationRegistry safety net with gc().
+    execArgv: ['--expose-gc'],
   },
 });

@@ -4,6 +4,7 @@ import { GradientTape, type GradFn } from './autodiff/tape.js';
 import { Storage, Tensor, Variable, type DType, type NestedArray } from './tensor.js';
 import { assertShape, fmt, sizeOf, type Shape } from './shape.js';
 import { flattenValues } from './values.js';
+import { compileStep, type CompiledFunction, type StepFunction, type TraceState } from './compile.js';
 
 /** What `e.memory()` reports. */
 export interface MemoryInfo {
@@ -51,6 +52,8 @@ export class Engine {
   private scalarCache = new Map<string, Tensor>();
   private readonly collected: FinalizationRegistry<Storage>;
   private destroyed = false;
+  /** @internal Set while `compile` traces a step. */
+  tracing: TraceState | null = null;
 
   /** @internal Use `createEngine`. */
   constructor(backend: Backend) {
@@ -91,7 +94,7 @@ export class Engine {
   variable(values: NestedArray | Float32Array | Tensor, shape?: Shape, options: VariableOptions = {}): Variable {
     const init = values instanceof Tensor ? values : this.tensor(values, shape, options.dtype);
     init.assertAlive('variable');
-    const storage = this.allocStorage(init.size);
+    const storage = this.allocStorage(init.size, 'device');
     this.copyStorage(init.storage, storage, init.size);
     const name = options.name ?? `variable_${this.nextVariable++}`;
     const v = new Variable(this, storage, init.shape, options.dtype ?? init.dtype, name, options.trainable ?? true);
@@ -200,6 +203,26 @@ export class Engine {
     return { tensors: this.liveTensors - internal, buffers: m.buffers - internal, bytes: m.bytes - internal * 4 };
   }
 
+  /**
+   * Step capture: returns a function that runs `fn` eagerly the first time for each argument
+   * signature (shapes, dtypes, which variables) while the GPU commands are recorded, and afterwards
+   * replays the recording: no graph work in JavaScript, no new buffers, one encoder. Arguments may
+   * change values between calls; variables are bound by identity and updated in place. Results
+   * are identical to eager calls. `fn` must not read tensors back. On the CPU backend it runs
+   * `fn` eagerly (inside tidy) every time.
+   */
+  compile<Args extends Tensor[], R>(fn: StepFunction<Args, R>): CompiledFunction<Args, R> {
+    return compileStep(this, fn);
+  }
+
+  /**
+   * @internal Registers host-side work a captured step must repeat on every replay (an
+   * optimizer's step counter); runs nothing when no step is being traced.
+   */
+  onReplay(hook: () => void): void {
+    this.tracing?.hooks.push(hook);
+  }
+
   /** Dispatch, submit, readback, buffer and pipeline counters since the engine was created. */
   stats(): BackendStats {
     return this.backend.stats();
@@ -218,9 +241,13 @@ export class Engine {
 
   // ---- internals used by ops, tapes and backends -------------------------------------------
 
-  /** @internal Allocates storage for `numel` elements. */
-  allocStorage(numel: number): Storage {
-    return new Storage(this, this.backend.alloc(numel));
+  /**
+   * @internal Allocates storage for `numel` elements. `writtenBy` 'device': only kernels and
+   * device copies will write it (see Backend.alloc); the default allows uploads.
+   */
+  allocStorage(numel: number, writtenBy: 'device' | 'host' = 'host'): Storage {
+    if (this.destroyed) throw new Error('engine: this engine was destroyed; create a new one with createEngine');
+    return new Storage(this, this.backend.alloc(numel, writtenBy));
   }
 
   /**
@@ -243,6 +270,11 @@ export class Engine {
 
   /** @internal */
   readStorage(storage: Storage, numel: number): Promise<Float32Array | Float64Array> {
+    if (this.destroyed) return Promise.reject(new Error('engine: this engine was destroyed; create a new one with createEngine'));
+    if (this.tracing) {
+      this.tracing.readAttempted = true;
+      return Promise.reject(new Error('compile: a compiled function cannot read tensors (no readbacks inside a captured step)'));
+    }
     return this.backend.read(storage.buffer).then((raw) => (raw.length === numel ? raw : raw.subarray(0, numel)));
   }
 
@@ -271,16 +303,35 @@ export class Engine {
       t.assertAlive(op);
       if (t.engine !== this) throw new Error(`${op}: tensors from two different engines cannot be mixed`);
     }
+    this.tracing?.noteInputs(inputs);
   }
 
   /** @internal Runs one kernel into a new tensor of the given shape and dtype. */
   runKernel<K extends KernelId>(kernel: K, inputs: readonly Tensor[], shape: Shape, dtype: DType, params: KernelParams<K>): Tensor {
     this.checkInputs(kernel, inputs);
-    const storage = this.allocStorage(sizeOf(shape));
+    const storage = this.allocStorage(sizeOf(shape), 'device');
     if (sizeOf(shape) > 0) {
       this.backend.run(kernel, inputs.map((t) => t.storage.buffer), [storage.buffer], params);
     }
     return this.track(new Tensor(this, storage, shape, dtype));
+  }
+
+  /**
+   * @internal Runs one kernel that writes several outputs (batch-norm statistics: mean and
+   * variance), each into a new tensor of the given shape and dtype, in binding order.
+   */
+  runKernelOutputs<K extends KernelId>(
+    kernel: K,
+    inputs: readonly Tensor[],
+    outputs: readonly { shape: Shape; dtype: DType }[],
+    params: KernelParams<K>,
+  ): Tensor[] {
+    this.checkInputs(kernel, inputs);
+    const storages = outputs.map((o) => this.allocStorage(sizeOf(o.shape), 'device'));
+    if (outputs.some((o) => sizeOf(o.shape) > 0)) {
+      this.backend.run(kernel, inputs.map((t) => t.storage.buffer), storages.map((s) => s.buffer), params);
+    }
+    return outputs.map((o, i) => this.track(new Tensor(this, storages[i]!, o.shape, o.dtype)));
   }
 
   /** @internal A tensor viewing `src`'s storage with another shape (reshape): no kernel runs. */

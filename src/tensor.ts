@@ -153,10 +153,13 @@ export class Variable extends Tensor {
     if (src.size !== this.size) {
       throw new Error(`assign: variable '${this.name}' has shape ${fmt(this.shape)} but the value has shape ${fmt(src.shape)}`);
     }
-    // Views (reshape) share storage; copy-on-write keeps them immutable.
-    if (this.storage.refs > 1) {
+    this.engine.tracing?.noteInputs([this]);
+    // Views (reshape) share storage; copy-on-write keeps them immutable. A variable that lives in
+    // an optimizer's parameter arena (its storage has a parent) is written in place instead: the
+    // optimizer's kernels update it in place too, so views of it alias it either way.
+    if (this.storage.refs > 1 && !this.storage.parent) {
       this.storage.release();
-      this.storage = this.engine.allocStorage(this.size);
+      this.storage = this.engine.allocStorage(this.size, 'device');
     }
     this.engine.copyStorage(src.storage, this.storage, this.size);
     if (src !== value) src.dispose();

@@ -9,17 +9,23 @@ fn pcg_hash(v: u32) -> u32 {
   return (word >> 22u) ^ word;
 }
 
-// Uniform in [0, 1) with 24 random bits, from (seed, index, stream).
+// 32 random bits from (seed, index, stream): chained hashes, so neighbouring seeds and indices
+// give unrelated values.
+fn random_u32(seed: u32, i: u32, stream: u32) -> u32 {
+  return pcg_hash(pcg_hash(pcg_hash(seed) ^ i) ^ stream);
+}
+
+// Uniform in [0, 1) with 24 random bits: exact in f32, so the CPU twin gets the same bits.
 fn uniform01(seed: u32, i: u32, stream: u32) -> f32 {
-  let h = pcg_hash(pcg_hash(pcg_hash(seed) ^ i) ^ stream);
-  return f32(h >> 8u) * (1.0 / 16777216.0);
+  return f32(random_u32(seed, i, stream) >> 8u) * (1.0 / 16777216.0);
 }
 
 const RANDOM_TWO_PI: f32 = 6.283185307179586;
 
 // Standard normal number for attempt k of element i: Box-Muller (cosine branch) on streams 2k and
 // 2k + 1. 1 - u1 lies in (0, 1], so the log is finite; the largest |z| is sqrt(48 ln 2) = 5.77.
-// The angle is centred on 0 because WGSL's cos is most accurate on [-pi, pi].
+// The angle is centred on 0 because WGSL's cos is most accurate on [-pi, pi]. log and cos are
+// the device's: the CPU twin agrees to a few ulps, not to the bit.
 fn normal01(seed: u32, i: u32, k: u32) -> f32 {
   let u1 = uniform01(seed, i, 2u * k);
   let u2 = uniform01(seed, i, 2u * k + 1u);

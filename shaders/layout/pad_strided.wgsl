@@ -36,10 +36,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     rem = rem / size;
     // od = begin + i * step  <=>  (od - begin) divisible by step and the quotient in range.
     let delta = od - dim8i(u.begin, u32(d));
-    let step = dim8i(u.step, u32(d));
-    let id = delta / step;
+    let step_d = dim8i(u.step, u32(d));
+    let id = delta / step_d;
     let in_size = dim8(u.in_shape, u32(d));
-    if (delta % step != 0 || id < 0 || u32(id) >= in_size) { inside = false; }
+    if (delta % step_d != 0 || id < 0 || u32(id) >= in_size) { inside = false; }
     src += u32(max(id, 0)) * stride;
     stride *= in_size;
   }

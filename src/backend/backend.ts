@@ -37,6 +37,30 @@ export interface AdapterInfo {
   isSoftware: boolean;
 }
 
+/** A traced step a backend can re-encode without the JavaScript graph work (src/compile.ts). */
+export interface CapturedStep {
+  /** False once a buffer the step uses but does not own was freed. */
+  isValid(): boolean;
+  /** Compute dispatches per replay. */
+  readonly dispatches: number;
+  /** Hands a buffer allocated while tracing back to its tensor (a variable made in the step). */
+  disown(buffer: BackendBuffer): void;
+}
+
+/** Step capture, for backends that record commands (WebGPU); the CPU reference runs eagerly. */
+export interface CaptureSupport {
+  /** Starts tracing: commands are executed and recorded, new buffers belong to the capture. */
+  beginCapture(): void;
+  /** Ends tracing; `remap` swaps traced argument buffers for the slots replays copy into. */
+  endCapture(remap: ReadonlyMap<BackendBuffer, BackendBuffer>): CapturedStep;
+  /** Drops a trace that threw. */
+  abortCapture(): void;
+  /** Re-encodes the step after whatever is recorded already. */
+  replay(step: CapturedStep): void;
+  /** Frees the step's buffers. */
+  disposeCapture(step: CapturedStep): void;
+}
+
 /**
  * The small interface every backend implements: storage, transfers and running a kernel by id.
  * Ops never call a backend directly; they go through `Engine.runKernel`.
@@ -44,7 +68,11 @@ export interface AdapterInfo {
 export interface Backend {
   readonly name: 'cpu' | 'webgpu';
   readonly adapterInfo: AdapterInfo;
-  alloc(numel: number): BackendBuffer;
+  /**
+   * A buffer of `numel` elements. `writtenBy` 'device' promises that only recorded kernels and
+   * copies write it (never an upload), which lets WebGPU reuse buffers freed since the last submit.
+   */
+  alloc(numel: number, writtenBy?: 'device' | 'host'): BackendBuffer;
   /**
    * A view of `numel` elements of `parent` starting at element `offset` (a multiple of
    * `viewAlignment`): kernels bind it like any buffer. Parameter arenas are built from views.
@@ -74,6 +102,8 @@ export interface Backend {
   stats(): BackendStats;
   memory(): BackendMemory;
   destroy(): void;
+  /** Present where steps can be captured and replayed. */
+  readonly capture?: CaptureSupport;
 }
 
 export function zeroStats(): BackendStats {

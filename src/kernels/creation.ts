@@ -36,7 +36,10 @@ export interface RandomUniformParams {
   /** Values in [low, high). */
   low: number;
   high: number;
-  /** 1: round down to integers (int32 tensors), 0: floats. */
+  /**
+   * 1: integers low + (hash mod (high - low)) for int32 tensors (integer arithmetic, so exact on
+   * every device; low and high must be integers); 0: floats low + (high - low) * u.
+   */
   integer: number;
 }
 

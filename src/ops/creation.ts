@@ -8,12 +8,53 @@ function filled(e: Engine, shape: Shape, value: number, dtype: DType): Tensor {
   return e.runKernel('fill', [], shape, dtype, { n: sizeOf(shape), value });
 }
 
+function assertCount(op: string, what: string, v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw new Error(`${op}: ${what} must be a non-negative integer, got ${v}`);
+}
+
+/** A ramp start + i * step of n values whose last one is `last` exactly (computed in float64). */
+function ramp(e: Engine, n: number, start: number, step: number, last: number, dtype: DType): Tensor {
+  return e.runKernel('iota', [], [n], dtype, { n, start, step, last });
+}
+
 /** Tensor creation functions on the engine: `e.zeros([2, 3])`. */
 export const creationFunctions = {
   /** A tensor of `shape` filled with `value`. */
   fill: (e: Engine, shape: Shape, value: number, dtype: DType = 'float32'): Tensor => filled(e, shape, value, dtype),
   zeros: (e: Engine, shape: Shape, dtype: DType = 'float32'): Tensor => filled(e, shape, 0, dtype),
   ones: (e: Engine, shape: Shape, dtype: DType = 'float32'): Tensor => filled(e, shape, 1, dtype),
+  /**
+   * Identity matrices of `numRows` x `numColumns` (square when omitted), repeated over
+   * `batchShape` in front: shape [...batchShape, numRows, numColumns] (tf.eye).
+   */
+  eye: (e: Engine, numRows: number, numColumns: number = numRows, batchShape: Shape = [], dtype: DType = 'float32'): Tensor => {
+    assertCount('eye', 'numRows', numRows);
+    assertCount('eye', 'numColumns', numColumns);
+    assertShape('eye', batchShape);
+    const shape = [...batchShape, numRows, numColumns];
+    return e.runKernel('eye', [], shape, dtype, { n: sizeOf(shape), rows: numRows, cols: numColumns });
+  },
+  /**
+   * start, start + step, ... up to but excluding stop, as numpy.arange: ceil((stop - start) / step)
+   * values. `e.range(n)` is [0, n).
+   */
+  range: (e: Engine, start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor => {
+    if (stop === undefined) [start, stop] = [0, start];
+    if (![start, stop, step].every(Number.isFinite)) throw new Error(`range: start ${start}, stop ${stop} and step ${step} must be finite`);
+    if (step === 0) throw new Error(`range: step must not be 0 (start ${start}, stop ${stop})`);
+    if (dtype !== 'float32' && !(Number.isInteger(start) && Number.isInteger(step))) {
+      throw new Error(`range: ${dtype} values need an integer start and step, got start ${start} and step ${step}`);
+    }
+    const n = Math.max(0, Math.ceil((stop - start) / step));
+    return ramp(e, n, start, step, start + (n - 1) * step, dtype);
+  },
+  /** `num` evenly spaced values from start to stop, both included; the last is exactly stop. */
+  linspace: (e: Engine, start: number, stop: number, num: number): Tensor => {
+    assertCount('linspace', 'num', num);
+    if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new Error(`linspace: start ${start} and stop ${stop} must be finite`);
+    if (num === 1) return ramp(e, 1, start, 0, start, 'float32');
+    return ramp(e, num, start, (stop - start) / (num - 1), stop, 'float32');
+  },
 };
 
 /** Creation ops shaped like an existing tensor: `x.zerosLike()`. */
@@ -22,7 +63,8 @@ export const likeOps = {
   onesLike: (x: Tensor): Tensor => filled(x.engine, x.shape, 1, x.dtype),
 };
 
-type DropEngine<T> = { [K in keyof T]: T[K] extends (e: Engine, ...rest: infer R) => infer Ret ? (...rest: R) => Ret : never };
+/** The engine-method form of functions whose first parameter is the engine. */
+export type DropEngine<T> = { [K in keyof T]: T[K] extends (e: Engine, ...rest: infer R) => infer Ret ? (...rest: R) => Ret : never };
 
 type LikeOps = typeof likeOps;
 type CreationFunctions = DropEngine<typeof creationFunctions>;

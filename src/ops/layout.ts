@@ -1,19 +1,37 @@
 import type { Tensor } from '../tensor.js';
-import { assertShape, broadcastShapes, broadcastStrides, fmt, shapesEqual, sizeOf, stridesOf, type Shape } from '../shape.js';
-import { collapseDims, sumToShape } from './binary.js';
+import { assertShape, broadcastShapes, broadcastStrides, fmt, normalizeAxes, shapesEqual, sizeOf, stridesOf } from '../shape.js';
+import { sumToShape } from './binary.js';
 import { installOps, type AsMethods } from './define.js';
+import { copyStrided, padStrided, stridedView } from './strided.js';
 
-/** @internal Copies the strided view (shape, strides, offset) of x into a new contiguous tensor. */
-export function copyStrided(opName: string, x: Tensor, outShape: Shape, strides: number[], offset: number): Tensor {
-  const collapsed = collapseDims(outShape, [strides]);
-  return x.engine.runKernel('copy_strided', [x], outShape, x.dtype, {
-    outShape: collapsed.shape,
-    inStrides: collapsed.strides[0]!,
-    inOffset: offset,
-  });
+/** Normalises an insertion axis in [-(rank + 1), rank] (expandDims, stack). */
+export function insertionAxis(op: string, axis: number, rank: number, shapeText: string): number {
+  if (!Number.isInteger(axis) || axis < -(rank + 1) || axis > rank) {
+    throw new Error(`${op}: axis ${axis} is out of range for inserting into shape ${shapeText} (rank ${rank})`);
+  }
+  return axis < 0 ? axis + rank + 1 : axis;
 }
 
-/** Shape ops: views, transposes, slicing, joining, padding, tiling and gathering. */
+/**
+ * Normalises possibly-negative axes (all when omitted) to sorted unique axes of `x`; the error
+ * names the op and the shape.
+ */
+export function axesOf(op: string, axes: number | readonly number[] | undefined, x: Tensor): number[] {
+  for (const a of axes === undefined ? [] : typeof axes === 'number' ? [axes] : axes) {
+    if (!Number.isInteger(a) || a < -x.rank || a >= x.rank) {
+      throw new Error(`${op}: axis ${a} is out of range for shape ${fmt(x.shape)} (rank ${x.rank})`);
+    }
+  }
+  return normalizeAxes(op, axes, x.rank);
+}
+
+function assertCounts(op: string, what: string, values: readonly unknown[], rank: number, x: Tensor): void {
+  if (values.length !== rank) {
+    throw new Error(`${op}: ${what} has ${values.length} entries for a tensor of shape ${fmt(x.shape)} (rank ${rank})`);
+  }
+}
+
+/** Shape ops: views, transposes, broadcasting, padding, tiling and reversing. */
 export const layoutOps = {
   /** Same elements, new shape (one dimension may be -1). Shares storage: no copy. */
   reshape: (x: Tensor, shape: readonly number[]): Tensor => {
@@ -33,6 +51,23 @@ export const layoutOps = {
     if (e.isRecording) e.record('reshape', out, [x], (dy) => [dy.reshape(x.shape)]);
     return out;
   },
+  /** Inserts a dimension of size 1 at `axis` (negative counts from the end, -1 appends). A view. */
+  expandDims: (x: Tensor, axis = 0): Tensor => {
+    const a = insertionAxis('expandDims', axis, x.rank, fmt(x.shape));
+    const shape = [...x.shape];
+    shape.splice(a, 0, 1);
+    return x.reshape(shape);
+  },
+  /** Removes dimensions of size 1: those in `axes`, or all of them when omitted. A view. */
+  squeeze: (x: Tensor, axes?: number | readonly number[]): Tensor => {
+    const ax = axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : axesOf('squeeze', axes, x);
+    for (const a of ax) {
+      if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of shape ${fmt(x.shape)} has size ${x.shape[a]}, not 1`);
+    }
+    return x.reshape(x.shape.filter((_, i) => !ax.includes(i)));
+  },
+  /** The elements as a 1-D tensor (row-major order). A view. */
+  flatten: (x: Tensor): Tensor => x.reshape([x.size]),
   /** Permutes dimensions (reverses them when `perm` is omitted). */
   transpose: (x: Tensor, perm?: readonly number[]): Tensor => {
     const e = x.engine;
@@ -44,7 +79,7 @@ export const layoutOps = {
     }
     const strides = stridesOf(x.shape);
     const outShape = p.map((a) => x.shape[a]!);
-    const out = copyStrided('transpose', x, outShape, p.map((a) => strides[a]!), 0);
+    const out = copyStrided(x, outShape, p.map((a) => strides[a]!), 0);
     if (e.isRecording) {
       const inverse = new Array<number>(p.length);
       p.forEach((a, i) => (inverse[a] = i));
@@ -59,9 +94,49 @@ export const layoutOps = {
     const out = broadcastShapes('broadcastTo', x.shape, shape);
     if (!shapesEqual(out, shape)) throw new Error(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
     if (shapesEqual(x.shape, shape)) return x.reshape(shape);
-    const y = copyStrided('broadcastTo', x, shape, broadcastStrides(x.shape, shape), 0);
+    const y = copyStrided(x, shape, broadcastStrides(x.shape, shape), 0);
     if (e.isRecording) e.record('broadcastTo', y, [x], (dy) => [sumToShape(dy, x.shape)]);
     return y;
+  },
+  /**
+   * Repeats x `reps[d]` times along each dimension d (tf.tile; one rep per dimension). The
+   * gradient sums the tiles: dy viewed as [r0, s0, r1, s1, ...] summed over the r axes.
+   */
+  tile: (x: Tensor, reps: readonly number[]): Tensor => {
+    const e = x.engine;
+    e.checkInputs('tile', [x]);
+    assertCounts('tile', `reps ${JSON.stringify(reps)}`, reps, x.rank, x);
+    if (reps.some((r) => !Number.isInteger(r) || r < 0)) throw new Error(`tile: reps ${JSON.stringify(reps)} must be non-negative integers`);
+    if (reps.every((r) => r === 1)) return x.reshape(x.shape);
+    const outShape = x.shape.map((d, i) => d * reps[i]!);
+    const out = e.runKernel('tile', [x], outShape, x.dtype, { outShape, inShape: [...x.shape] });
+    if (e.isRecording) {
+      e.record('tile', out, [x], (dy) => {
+        const split = x.shape.flatMap((d, i) => [reps[i]!, d]);
+        return [dy.reshape(split).sum(reps.map((_, i) => 2 * i)).reshape(x.shape)];
+      });
+    }
+    return out;
+  },
+  /**
+   * Pads with `constantValue`: `paddings[d] = [before, after]` for every dimension (tf.pad). The
+   * gradient is the slice of dy where x landed.
+   */
+  pad: (x: Tensor, paddings: readonly (readonly [number, number])[], constantValue = 0): Tensor => {
+    x.engine.checkInputs('pad', [x]);
+    assertCounts('pad', `paddings ${JSON.stringify(paddings)}`, paddings, x.rank, x);
+    if (paddings.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
+      throw new Error(`pad: paddings ${JSON.stringify(paddings)} must be [before, after] pairs of non-negative integers`);
+    }
+    const outShape = x.shape.map((d, i) => paddings[i]![0] + d + paddings[i]![1]);
+    return padStrided('pad', x, outShape, paddings.map((p) => p[0]), x.shape.map(() => 1), constantValue);
+  },
+  /** Reverses the order of elements along `axes` (all axes when omitted), as tf.reverse. */
+  reverse: (x: Tensor, axes?: number | readonly number[]): Tensor => {
+    const ax = axesOf('reverse', axes, x);
+    const begin = x.shape.map((d, i) => (ax.includes(i) ? d - 1 : 0));
+    const step = x.shape.map((_, i) => (ax.includes(i) ? -1 : 1));
+    return stridedView('reverse', x, begin, step, x.shape);
   },
 };
 

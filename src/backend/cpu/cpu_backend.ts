@@ -33,7 +33,7 @@ export class CpuBackend implements Backend {
     };
   }
 
-  alloc(numel: number): CpuBuffer {
+  alloc(numel: number, _writtenBy?: 'device' | 'host'): CpuBuffer {
     this.live++;
     this.liveBytes += numel * 4;
     this.counters.bufferCreations++;

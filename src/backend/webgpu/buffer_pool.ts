@@ -10,18 +10,29 @@ export interface GpuBuffer {
   readonly byteOffset: number;
   /** True for views: freeing them does nothing, the parent owns the memory. */
   readonly isView: boolean;
+  /**
+   * The step capture that owns this buffer (src/backend/webgpu/capture.ts): freeing it is then
+   * deferred until the capture is disposed, because replays still write and read it.
+   */
+  owner?: object;
+  /** Set when the buffer went back to the pool; captures check it before a replay. */
+  released?: boolean;
+  /** For views: the buffer they view (its release ends them too). */
+  readonly parent?: GpuBuffer;
 }
 
 let nextUid = 1;
 
 /**
- * Size-bucketed pool of storage buffers. A freed buffer becomes reusable only after the next
- * submit: queue.writeBuffer runs ahead of commands that are recorded but not yet submitted, so
- * reusing it earlier could let an upload overwrite data a recorded kernel still has to read.
+ * Size-bucketed pool of storage buffers. queue.writeBuffer runs ahead of commands that are
+ * recorded but not yet submitted, so a buffer freed since the last submit may be handed out again
+ * only to a tensor that kernels will write (their commands are ordered after the readers of the
+ * old contents); a tensor about to be uploaded waits for a buffer released before the last submit.
  */
 export class BufferPool {
   private free = new Map<number, GPUBuffer[]>();
-  private pending: GPUBuffer[] = [];
+  /** Released since the last submit: reusable by kernel outputs only. */
+  private pending = new Map<number, GPUBuffer[]>();
   private uids = new WeakMap<GPUBuffer, number>();
   liveBuffers = 0;
   liveBytes = 0;
@@ -41,9 +52,10 @@ export class BufferPool {
     return Math.ceil(bytes / step) * step;
   }
 
-  acquire(numel: number): GpuBuffer {
+  /** `writtenBy`: 'device' when only recorded commands will write the buffer, 'host' for uploads. */
+  acquire(numel: number, writtenBy: 'device' | 'host' = 'host'): GpuBuffer {
     const size = BufferPool.bucket(Math.max(numel, 1) * 4);
-    let gpu = this.free.get(size)?.pop();
+    let gpu = this.free.get(size)?.pop() ?? (writtenBy === 'device' ? this.pending.get(size)?.pop() : undefined);
     if (gpu) this.pooled--;
     else {
       gpu = this.device.createBuffer({
@@ -59,28 +71,31 @@ export class BufferPool {
   }
 
   release(buffer: GpuBuffer): void {
+    buffer.released = true;
     this.liveBuffers--;
     this.liveBytes -= buffer.numel * 4;
-    this.pending.push(buffer.gpu);
+    push(this.pending, buffer.gpu);
+    this.pooled++;
   }
 
-  /** Called right after a submit: buffers freed before it may now be reused. */
+  /** Called right after a submit: buffers freed before it may now be reused for anything. */
   afterSubmit(): void {
-    for (const gpu of this.pending) {
-      const list = this.free.get(gpu.size);
-      if (list) list.push(gpu);
-      else this.free.set(gpu.size, [gpu]);
-      this.pooled++;
-    }
-    this.pending = [];
+    for (const list of this.pending.values()) for (const gpu of list) push(this.free, gpu);
+    this.pending.clear();
   }
 
   destroy(): void {
-    for (const list of this.free.values()) for (const b of list) b.destroy();
-    for (const b of this.pending) b.destroy();
-    this.free.clear();
-    this.pending = [];
+    for (const map of [this.free, this.pending]) {
+      for (const list of map.values()) for (const b of list) b.destroy();
+      map.clear();
+    }
   }
+}
+
+function push(map: Map<number, GPUBuffer[]>, gpu: GPUBuffer): void {
+  const list = map.get(gpu.size);
+  if (list) list.push(gpu);
+  else map.set(gpu.size, [gpu]);
 }
 
 /** Reusable MAP_READ buffers for readbacks, bucketed like storage. */

@@ -1,4 +1,4 @@
-import type { AdapterInfo, Backend, BackendMemory, BackendStats } from '../backend.js';
+import type { AdapterInfo, Backend, BackendMemory, BackendStats, CaptureSupport } from '../backend.js';
 import { zeroStats } from '../backend.js';
 import type { KernelId, KernelParams } from '../../kernels/registry.js';
 import { BufferPool, StagingPool, type GpuBuffer } from './buffer_pool.js';
@@ -6,6 +6,9 @@ import { PipelineCache, packUniforms, type CompiledKernel } from './pipelines.js
 import { UniformRing } from './uniform_ring.js';
 import { gpuKernels } from './kernels/index.js';
 import type { GpuKernel } from './kernel_spec.js';
+import { CaptureRecording } from './capture.js';
+import { bindGroupEntries, bindGroupKey } from './bind_groups.js';
+import { paramsRefresh } from '../../kernels/dynamic.js';
 
 /** Submit once this many dispatches are recorded, so freed buffers return to the pool. */
 const maxDispatchesPerSubmit = 2048;
@@ -16,8 +19,9 @@ const maxCachedBindGroups = 8192;
  * read needs the results, when the batch grows large, or on `flush`. Nothing waits on the CPU
  * except reads.
  */
-export class WebGpuBackend implements Backend {
+export class WebGpuBackend implements Backend, CaptureSupport {
   readonly name = 'webgpu' as const;
+  readonly capture: CaptureSupport = this;
   readonly adapterInfo: AdapterInfo;
   private readonly counters: BackendStats = zeroStats();
   private readonly pool: BufferPool;
@@ -29,9 +33,17 @@ export class WebGpuBackend implements Backend {
   private bindGroups = new Map<string, GPUBindGroup>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
+  /** The pass the last replay set a pipeline on (a new pass forgets it). */
+  private replayPass: GPUComputePassEncoder | null = null;
   private dispatchesInBatch = 0;
   private failure: Error | null = null;
   private lost = false;
+  /** Set by destroy(): a loss that follows is expected, not an error. */
+  private destroyed = false;
+  /** The step capture being traced, if any (src/backend/webgpu/capture.ts). */
+  private recording: CaptureRecording | null = null;
+  /** GPU objects to destroy once the work recorded so far is submitted. */
+  private destroyAfterSubmit: GPUBuffer[] = [];
 
   constructor(
     readonly device: GPUDevice,
@@ -59,15 +71,18 @@ export class WebGpuBackend implements Backend {
     });
     void device.lost.then((info) => {
       this.lost = true;
-      if (info.reason !== 'destroyed') {
-        this.fail(new Error(`WebGPU device lost (${info.reason}): ${info.message}. Create a new engine to continue.`));
+      // A device destroyed by someone else (or lost by the driver) must not fail silently later.
+      if (!this.destroyed) {
+        this.fail(new Error(`WebGPU device lost (${info.reason}): ${info.message || 'no message'}. Create a new engine to continue.`));
       }
     });
   }
 
-  alloc(numel: number): GpuBuffer {
+  alloc(numel: number, writtenBy: 'device' | 'host' = 'host'): GpuBuffer {
     this.throwIfFailed();
-    return this.pool.acquire(numel);
+    const buffer = this.pool.acquire(numel, writtenBy);
+    this.recording?.own(buffer);
+    return buffer;
   }
 
   get viewAlignment(): number {
@@ -77,17 +92,23 @@ export class WebGpuBackend implements Backend {
   view(parent: GpuBuffer, offset: number, numel: number): GpuBuffer {
     if (offset % this.viewAlignment !== 0) throw new Error(`view: offset ${offset} is not a multiple of ${this.viewAlignment} elements`);
     if (offset < 0 || offset + numel > parent.numel) throw new Error(`view: [${offset}, ${offset + numel}) is outside a buffer of ${parent.numel}`);
-    return { numel, gpu: parent.gpu, uid: parent.uid, byteOffset: parent.byteOffset + offset * 4, isView: true };
+    return { numel, gpu: parent.gpu, uid: parent.uid, byteOffset: parent.byteOffset + offset * 4, isView: true, parent };
   }
 
   free(buffer: GpuBuffer): void {
-    if (!this.lost && !buffer.isView) this.pool.release(buffer);
+    if (this.lost || buffer.isView) return;
+    // Buffers a capture replays stay out of the pool until the capture is disposed.
+    const owner = buffer.owner as CaptureRecording | undefined;
+    if (owner && !owner.disposed) owner.deferFree(buffer);
+    else if (this.recording?.references(buffer)) this.recording.deferFree(buffer);
+    else this.pool.release(buffer);
   }
 
   upload(buffer: GpuBuffer, data: ArrayLike<number>): void {
     this.throwIfFailed();
     const f32 = data instanceof Float32Array ? data : Float32Array.from(data);
     this.device.queue.writeBuffer(buffer.gpu, buffer.byteOffset, f32.buffer, f32.byteOffset, f32.byteLength);
+    this.recording?.upload(buffer, f32);
     this.counters.uploads++;
   }
 
@@ -102,11 +123,30 @@ export class WebGpuBackend implements Backend {
       throw new Error(`${compiled.label}: the shader binds ${compiled.storageBindings} storage buffers, the kernel was given ${buffers.length}`);
     }
     if (this.ring.full || this.dispatchesInBatch >= maxDispatchesPerSubmit) this.submit();
+    const uniforms = this.encodeDispatch(compiled, spec, params, buffers, workgroups);
+    if (this.recording) {
+      const refresh = paramsRefresh(params as object);
+      if (refresh) this.recording.dynamicDispatch(compiled, spec as GpuKernel<object>, refresh, buffers, inputs.length);
+      else this.recording.dispatch(compiled, buffers, inputs.length, workgroups, uniforms);
+    }
+  }
+
+  /** Packs the uniforms into the ring and encodes one dispatch; returns the packed uniforms. */
+  private encodeDispatch<P>(
+    compiled: CompiledKernel,
+    spec: GpuKernel<P>,
+    params: P,
+    buffers: GpuBuffer[],
+    workgroups: readonly [number, number, number],
+  ): Uint8Array | null {
     let offset = 0;
+    let uniforms: Uint8Array | null = null;
     if (compiled.uniformBinding >= 0) {
+      if (this.ring.full) this.submit();
       this.uniformBytes.fill(0, 0, compiled.uniformBytes);
       packUniforms(compiled, spec.uniforms(params), this.uniformScratch);
-      offset = this.ring.push(this.uniformBytes.subarray(0, compiled.uniformBytes));
+      uniforms = this.uniformBytes.subarray(0, compiled.uniformBytes);
+      offset = this.ring.push(uniforms);
     }
     const pass = this.computePass();
     pass.setPipeline(compiled.pipeline);
@@ -114,6 +154,70 @@ export class WebGpuBackend implements Backend {
     pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2]);
     this.counters.dispatches++;
     this.dispatchesInBatch++;
+    return uniforms;
+  }
+
+  // ---- step capture (src/compile.ts drives it) ---------------------------------------------
+
+  /** Starts tracing: every command from now on is also recorded, and new buffers belong to it. */
+  beginCapture(): void {
+    if (this.recording) throw new Error('compile: compiled functions cannot be nested');
+    this.recording = new CaptureRecording();
+  }
+
+  /** Ends tracing; `remap` swaps traced argument buffers for the slots replays copy into. */
+  endCapture(remap: ReadonlyMap<GpuBuffer, GpuBuffer>): CaptureRecording {
+    const rec = this.recording;
+    if (!rec) throw new Error('compile: no capture is being traced');
+    this.recording = null;
+    rec.finish(this.device, remap);
+    this.counters.bindGroupCreations += rec.bindGroupCount;
+    return rec;
+  }
+
+  /** Drops a trace that failed: its buffers go back as their tensors are freed. */
+  abortCapture(): void {
+    const rec = this.recording;
+    this.recording = null;
+    rec?.dispose((b) => this.pool.release(b), (b) => this.destroyAfterSubmit.push(b));
+  }
+
+  /** Re-encodes a capture into the current command encoder: no graph work, no new buffers. */
+  replay(rec: CaptureRecording): void {
+    this.throwIfFailed();
+    if (this.recording) throw new Error('compile: compiled functions cannot be nested');
+    if (!rec.isValid()) throw new Error('compile: the capture uses a buffer that was freed (re-trace it)');
+    let pipeline: GPUComputePipeline | null = null;
+    for (const c of rec.commands) {
+      if (c.kind === 'copy') {
+        this.endPass();
+        pipeline = null;
+        this.commandEncoder().copyBufferToBuffer(c.src.gpu, c.src.byteOffset, c.dst.gpu, c.dst.byteOffset, c.numel * 4);
+      } else if (c.kind === 'dynamic') {
+        const params = c.refresh();
+        this.encodeDispatch(c.compiled, c.spec, params, c.buffers, c.spec.workgroups(params));
+        this.replayPass = this.pass;
+        pipeline = c.compiled.pipeline;
+      } else {
+        const pass = this.computePass();
+        if (pass !== this.replayPass) {
+          this.replayPass = pass;
+          pipeline = null;
+        }
+        if (c.compiled.pipeline !== pipeline) {
+          pipeline = c.compiled.pipeline;
+          pass.setPipeline(pipeline);
+        }
+        pass.setBindGroup(0, c.bindGroup!, c.uniformOffset >= 0 ? [c.uniformOffset] : []);
+        pass.dispatchWorkgroups(c.workgroups[0], c.workgroups[1], c.workgroups[2]);
+        this.counters.dispatches++;
+      }
+    }
+  }
+
+  /** Frees a capture: its buffers return to the pool, its uniforms are destroyed after the next submit. */
+  disposeCapture(rec: CaptureRecording): void {
+    rec.dispose((b) => this.pool.release(b), (b) => this.destroyAfterSubmit.push(b));
   }
 
   copyBuffer(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
@@ -121,10 +225,12 @@ export class WebGpuBackend implements Backend {
     if (numel === 0) return;
     this.endPass();
     this.commandEncoder().copyBufferToBuffer(src.gpu, src.byteOffset, dst.gpu, dst.byteOffset, numel * 4);
+    this.recording?.copy(src, dst, numel);
   }
 
   async read(buffer: GpuBuffer): Promise<Float32Array> {
     this.throwIfFailed();
+    if (this.recording) throw new Error('compile: a compiled function cannot read tensors (no readbacks inside a captured step)');
     const bytes = buffer.numel * 4;
     if (bytes === 0) return new Float32Array(0);
     const staging = this.staging.acquire(bytes);
@@ -163,6 +269,7 @@ export class WebGpuBackend implements Backend {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.pool.destroy();
     this.staging.destroy();
     this.ring.destroy();
@@ -179,6 +286,8 @@ export class WebGpuBackend implements Backend {
     this.dispatchesInBatch = 0;
     this.counters.submits++;
     this.pool.afterSubmit();
+    for (const b of this.destroyAfterSubmit) b.destroy();
+    this.destroyAfterSubmit = [];
   }
 
   private commandEncoder(): GPUCommandEncoder {
@@ -198,8 +307,7 @@ export class WebGpuBackend implements Backend {
 
   /** Bind groups are cached by the identity of the buffers they bind (see DESIGN.md). */
   private bindGroup(compiled: CompiledKernel, buffers: GpuBuffer[]): GPUBindGroup {
-    let key = `${compiled.uid}`;
-    for (const b of buffers) key += b.isView ? `:${b.uid}@${b.byteOffset}+${b.numel}` : `:${b.uid}`;
+    const key = bindGroupKey(compiled, buffers);
     let group = this.bindGroups.get(key);
     if (group) {
       // Refresh recency so that eviction drops the least recently used groups.
@@ -207,18 +315,7 @@ export class WebGpuBackend implements Backend {
       this.bindGroups.set(key, group);
       return group;
     }
-    // Pooled buffers bind whole (their bucket may be larger than the tensor, which keeps one bind
-    // group valid for every tensor that reuses the buffer); views bind exactly their range.
-    const entries: GPUBindGroupEntry[] = buffers.map((b, i) => ({
-      binding: i,
-      resource: b.isView ? { buffer: b.gpu, offset: b.byteOffset, size: Math.max(b.numel, 1) * 4 } : { buffer: b.gpu },
-    }));
-    if (compiled.uniformBinding >= 0) {
-      entries.push({
-        binding: compiled.uniformBinding,
-        resource: { buffer: this.ring.buffer, offset: 0, size: Math.max(compiled.uniformBytes, 16) },
-      });
-    }
+    const entries = bindGroupEntries(compiled, buffers, this.ring.buffer);
     group = this.device.createBindGroup({ label: compiled.label, layout: compiled.bindGroupLayout, entries });
     this.counters.bindGroupCreations++;
     if (this.bindGroups.size >= maxCachedBindGroups) {

@@ -1,33 +1,53 @@
 import type { GpuKernels } from './index.js';
-import type { CreationKernels, FillParams } from '../../../kernels/creation.js';
+import type {
+  CreationKernels,
+  EyeParams,
+  FillParams,
+  IotaParams,
+  RandomNormalParams,
+  RandomUniformParams,
+} from '../../../kernels/creation.js';
 import { grid1d, type GpuKernel } from '../kernel_spec.js';
 import fillWgsl from '../../../../shaders/creation/fill.wgsl';
+import iotaWgsl from '../../../../shaders/creation/iota.wgsl';
+import eyeWgsl from '../../../../shaders/creation/eye.wgsl';
+import randomUniformWgsl from '../../../../shaders/creation/random_uniform.wgsl';
+import randomNormalWgsl from '../../../../shaders/creation/random_normal.wgsl';
 
 const wg = 256;
 
-const fill: GpuKernel<FillParams> = {
-  shader: { file: 'shaders/creation/fill.wgsl', code: fillWgsl },
-  constants: () => ({ WG: wg }),
-  uniforms: (p) => ({ n: p.n, value: p.value }),
-  workgroups: (p) => grid1d(p.n, wg),
-};
-
-function notYet<P>(id: string): GpuKernel<P> {
+/** Every creation kernel writes n elements, one per invocation, from its uniforms alone. */
+function elementwise<P extends { n: number }>(file: string, code: string, uniforms: GpuKernel<P>['uniforms']): GpuKernel<P> {
   return {
-    shader: { file: `(missing ${id})`, code: '' },
-    uniforms: () => {
-      throw new Error(`kernel ${id}: not implemented on WebGPU yet`);
-    },
-    workgroups: () => {
-      throw new Error(`kernel ${id}: not implemented on WebGPU yet`);
-    },
+    shader: { file, code },
+    constants: () => ({ WG: wg }),
+    uniforms,
+    workgroups: (p) => grid1d(p.n, wg),
   };
 }
 
 /** WebGPU dispatches of the creation kernels. */
 export const creationGpuKernels: GpuKernels<CreationKernels> = {
-  fill,
-  iota: notYet('iota'),
-  random_uniform: notYet('random_uniform'),
-  random_normal: notYet('random_normal'),
+  fill: elementwise<FillParams>('shaders/creation/fill.wgsl', fillWgsl, (p) => ({ n: p.n, value: p.value })),
+  iota: elementwise<IotaParams>('shaders/creation/iota.wgsl', iotaWgsl, (p) => ({
+    n: p.n,
+    start: p.start,
+    step: p.step,
+    last: p.last,
+  })),
+  eye: elementwise<EyeParams>('shaders/creation/eye.wgsl', eyeWgsl, (p) => ({ n: p.n, rows: p.rows, cols: p.cols })),
+  random_uniform: elementwise<RandomUniformParams>('shaders/creation/random_uniform.wgsl', randomUniformWgsl, (p) => ({
+    n: p.n,
+    seed: p.seed,
+    low: p.low,
+    high: p.high,
+    integer: p.integer,
+  })),
+  random_normal: elementwise<RandomNormalParams>('shaders/creation/random_normal.wgsl', randomNormalWgsl, (p) => ({
+    n: p.n,
+    seed: p.seed,
+    mean: p.mean,
+    stddev: p.stddev,
+    truncated: p.truncated,
+  })),
 };

@@ -1,8 +1,20 @@
 import type { GpuKernels } from './index.js';
-import type { CopyStridedParams, LayoutKernels } from '../../../kernels/layout.js';
+import type {
+  CopyStridedParams,
+  GatherParams,
+  LayoutKernels,
+  PadStridedParams,
+  ScatterStridedParams,
+  TileParams,
+} from '../../../kernels/layout.js';
 import { grid1d, padDims, type GpuKernel } from '../kernel_spec.js';
 import { sizeOf } from '../../../shape.js';
 import copyStridedWgsl from '../../../../shaders/layout/copy_strided.wgsl';
+import padStridedWgsl from '../../../../shaders/layout/pad_strided.wgsl';
+import scatterStridedWgsl from '../../../../shaders/layout/scatter_strided.wgsl';
+import tileWgsl from '../../../../shaders/layout/tile.wgsl';
+import gatherWgsl from '../../../../shaders/layout/gather.wgsl';
+import gatherGradWgsl from '../../../../shaders/layout/gather_grad.wgsl';
 
 const wg = 256;
 
@@ -19,24 +31,62 @@ const copyStrided: GpuKernel<CopyStridedParams> = {
   workgroups: (p) => grid1d(sizeOf(p.outShape), wg),
 };
 
-function notYet<P>(id: string): GpuKernel<P> {
+const padStrided: GpuKernel<PadStridedParams> = {
+  shader: { file: 'shaders/layout/pad_strided.wgsl', code: padStridedWgsl },
+  constants: () => ({ WG: wg }),
+  uniforms: (p) => ({
+    out_shape: padDims(p.outShape, 8, 1),
+    in_shape: padDims(p.inShape, 8, 1),
+    begin: padDims(p.begin),
+    step: padDims(p.step, 8, 1),
+    pad_value: p.padValue,
+    rank: p.outShape.length,
+    n: sizeOf(p.outShape),
+  }),
+  workgroups: (p) => grid1d(sizeOf(p.outShape), wg),
+};
+
+const scatterStrided: GpuKernel<ScatterStridedParams> = {
+  shader: { file: 'shaders/layout/scatter_strided.wgsl', code: scatterStridedWgsl },
+  constants: () => ({ WG: wg }),
+  uniforms: (p) => ({
+    in_shape: padDims(p.inShape, 8, 1),
+    out_strides: padDims(p.outStrides),
+    out_offset: p.outOffset,
+    rank: p.inShape.length,
+    n: sizeOf(p.inShape),
+  }),
+  workgroups: (p) => grid1d(sizeOf(p.inShape), wg),
+};
+
+const tile: GpuKernel<TileParams> = {
+  shader: { file: 'shaders/layout/tile.wgsl', code: tileWgsl },
+  constants: () => ({ WG: wg }),
+  uniforms: (p) => ({
+    out_shape: padDims(p.outShape, 8, 1),
+    in_shape: padDims(p.inShape, 8, 1),
+    rank: p.outShape.length,
+    n: sizeOf(p.outShape),
+  }),
+  workgroups: (p) => grid1d(sizeOf(p.outShape), wg),
+};
+
+/** gather writes [outer, nIdx, inner]; gather_grad writes [outer, axisLen, inner]. */
+function gatherKernel(file: string, code: string, outputSize: (p: GatherParams) => number): GpuKernel<GatherParams> {
   return {
-    shader: { file: `(missing ${id})`, code: '' },
-    uniforms: () => {
-      throw new Error(`kernel ${id}: not implemented on WebGPU yet`);
-    },
-    workgroups: () => {
-      throw new Error(`kernel ${id}: not implemented on WebGPU yet`);
-    },
+    shader: { file, code },
+    constants: () => ({ WG: wg }),
+    uniforms: (p) => ({ outer: p.outer, axis_len: p.axisLen, inner: p.inner, n_idx: p.nIdx, n: outputSize(p) }),
+    workgroups: (p) => grid1d(outputSize(p), wg),
   };
 }
 
 /** WebGPU dispatches of the layout kernels. */
 export const layoutGpuKernels: GpuKernels<LayoutKernels> = {
   copy_strided: copyStrided,
-  pad_strided: notYet('pad_strided'),
-  scatter_strided: notYet('scatter_strided'),
-  tile: notYet('tile'),
-  gather: notYet('gather'),
-  gather_grad: notYet('gather_grad'),
+  pad_strided: padStrided,
+  scatter_strided: scatterStrided,
+  tile,
+  gather: gatherKernel('shaders/layout/gather.wgsl', gatherWgsl, (p) => p.outer * p.nIdx * p.inner),
+  gather_grad: gatherKernel('shaders/layout/gather_grad.wgsl', gatherGradWgsl, (p) => p.outer * p.axisLen * p.inner),
 };

@@ -1,0 +1,207 @@
+import type { GpuBuffer } from './buffer_pool.js';
+import type { CompiledKernel } from './pipelines.js';
+import type { GpuKernel } from './kernel_spec.js';
+import { bindGroupEntries, bindGroupKey } from './bind_groups.js';
+import { UniformRing } from './uniform_ring.js';
+
+/** A dispatch whose uniforms were fixed while tracing: replayed from the capture's own uniform buffer. */
+export interface StaticDispatch {
+  kind: 'dispatch';
+  compiled: CompiledKernel;
+  buffers: GpuBuffer[];
+  workgroups: readonly [number, number, number];
+  /** Byte offset of its uniforms in the capture's uniform buffer (-1: the kernel has none). */
+  uniformOffset: number;
+  bindGroup?: GPUBindGroup;
+}
+
+/** A dispatch whose params are re-evaluated per replay (see src/kernels/dynamic.ts). */
+export interface DynamicDispatch {
+  kind: 'dynamic';
+  compiled: CompiledKernel;
+  spec: GpuKernel<object>;
+  refresh: () => object;
+  buffers: GpuBuffer[];
+}
+
+/** copyBufferToBuffer, also used to restore values uploaded while tracing (from `pristine`). */
+export interface CopyCommand {
+  kind: 'copy';
+  src: GpuBuffer;
+  dst: GpuBuffer;
+  numel: number;
+  /** For restores: the values to put back, until finish() moves them into `src`. */
+  data?: Float32Array;
+}
+
+export type CapturedCommand = StaticDispatch | DynamicDispatch | CopyCommand;
+
+/**
+ * A step capture (DESIGN.md, "Step capture"): every command a traced step encoded, with the
+ * buffers it used. Buffers allocated while tracing belong to the capture: they are never handed
+ * back to the pool while it lives, so every replay finds the same intermediates where the trace
+ * left them (a static plan, no pool traffic). Buffers it only uses (variables, constants made
+ * before the trace) are checked before each replay.
+ */
+export class CaptureRecording {
+  readonly commands: CapturedCommand[] = [];
+  /** Buffers allocated (or freed) while tracing: released when the capture is disposed. */
+  private readonly owned = new Set<GpuBuffer>();
+  /** Owned buffers whose tensors were freed: they go back to the pool on dispose. */
+  private readonly deferred = new Set<GpuBuffer>();
+  private readonly written = new Set<GpuBuffer>();
+  /** Every buffer a recorded command touches. */
+  private readonly used = new Set<GpuBuffer>();
+  private externals: GpuBuffer[] = [];
+  private uniformBytes: Uint8Array[] = [];
+  private uniformBuffer: GPUBuffer | null = null;
+  private pristine: GPUBuffer[] = [];
+  private finished = false;
+  disposed = false;
+
+  /** Number of compute dispatches one replay encodes. */
+  get dispatches(): number {
+    return this.commands.filter((c) => c.kind !== 'copy').length;
+  }
+
+  own(buffer: GpuBuffer): void {
+    buffer.owner = this;
+    this.owned.add(buffer);
+  }
+
+  /** Called instead of releasing an owned buffer; a buffer freed while referenced becomes owned. */
+  deferFree(buffer: GpuBuffer): void {
+    if (!this.owned.has(buffer)) this.own(buffer);
+    this.deferred.add(buffer);
+  }
+
+  /** True when a recorded command uses the buffer (a free must then wait for the capture). */
+  references(buffer: GpuBuffer): boolean {
+    return this.used.has(buffer);
+  }
+
+  /** Gives an owned buffer back to its tensor (a variable created or re-homed while tracing). */
+  disown(buffer: GpuBuffer): void {
+    if (this.owned.delete(buffer)) buffer.owner = undefined;
+  }
+
+  dispatch(compiled: CompiledKernel, buffers: GpuBuffer[], firstOutput: number, workgroups: readonly [number, number, number], uniforms: Uint8Array | null): void {
+    let uniformOffset = -1;
+    if (uniforms) {
+      uniformOffset = this.uniformBytes.length * UniformRing.slotBytes;
+      this.uniformBytes.push(uniforms.slice());
+    }
+    this.commands.push({ kind: 'dispatch', compiled, buffers: [...buffers], workgroups, uniformOffset });
+    for (const b of buffers) this.used.add(b);
+    for (let i = firstOutput; i < buffers.length; i++) this.written.add(buffers[i]!);
+  }
+
+  dynamicDispatch(compiled: CompiledKernel, spec: GpuKernel<object>, refresh: () => object, buffers: GpuBuffer[], firstOutput: number): void {
+    this.commands.push({ kind: 'dynamic', compiled, spec, refresh, buffers: [...buffers] });
+    for (const b of buffers) this.used.add(b);
+    for (let i = firstOutput; i < buffers.length; i++) this.written.add(buffers[i]!);
+  }
+
+  copy(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
+    this.commands.push({ kind: 'copy', src, dst, numel });
+    this.used.add(src);
+    this.used.add(dst);
+    this.written.add(dst);
+  }
+
+  /** An upload while tracing: a replay must put the values back if anything overwrites them. */
+  upload(buffer: GpuBuffer, data: Float32Array): void {
+    this.commands.push({ kind: 'copy', src: buffer, dst: buffer, numel: data.length, data: data.slice() });
+    this.used.add(buffer);
+  }
+
+  /**
+   * Ends the trace: `remap` swaps buffers (a traced argument's own buffer for the slot a replay
+   * copies new arguments into), uniforms move into one buffer written once, bind groups are made
+   * once, and uploads that nothing overwrites are dropped (their values stay where they are).
+   */
+  finish(device: GPUDevice, remap: ReadonlyMap<GpuBuffer, GpuBuffer>): void {
+    const swap = (b: GpuBuffer): GpuBuffer => remap.get(b) ?? b;
+    const kept: CapturedCommand[] = [];
+    for (const c of this.commands) {
+      if (c.kind === 'copy' && c.data) {
+        const overwritten = this.written.has(c.dst) || !this.owned.has(c.dst);
+        if (!overwritten) continue;
+        const pristine = device.createBuffer({ size: Math.max(c.data.byteLength, 4), usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+        device.queue.writeBuffer(pristine, 0, c.data.buffer as ArrayBuffer, c.data.byteOffset, c.data.byteLength);
+        this.pristine.push(pristine);
+        kept.push({ kind: 'copy', src: { numel: c.numel, gpu: pristine, uid: -1, byteOffset: 0, isView: false }, dst: swap(c.dst), numel: c.numel });
+      } else if (c.kind === 'copy') {
+        kept.push({ ...c, src: swap(c.src), dst: swap(c.dst) });
+      } else {
+        kept.push({ ...c, buffers: c.buffers.map(swap) });
+      }
+    }
+    this.commands.splice(0, this.commands.length, ...kept);
+
+    if (this.uniformBytes.length > 0) {
+      const all = new Uint8Array(this.uniformBytes.length * UniformRing.slotBytes);
+      this.uniformBytes.forEach((bytes, i) => all.set(bytes, i * UniformRing.slotBytes));
+      this.uniformBuffer = device.createBuffer({ label: 'capture uniforms', size: all.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      device.queue.writeBuffer(this.uniformBuffer, 0, all);
+    }
+    this.uniformBytes = [];
+    this.used.clear();
+    const groups = new Map<string, GPUBindGroup>();
+    const externals = new Set<GpuBuffer>();
+    for (const c of this.commands) {
+      const used = c.kind === 'copy' ? [c.src, c.dst] : c.buffers;
+      for (const b of used) if (b.uid >= 0 && !this.owned.has(b) && !remap.has(b)) externals.add(b);
+      if (c.kind !== 'dispatch') continue;
+      const key = bindGroupKey(c.compiled, c.buffers);
+      let group = groups.get(key);
+      if (!group) {
+        const uniforms = this.uniformBuffer ?? placeholderUniforms(device);
+        group = device.createBindGroup({ label: c.compiled.label, layout: c.compiled.bindGroupLayout, entries: bindGroupEntries(c.compiled, c.buffers, uniforms) });
+        groups.set(key, group);
+      }
+      c.bindGroup = group;
+    }
+    this.externals = [...externals];
+    this.finished = true;
+  }
+
+  /** Bind groups made by finish(), for the counters. */
+  get bindGroupCount(): number {
+    return new Set(this.commands.map((c) => (c.kind === 'dispatch' ? c.bindGroup : undefined)).filter(Boolean)).size;
+  }
+
+  /** False once a buffer the capture uses but does not own went back to the pool. */
+  isValid(): boolean {
+    return this.finished && !this.disposed && this.externals.every((b) => !b.released && !b.parent?.released);
+  }
+
+  /** Releases what the capture owns: `release` hands a buffer back to the pool. */
+  dispose(release: (b: GpuBuffer) => void, destroyLater: (b: GPUBuffer) => void): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const b of this.owned) {
+      b.owner = undefined;
+      // Buffers whose tensors are gone return to the pool; the others follow their tensor's dispose.
+      if (this.deferred.has(b)) release(b);
+    }
+    this.owned.clear();
+    this.deferred.clear();
+    if (this.uniformBuffer) destroyLater(this.uniformBuffer);
+    for (const p of this.pristine) destroyLater(p);
+    this.commands.length = 0;
+  }
+}
+
+let placeholder: WeakMap<GPUDevice, GPUBuffer> | undefined;
+
+/** Kernels with uniforms always have a uniform buffer; this only satisfies the type for the others. */
+function placeholderUniforms(device: GPUDevice): GPUBuffer {
+  placeholder ??= new WeakMap();
+  let b = placeholder.get(device);
+  if (!b) {
+    b = device.createBuffer({ size: 256, usage: GPUBufferUsage.UNIFORM });
+    placeholder.set(device, b);
+  }
+  return b;
+}

@@ -1,0 +1,204 @@
+import type { BackendBuffer, CapturedStep, CaptureSupport } from './backend/backend.js';
+import type { Engine } from './engine.js';
+import { Storage, Tensor, Variable } from './tensor.js';
+
+/** A function of tensors returning a tensor, or arrays / plain objects of tensors (and other values). */
+export type StepFunction<Args extends Tensor[], R> = (...args: Args) => R;
+
+/** What `e.compile` returns: call it like the function it wraps. */
+export interface CompiledFunction<Args extends Tensor[], R> {
+  (...args: Args): R;
+  /** Captures made so far: one per distinct argument signature (shapes, dtypes, variables). */
+  readonly captureCount: number;
+  /** Compute dispatches one call replays (0 before the first call, and on the CPU backend). */
+  readonly dispatchesPerCall: number;
+  /** Frees every capture's buffers. The function can still be called: it traces again. */
+  dispose(): void;
+}
+
+/** @internal What the engine notes while a step is traced. */
+export class TraceState {
+  /** Variables the step read or wrote: if one is re-homed later, the capture is traced again. */
+  readonly variables = new Set<Variable>();
+  /** Host-side updates to run before each replay (an optimizer's step counter). */
+  readonly hooks: (() => void)[] = [];
+  /** Set when the step tried to read a tensor back: the trace is then refused. */
+  readAttempted = false;
+
+  noteInputs(inputs: readonly Tensor[]): void {
+    for (const t of inputs) if (t instanceof Variable) this.variables.add(t);
+  }
+}
+
+interface Capture {
+  step: CapturedStep;
+  /** Per argument: the slot its values are copied into before a replay (null for variables). */
+  slots: (Storage | null)[];
+  variables: Map<Variable, Storage>;
+  hooks: (() => void)[];
+  /** Where each result tensor is found after a replay, with its shape and dtype. */
+  outputs: { buffer: BackendBuffer; shape: readonly number[]; dtype: Tensor['dtype'] }[];
+  /** The traced result, with tensors replaced by their index in `outputs`. */
+  template: unknown;
+}
+
+const outputMarker = Symbol('compiled output');
+
+/**
+ * Step capture (DESIGN.md): the first call with a given argument signature runs `fn` eagerly while
+ * the backend records every command; later calls copy the new arguments into fixed slots and
+ * re-encode the recording, with no graph work in JavaScript and no new buffers. Results are new
+ * tensors (copies of the step's outputs), bit-identical to what eager calls give.
+ */
+export function compileStep<Args extends Tensor[], R>(engine: Engine, fn: StepFunction<Args, R>): CompiledFunction<Args, R> {
+  const captures = new Map<string, Capture>();
+  let lastDispatches = 0;
+
+  const call = (...args: Args): R => {
+    if (engine.isRecording) {
+      throw new Error('compile: a compiled function cannot be differentiated from outside; call valueAndGrad inside it');
+    }
+    engine.checkInputs('compile', args);
+    const support = engine.backend.capture;
+    if (!support) return engine.tidy(() => fn(...args));
+    const key = signature(args);
+    let capture = captures.get(key);
+    if (capture && !isCurrent(capture)) {
+      release(support, capture);
+      captures.delete(key);
+      capture = undefined;
+    }
+    if (!capture) {
+      const traced = trace(engine, support, fn, args);
+      captures.set(key, traced.capture);
+      lastDispatches = traced.capture.step.dispatches;
+      return traced.result;
+    }
+    lastDispatches = capture.step.dispatches;
+    return replay(engine, support, capture, args) as R;
+  };
+
+  Object.defineProperties(call, {
+    captureCount: { get: () => captures.size },
+    dispatchesPerCall: { get: () => lastDispatches },
+    dispose: {
+      value: () => {
+        const support = engine.backend.capture;
+        if (support) for (const c of captures.values()) release(support, c);
+        captures.clear();
+      },
+    },
+  });
+  return call as CompiledFunction<Args, R>;
+}
+
+/** Shapes and dtypes of the arguments; variables by identity (they are bound, not copied). */
+function signature(args: readonly Tensor[]): string {
+  return args
+    .map((t, i) => {
+      const alias = args.indexOf(t);
+      if (alias !== i) return `=${alias}`;
+      return t instanceof Variable ? `v${t.id}` : `${t.dtype}[${t.shape.join(',')}]`;
+    })
+    .join(';');
+}
+
+/** A capture stays usable while its variables keep their storage and its external buffers live. */
+function isCurrent(c: Capture): boolean {
+  for (const [v, storage] of c.variables) if (v.isDisposed || v.storage !== storage) return false;
+  return c.step.isValid();
+}
+
+function trace<Args extends Tensor[], R>(engine: Engine, support: CaptureSupport, fn: StepFunction<Args, R>, args: Args): { capture: Capture; result: R } {
+  // Argument slots are allocated before the trace so that they are not the capture's buffers.
+  const slots = args.map((t, i) => (t instanceof Variable || args.indexOf(t) !== i ? null : engine.allocStorage(t.size, 'device')));
+  const state = new TraceState();
+  engine.tracing = state;
+  support.beginCapture();
+  let result: R;
+  try {
+    result = engine.tidy(() => fn(...args));
+    if (state.readAttempted) throw new Error('compile: a compiled function cannot read tensors (no readbacks inside a captured step)');
+  } catch (err) {
+    engine.tracing = null;
+    support.abortCapture();
+    for (const s of slots) s?.release();
+    throw err;
+  }
+  engine.tracing = null;
+  const remap = new Map<BackendBuffer, BackendBuffer>();
+  args.forEach((t, i) => {
+    const slot = slots[i];
+    if (slot) remap.set(t.storage.buffer, slot.buffer);
+  });
+  const step = support.endCapture(remap);
+  // A variable created or re-homed in the step keeps its buffer: it outlives the capture.
+  const variables = new Map<Variable, Storage>();
+  for (const v of state.variables) {
+    step.disown(v.storage.buffer);
+    variables.set(v, v.storage);
+  }
+
+  const outputs: Capture['outputs'] = [];
+  const seen = new Map<Tensor, number>();
+  const template = mapTensors(result, (t) => {
+    let index = seen.get(t);
+    if (index === undefined) {
+      const buffer = remap.get(t.storage.buffer) ?? t.storage.buffer;
+      index = outputs.push({ buffer, shape: t.shape, dtype: t.dtype }) - 1;
+      seen.set(t, index);
+      // The traced result must not change when a replay overwrites the capture's buffers
+      // (variables and arguments are not the capture's: they keep theirs).
+      if (!(t instanceof Variable) && !remap.has(t.storage.buffer)) {
+        const own = engine.allocStorage(t.size, 'device');
+        engine.backend.copyBuffer(t.storage.buffer, own.buffer, t.size);
+        t.storage.release();
+        t.storage = own;
+      }
+    }
+    return { [outputMarker]: index };
+  });
+  const capture: Capture = { step, slots, variables, hooks: state.hooks, outputs, template };
+  return { capture, result };
+}
+
+function replay(engine: Engine, support: CaptureSupport, c: Capture, args: readonly Tensor[]): unknown {
+  for (const hook of c.hooks) hook();
+  args.forEach((t, i) => {
+    const slot = c.slots[i];
+    if (slot) engine.backend.copyBuffer(t.storage.buffer, slot.buffer, t.size);
+  });
+  support.replay(c.step);
+  const fresh = c.outputs.map(({ buffer, shape, dtype }) => {
+    const size = buffer.numel;
+    const storage = engine.allocStorage(size, 'device');
+    engine.backend.copyBuffer(buffer, storage.buffer, size);
+    return engine.track(new Tensor(engine, storage, shape, dtype));
+  });
+  return rebuild(c.template, fresh);
+}
+
+function release(support: CaptureSupport, c: Capture): void {
+  support.disposeCapture(c.step);
+  for (const s of c.slots) s?.release();
+}
+
+/** Replaces every tensor in arrays and plain objects by f(tensor); other values stay. */
+function mapTensors(x: unknown, f: (t: Tensor) => unknown): unknown {
+  if (x instanceof Tensor) return f(x);
+  if (Array.isArray(x)) return x.map((v) => mapTensors(v, f));
+  if (x && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, mapTensors(v, f)]));
+  }
+  return x;
+}
+
+function rebuild(template: unknown, tensors: Tensor[]): unknown {
+  if (Array.isArray(template)) return template.map((v) => rebuild(v, tensors));
+  if (template && typeof template === 'object' && Object.getPrototypeOf(template) === Object.prototype) {
+    const marker = (template as { [outputMarker]?: number })[outputMarker];
+    if (marker !== undefined) return tensors[marker];
+    return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, rebuild(v, tensors)]));
+  }
+  return template;
+}

@@ -1,0 +1,96 @@
+import type { Engine } from '../engine.js';
+import { Tensor, type DType } from '../tensor.js';
+import { fmt, sizeOf, stridesOf, type Shape } from '../shape.js';
+import { collapseDims } from './binary.js';
+import { installEngineFunctions } from './define.js';
+import type { DropEngine } from './creation.js';
+import { insertionAxis } from './layout.js';
+
+function joinedDtype(xs: readonly Tensor[]): DType {
+  const first = xs[0]!.dtype;
+  if (xs.every((x) => x.dtype === first)) return first;
+  return xs.some((x) => x.dtype === 'float32') ? 'float32' : 'int32';
+}
+
+/**
+ * Writes each input into its block of one new tensor with one scatter_strided dispatch per
+ * input. The blocks tile the output, so it needs no zero fill. Engine.runKernel makes a fresh
+ * output per kernel, hence the by-hand storage here (the same steps runKernel takes).
+ */
+function scatterBlocks(e: Engine, xs: readonly Tensor[], outShape: Shape, dtype: DType, axis: number): Tensor {
+  const outStrides = stridesOf(outShape);
+  const storage = e.allocStorage(sizeOf(outShape));
+  let start = 0;
+  for (const x of xs) {
+    if (x.size > 0) {
+      const collapsed = collapseDims(x.shape, [outStrides]);
+      e.backend.run('scatter_strided', [x.storage.buffer], [storage.buffer], {
+        inShape: collapsed.shape,
+        outStrides: collapsed.strides[0]!,
+        outOffset: start * outStrides[axis]!,
+      });
+    }
+    start += x.shape[axis]!;
+  }
+  return e.track(new Tensor(e, storage, outShape, dtype));
+}
+
+/** Joining ops on the engine: `e.concat([a, b], axis)`, `e.stack([a, b], axis)`. */
+export const joinFunctions = {
+  /**
+   * Joins tensors along an existing `axis` (tf.concat). Shapes must agree elsewhere. Mixed
+   * dtypes join as float32 (int32 with bool as int32). The gradient of each input is its slice.
+   */
+  concat: (e: Engine, tensors: readonly Tensor[], axis = 0): Tensor => {
+    if (!(tensors instanceof Array) || tensors.length === 0) throw new Error('concat: needs a non-empty array of tensors');
+    e.checkInputs('concat', tensors);
+    const shapes = tensors.map((t) => fmt(t.shape)).join(', ');
+    const first = tensors[0]!;
+    if (first.rank === 0) throw new Error(`concat: scalars (shapes ${shapes}) have no axis to join along; use stack`);
+    if (!Number.isInteger(axis) || axis < -first.rank || axis >= first.rank) {
+      throw new Error(`concat: axis ${axis} is out of range for shapes ${shapes} (rank ${first.rank})`);
+    }
+    const a = axis < 0 ? axis + first.rank : axis;
+    for (const t of tensors) {
+      if (t.rank !== first.rank || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
+        throw new Error(`concat: shapes ${shapes} differ outside axis ${a}`);
+      }
+    }
+    if (tensors.length === 1) return first.clone();
+    const outShape = first.shape.map((d, i) => (i === a ? tensors.reduce((acc, t) => acc + t.shape[a]!, 0) : d));
+    const out = scatterBlocks(e, tensors, outShape, joinedDtype(tensors), a);
+    if (e.isRecording) {
+      e.record('concat', out, tensors, (dy) => {
+        let start = 0;
+        return tensors.map((t) => {
+          const part = dy.slice(t.shape.map((_, i) => (i === a ? start : 0)), t.shape);
+          start += t.shape[a]!;
+          return part;
+        });
+      });
+    }
+    return out;
+  },
+  /**
+   * Joins same-shaped tensors along a new `axis` (tf.stack): concat of their expandDims views,
+   * so the gradient of each input is its slice of dy.
+   */
+  stack: (e: Engine, tensors: readonly Tensor[], axis = 0): Tensor => {
+    if (!(tensors instanceof Array) || tensors.length === 0) throw new Error('stack: needs a non-empty array of tensors');
+    e.checkInputs('stack', tensors);
+    const first = tensors[0]!;
+    if (tensors.some((t) => t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i]))) {
+      throw new Error(`stack: shapes ${tensors.map((t) => fmt(t.shape)).join(', ')} differ`);
+    }
+    const a = insertionAxis('stack', axis, first.rank, fmt(first.shape));
+    return e.tidy(() => e.concat(tensors.map((t) => t.expandDims(a)), a));
+  },
+};
+
+type JoinFunctions = DropEngine<typeof joinFunctions>;
+
+declare module '../engine.js' {
+  interface Engine extends JoinFunctions {}
+}
+
+installEngineFunctions(joinFunctions);

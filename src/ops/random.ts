@@ -1,0 +1,93 @@
+import type { Engine } from '../engine.js';
+import type { DType, Tensor } from '../tensor.js';
+import { assertShape, sizeOf, type Shape } from '../shape.js';
+import { installEngineFunctions } from './define.js';
+import type { DropEngine } from './creation.js';
+import { dynamicParams } from '../kernels/dynamic.js';
+
+/** Options of `randomUniform`. */
+export interface RandomUniformOptions {
+  /** Lower bound, included (default 0). */
+  minval?: number;
+  /** Upper bound, excluded (default 1). */
+  maxval?: number;
+  /** A 32-bit integer: the same seed gives the same values, on the CPU and on the GPU. */
+  seed?: number;
+  /** 'int32' draws integers in [minval, maxval) (both must be integers). */
+  dtype?: DType;
+}
+
+/** Options of `randomNormal` and `truncatedNormal`. */
+export interface RandomNormalOptions {
+  mean?: number;
+  stddev?: number;
+  /** A 32-bit integer: the same seed gives the same values (to a few ulps across devices). */
+  seed?: number;
+}
+
+/**
+ * Calls without a seed draw one from this per-engine counter, so successive calls differ while a
+ * whole program stays reproducible from a fresh engine. Such params are dynamic: a captured step
+ * (e.compile) draws a fresh seed on every replay, exactly as the eager calls would.
+ */
+const drawCounts = new WeakMap<Engine, number>();
+
+function seedFor(e: Engine, op: string, seed: number | undefined): number {
+  if (seed !== undefined) {
+    if (!Number.isInteger(seed)) throw new Error(`${op}: seed must be an integer, got ${seed}`);
+    return seed >>> 0;
+  }
+  const k = drawCounts.get(e) ?? 0;
+  drawCounts.set(e, k + 1);
+  // Spread the counter over 32 bits (Weyl sequence by the golden ratio): seeds 0, 1, 2 a user
+  // might pass stay distinct from the first few drawn ones.
+  return Math.imul(k + 1, 0x9e3779b9) >>> 0;
+}
+
+function normal(e: Engine, op: string, shape: Shape, options: RandomNormalOptions, truncated: boolean): Tensor {
+  assertShape(op, shape);
+  const { mean = 0, stddev = 1 } = options;
+  if (!Number.isFinite(mean) || !(stddev >= 0) || !Number.isFinite(stddev)) {
+    throw new Error(`${op}: mean ${mean} must be finite and stddev ${stddev} finite and non-negative`);
+  }
+  const params = () => ({ n: sizeOf(shape), seed: seedFor(e, op, options.seed), mean, stddev, truncated: truncated ? 1 : 0 });
+  return e.runKernel('random_normal', [], shape, 'float32', options.seed === undefined ? dynamicParams(params) : params());
+}
+
+/**
+ * Seeded random tensors. Element i is a hash of (seed, i) (shaders/common/random.wgsl), so values
+ * do not depend on the device or the dispatch layout. No gradients: these are constants.
+ */
+export const randomFunctions = {
+  /** Uniform values in [minval, maxval). */
+  randomUniform: (e: Engine, shape: Shape, options: RandomUniformOptions = {}): Tensor => {
+    assertShape('randomUniform', shape);
+    const { minval = 0, maxval = 1, dtype = 'float32' } = options;
+    if (!Number.isFinite(minval) || !Number.isFinite(maxval) || !(minval < maxval)) {
+      throw new Error(`randomUniform: needs finite minval < maxval, got [${minval}, ${maxval})`);
+    }
+    const integer = dtype !== 'float32';
+    if (integer && !(Number.isInteger(minval) && Number.isInteger(maxval))) {
+      throw new Error(`randomUniform: ${dtype} values need integer bounds, got [${minval}, ${maxval})`);
+    }
+    if (integer && (Math.abs(minval) > 2 ** 24 || Math.abs(maxval) > 2 ** 24)) {
+      throw new Error(`randomUniform: ${dtype} bounds [${minval}, ${maxval}) exceed 2^24, the integers a tensor holds exactly`);
+    }
+    const params = () => ({ n: sizeOf(shape), seed: seedFor(e, 'randomUniform', options.seed), low: minval, high: maxval, integer: integer ? 1 : 0 });
+    return e.runKernel('random_uniform', [], shape, dtype, options.seed === undefined ? dynamicParams(params) : params());
+  },
+  /** Normal values (Box-Muller). */
+  randomNormal: (e: Engine, shape: Shape, options: RandomNormalOptions = {}): Tensor =>
+    normal(e, 'randomNormal', shape, options, false),
+  /** Normal values redrawn until within two standard deviations of the mean (tf.truncatedNormal). */
+  truncatedNormal: (e: Engine, shape: Shape, options: RandomNormalOptions = {}): Tensor =>
+    normal(e, 'truncatedNormal', shape, options, true),
+};
+
+type RandomFunctions = DropEngine<typeof randomFunctions>;
+
+declare module '../engine.js' {
+  interface Engine extends RandomFunctions {}
+}
+
+installEngineFunctions(randomFunctions);

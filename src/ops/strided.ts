@@ -1,0 +1,68 @@
+/**
+ * The two strided primitives every slicing, padding and reversing op is built on. Each is the
+ * other's gradient, so slices and pads are differentiable to any order:
+ *   stridedView(x, begin, step): out[o] = x[begin + o * step]   (copy_strided)
+ *   padStrided(x, begin, step):  out[begin + i * step] = x[i], padValue elsewhere   (pad_strided)
+ */
+import type { Tensor } from '../tensor.js';
+import { sizeOf, stridesOf, type Shape } from '../shape.js';
+import { collapseDims } from './binary.js';
+
+/**
+ * @internal Copies the strided view (shape, strides in elements, offset) of x into a new
+ * contiguous tensor. No gradient: callers record their own (transpose, broadcastTo, stridedView).
+ */
+export function copyStrided(x: Tensor, outShape: Shape, strides: readonly number[], offset: number): Tensor {
+  const collapsed = collapseDims(outShape, [[...strides]]);
+  return x.engine.runKernel('copy_strided', [x], outShape, x.dtype, {
+    outShape: collapsed.shape,
+    inStrides: collapsed.strides[0]!,
+    inOffset: offset,
+  });
+}
+
+/**
+ * @internal out[o] = x[begin + o * step] (per dimension) for o over outShape; steps are non-zero
+ * and may be negative. The caller has checked that every read is inside x. Its gradient pads dy
+ * back to x's shape with zeros.
+ */
+export function stridedView(opName: string, x: Tensor, begin: readonly number[], step: readonly number[], outShape: Shape): Tensor {
+  const e = x.engine;
+  e.checkInputs(opName, [x]);
+  const strides = stridesOf(x.shape);
+  const offset = sizeOf(outShape) === 0 ? 0 : begin.reduce((acc, b, d) => acc + b * strides[d]!, 0);
+  const out = copyStrided(x, outShape, step.map((s, d) => s * strides[d]!), offset);
+  if (e.isRecording) e.record(opName, out, [x], (dy) => [padStrided(`${opName} (gradient)`, dy, x.shape, begin, step, 0)]);
+  return out;
+}
+
+/**
+ * @internal out[begin + i * step] = x[i] (per dimension), padValue elsewhere, out of shape
+ * outShape. The caller has checked that every x element lands inside out. Its gradient is the
+ * strided view of dy at the same positions.
+ */
+export function padStrided(
+  opName: string,
+  x: Tensor,
+  outShape: Shape,
+  begin: readonly number[],
+  step: readonly number[],
+  padValue: number,
+): Tensor {
+  const e = x.engine;
+  e.checkInputs(opName, [x]);
+  // An empty x has nothing to place (and a begin that may point anywhere): all padding.
+  const out =
+    x.size === 0
+      ? e.fill(outShape, padValue, x.dtype)
+      : e.runKernel('pad_strided', [x], outShape, x.dtype, dropUnitDims({ outShape: [...outShape], inShape: [...x.shape], begin: [...begin], step: [...step], padValue }));
+  if (e.isRecording) e.record(opName, out, [x], (dy) => [stridedView(`${opName} (gradient)`, dy, begin, step, x.shape)]);
+  return out;
+}
+
+/** Drops dimensions of size 1 on both sides that hold their one element at 0: fewer index steps. */
+function dropUnitDims<P extends { outShape: number[]; inShape: number[]; begin: number[]; step: number[] }>(p: P): P {
+  const keep = p.outShape.map((o, d) => !(o === 1 && p.inShape[d] === 1 && p.begin[d] === 0));
+  const pick = (v: number[]): number[] => v.filter((_, d) => keep[d]);
+  return { ...p, outShape: pick(p.outShape), inShape: pick(p.inShape), begin: pick(p.begin), step: pick(p.step) };
+}

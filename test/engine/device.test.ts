@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/index.js';
+import { PipelineCache } from '../../src/backend/webgpu/pipelines.js';
+import type { WebGpuBackend } from '../../src/backend/webgpu/webgpu_backend.js';
+import { zeroStats } from '../../src/backend/backend.js';
+import { gpuEngine } from '../helpers/engines.js';
+
+const noUniforms = { uniforms: () => ({}), workgroups: () => [1, 1, 1] as const };
+
+describe('WebGPU device and shader errors', () => {
+  it('names the shader file when WGSL does not parse', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const device = (e.backend as WebGpuBackend).device;
+    const cache = new PipelineCache(device, zeroStats(), () => {});
+    const shader = { file: 'shaders/test/broken.wgsl', code: '@compute @workgroup_size(1) fn main( {' };
+    expect(() => cache.get('broken', { shader, ...noUniforms }, {})).toThrow(/shaders\/test\/broken\.wgsl/);
+  });
+
+  it('reports WGSL compile errors with the file and line', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const device = (e.backend as WebGpuBackend).device;
+    const errors: Error[] = [];
+    const cache = new PipelineCache(device, zeroStats(), (err) => errors.push(err));
+    const code = [
+      '@group(0) @binding(0) var<storage, read_write> out: array<f32>;',
+      '@compute @workgroup_size(1)',
+      'fn main() {',
+      '  let x: f32 = 1u;',
+      '  out[0] = x;',
+      '}',
+    ].join('\n');
+    cache.get('mistyped', { shader: { file: 'shaders/test/mistyped.wgsl', code }, ...noUniforms }, {});
+    for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]!.message).toMatch(/shaders\/test\/mistyped\.wgsl:4:/);
+  });
+
+  it('reports a lost device on the next use, and a new engine works', async () => {
+    const first = await gpuEngine();
+    if (!first) return;
+    const e = await createEngine({ backend: 'webgpu' });
+    const x = e.tensor([1, 2, 3]);
+    (e.backend as WebGpuBackend).device.destroy();
+    await (e.backend as WebGpuBackend).device.lost;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(() => x.exp()).toThrow(/WebGPU device lost .*Create a new engine/);
+    const again = await createEngine({ backend: 'webgpu' });
+    expect(Array.from(await again.tensor([1, 2]).add(1).data())).toEqual([2, 3]);
+    again.destroy();
+  });
+
+  it('refuses use after destroy()', async () => {
+    const e = await createEngine({ backend: 'cpu' });
+    const x = e.tensor([1]);
+    e.destroy();
+    expect(() => x.exp()).toThrow('engine: this engine was destroyed; create a new one with createEngine');
+  });
+});
