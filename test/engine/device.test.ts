@@ -4,6 +4,7 @@ import { PipelineCache } from '../../src/backend/webgpu/pipelines.js';
 import type { WebGpuBackend } from '../../src/backend/webgpu/webgpu_backend.js';
 import { zeroStats } from '../../src/backend/backend.js';
 import { gpuEngine } from '../helpers/engines.js';
+import { gpuKernels } from '../../src/backend/webgpu/kernels/index.js';
 
 const noUniforms = { uniforms: () => ({}), workgroups: () => [1, 1, 1] as const };
 
@@ -35,6 +36,23 @@ describe('WebGPU device and shader errors', () => {
     for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]!.message).toMatch(/shaders\/test\/mistyped\.wgsl:4:/);
+  });
+
+  it('a kernel whose WGSL does not compile fails the read with the compiler message', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const original = gpuKernels.neg;
+    const broken = original.shader.code.replace('y[i] = unary_op(x[i], u.alpha, u.beta);', 'y[i] = unary_op(x[i], u.alpha, u.beta) + 1u;');
+    expect(broken).not.toBe(original.shader.code);
+    gpuKernels.neg = { ...original, shader: { file: 'shaders/test/bad_unary.wgsl', code: broken } };
+    try {
+      const y = e.tensor([1, 2]).neg();
+      await expect(y.data()).rejects.toThrow(/WGSL compile error in shaders\/test\/bad_unary\.wgsl \(kernel neg\):\n  shaders\/test\/bad_unary\.wgsl:\d+:/);
+    } finally {
+      gpuKernels.neg = original;
+    }
+    // Reported once: the engine goes on working.
+    expect(Array.from(await e.tensor([1, 2]).neg().data())).toEqual([-1, -2]);
   });
 
   it('reports a lost device on the next use, and a new engine works', async () => {

@@ -48,9 +48,22 @@ interface SourcePart {
   lines: number;
 }
 
+/** The `name` of errors that carry a WGSL compiler message (they take precedence over the rest). */
+export const compileErrorName = 'WgslCompileError';
+
 /** Compiles and caches pipelines by (shader, prelude, constants). */
 export class PipelineCache {
   private cache = new Map<string, CompiledKernel>();
+  /** Compilation-info checks not yet answered. */
+  private pendingChecks = new Set<Promise<void>>();
+
+  /**
+   * Resolves when every shader compiled so far has reported its compiler messages: an invalid
+   * pipeline's own validation error must not be reported before the WGSL error that explains it.
+   */
+  async settled(): Promise<void> {
+    while (this.pendingChecks.size > 0) await Promise.all([...this.pendingChecks]);
+  }
 
   constructor(
     private readonly device: GPUDevice,
@@ -90,7 +103,7 @@ export class PipelineCache {
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ label, code });
     void this.device.popErrorScope();
-    void module.getCompilationInfo().then((info) => {
+    const check = module.getCompilationInfo().then((info) => {
       const errors = info.messages.filter((m) => m.type === 'error');
       if (errors.length === 0) return;
       const lines = errors.map((m) => {
@@ -98,8 +111,12 @@ export class PipelineCache {
         const where = part ? `${part.file}:${m.lineNum - part.firstLine + 1}:${m.linePos}` : `line ${m.lineNum}`;
         return `  ${where}: ${m.message}`;
       });
-      this.onError(new Error(`WGSL compile error in ${shader.file} (kernel ${kernelId}):\n${lines.join('\n')}`));
+      const err = new Error(`WGSL compile error in ${shader.file} (kernel ${kernelId}):\n${lines.join('\n')}`);
+      err.name = compileErrorName;
+      this.onError(err);
     });
+    this.pendingChecks.add(check);
+    void check.finally(() => this.pendingChecks.delete(check));
 
     let reflect: WgslReflect;
     try {

@@ -2,7 +2,7 @@ import type { AdapterInfo, Backend, BackendMemory, BackendStats, CaptureSupport 
 import { zeroStats } from '../backend.js';
 import type { KernelId, KernelParams } from '../../kernels/registry.js';
 import { BufferPool, StagingPool, type GpuBuffer } from './buffer_pool.js';
-import { PipelineCache, packUniforms, type CompiledKernel } from './pipelines.js';
+import { PipelineCache, compileErrorName, packUniforms, type CompiledKernel } from './pipelines.js';
 import { UniformRing } from './uniform_ring.js';
 import { gpuKernels } from './kernels/index.js';
 import type { GpuKernel } from './kernel_spec.js';
@@ -229,29 +229,38 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   }
 
   async read(buffer: GpuBuffer): Promise<Float32Array> {
-    this.throwIfFailed();
     if (this.recording) throw new Error('compile: a compiled function cannot read tensors (no readbacks inside a captured step)');
     const bytes = buffer.numel * 4;
     if (bytes === 0) return new Float32Array(0);
+    // The copy is recorded now, so later commands (a variable's assign) cannot change what is read.
     const staging = this.staging.acquire(bytes);
-    this.endPass();
-    this.commandEncoder().copyBufferToBuffer(buffer.gpu, buffer.byteOffset, staging, 0, bytes);
-    this.submit();
-    this.counters.readbacks++;
-    try {
-      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
-    } catch (err) {
-      this.throwIfFailed();
-      throw err;
+    if (!this.lost) {
+      this.endPass();
+      this.commandEncoder().copyBufferToBuffer(buffer.gpu, buffer.byteOffset, staging, 0, bytes);
+      this.submit();
     }
-    const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
-    staging.unmap();
-    this.staging.release(staging);
-    this.throwIfFailed();
-    return out;
+    try {
+      // Compiler messages first: they explain the validation errors of the pipelines they broke.
+      await this.pipelines.settled();
+      this.throwIfFailed();
+      this.counters.readbacks++;
+      try {
+        await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+      } catch (err) {
+        this.throwIfFailed();
+        throw err;
+      }
+      const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+      staging.unmap();
+      this.throwIfFailed();
+      return out;
+    } finally {
+      if (staging.mapState === 'unmapped') this.staging.release(staging);
+    }
   }
 
   async flush(): Promise<void> {
+    await this.pipelines.settled();
     this.throwIfFailed();
     this.submit();
     await this.device.queue.onSubmittedWorkDone();
@@ -327,7 +336,8 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   }
 
   private fail(err: Error): void {
-    this.failure ??= err;
+    // A WGSL compiler message explains the validation errors that follow from it: it wins.
+    if (!this.failure || (err.name === compileErrorName && this.failure.name !== compileErrorName && !this.lost)) this.failure = err;
   }
 
   private throwIfFailed(): void {
