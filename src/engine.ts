@@ -50,7 +50,7 @@ export class Engine {
   private liveTensors = 0;
   private nextVariable = 0;
   private scalarCache = new Map<string, Tensor>();
-  private readonly collected: FinalizationRegistry<Storage>;
+  private readonly collected: FinalizationRegistry<{ storage: Storage }>;
   private destroyed = false;
   /** @internal Set while `compile` traces a step. */
   tracing: TraceState | null = null;
@@ -59,10 +59,10 @@ export class Engine {
   constructor(backend: Backend) {
     this.backend = backend;
     // The safety net: storage of tensors that became unreachable without dispose() is released.
-    this.collected = new FinalizationRegistry((storage) => {
+    this.collected = new FinalizationRegistry((cell) => {
       if (!this.destroyed) {
         this.liveTensors--;
-        storage.release();
+        cell.storage.release();
       }
     });
   }
@@ -101,7 +101,7 @@ export class Engine {
     if (init !== values) init.dispose();
     // Variables outlive tidy scopes, as in TensorFlow.js: they are only freed by dispose().
     this.liveTensors++;
-    this.collected.register(v, v.storage, v);
+    this.collected.register(v, v.cell, v);
     return v;
   }
 
@@ -287,7 +287,7 @@ export class Engine {
       if (recording.length > 0) t.recordedBy = recording;
     }
     this.scopes[this.scopes.length - 1]?.add(t);
-    this.collected.register(t, t.storage, t);
+    this.collected.register(t, t.cell, t);
     return t;
   }
 

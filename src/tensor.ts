@@ -48,8 +48,12 @@ export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly engine: Engine;
-  /** @internal Device storage; replaced in place only by `Variable.assign`. */
-  storage: Storage;
+  /**
+   * @internal Holds the device storage. The engine's FinalizationRegistry keeps this cell (not the
+   * storage) so that a tensor whose storage was swapped (a variable moved into an optimizer's
+   * arena, a step capture's result) still releases what it holds when it is collected.
+   */
+  readonly cell: { storage: Storage };
   /** @internal Tapes that were recording when this tensor was made (they may need it later). */
   recordedBy: GradientTape[] | undefined;
   private disposedFlag = false;
@@ -57,9 +61,18 @@ export class Tensor {
   /** @internal Use `e.tensor`, `e.variable` or an op to make tensors. */
   constructor(engine: Engine, storage: Storage, shape: Shape, dtype: DType) {
     this.engine = engine;
-    this.storage = storage;
+    this.cell = { storage };
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
+  }
+
+  /** @internal Device storage; replaced only by `Variable.assign`, optimizers and step capture. */
+  get storage(): Storage {
+    return this.cell.storage;
+  }
+
+  set storage(storage: Storage) {
+    this.cell.storage = storage;
   }
 
   /** Number of elements. */

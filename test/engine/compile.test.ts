@@ -45,9 +45,10 @@ describe.each(backends)('e.compile on %s', (_name, make) => {
     const e = await make();
     if (!e) return;
     const f = e.compile((a: Tensor, k: Tensor) => ({ total: a.mul(k).sum(), doubled: [a.mul(2)] }));
-    const one = f(e.tensor([1, 2, 3]), e.tensor([2]));
-    const two = f(e.tensor([4, 5, 6]), e.tensor([-1]));
-    const three = f(e.tensor([1, 2]), e.tensor([3]));
+    const inputs = [e.tensor([1, 2, 3]), e.tensor([2]), e.tensor([4, 5, 6]), e.tensor([-1]), e.tensor([1, 2]), e.tensor([3])];
+    const one = f(inputs[0]!, inputs[1]!);
+    const two = f(inputs[2]!, inputs[3]!);
+    const three = f(inputs[4]!, inputs[5]!);
     expect(Array.from(await one.total.data())).toEqual([12]);
     expect(Array.from(await two.total.data())).toEqual([-15]);
     expect(Array.from(await two.doubled[0]!.data())).toEqual([8, 10, 12]);
@@ -56,16 +57,17 @@ describe.each(backends)('e.compile on %s', (_name, make) => {
     expect(Array.from(await one.doubled[0]!.data())).toEqual([2, 4, 6]);
     if (e.backend.capture) expect(f.captureCount).toBe(2);
     f.dispose();
+    e.dispose([inputs, one, two, three]);
   });
 
   it('draws fresh random numbers on every call, as eager calls do', async () => {
     const e = await make();
     if (!e) return;
     const f = e.compile(() => e.randomUniform([4]));
-    const a = await f().data();
-    const b = await f().data();
-    expect(Array.from(a)).not.toEqual(Array.from(b));
+    const [ta, tb] = [f(), f()];
+    expect(Array.from(await ta.data())).not.toEqual(Array.from(await tb.data()));
     f.dispose();
+    e.dispose([ta, tb]);
   });
 });
 

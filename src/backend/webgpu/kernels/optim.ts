@@ -1,5 +1,101 @@
 import type { GpuKernels } from './index.js';
-import type { OptimKernels } from '../../../kernels/optim.js';
+import type { ArenaParams, OptimKernels } from '../../../kernels/optim.js';
+import { grid1d, maxWorkgroupsPerDim, type GpuKernel, type ShaderSource, type UniformValues } from '../kernel_spec.js';
+import arenaWgsl from '../../../../shaders/optim/arena.wgsl';
+import sgdWgsl from '../../../../shaders/optim/sgd.wgsl';
+import rmspropWgsl from '../../../../shaders/optim/rmsprop.wgsl';
+import adamWgsl from '../../../../shaders/optim/adam.wgsl';
+import adamwWgsl from '../../../../shaders/optim/adamw.wgsl';
+import adamaxWgsl from '../../../../shaders/optim/adamax.wgsl';
+import nadamWgsl from '../../../../shaders/optim/nadam.wgsl';
+import adagradWgsl from '../../../../shaders/optim/adagrad.wgsl';
+import adadeltaWgsl from '../../../../shaders/optim/adadelta.wgsl';
+import lionWgsl from '../../../../shaders/optim/lion.wgsl';
+import gradSqNormsWgsl from '../../../../shaders/optim/grad_sq_norms.wgsl';
+import clipScaleWgsl from '../../../../shaders/optim/clip_scale.wgsl';
+import unitNormRowsWgsl from '../../../../shaders/optim/unit_norm_rows.wgsl';
 
-/** WebGPU dispatches of the optim kernels. */
-export const optimGpuKernels: GpuKernels<OptimKernels> = {};
+const wg = 256;
+
+/**
+ * An update kernel: shaders/optim/arena.wgsl (the shared bindings and helpers) goes in front of the
+ * optimizer's shader as its prelude; one invocation per arena element.
+ */
+function updateKernel<P extends ArenaParams>(file: string, code: string, uniforms: (p: P) => UniformValues): GpuKernel<P> {
+  const shader: ShaderSource = { file: `shaders/optim/${file}`, code };
+  return {
+    shader,
+    prelude: `// shaders/optim/arena.wgsl\n${arenaWgsl}`,
+    constants: () => ({ WG: wg }),
+    uniforms: (p) => ({ n: p.n, nvars: p.nvars, clip_value: p.clipValue, ...uniforms(p) }),
+    workgroups: (p) => (p.nvars === 0 ? [0, 1, 1] : grid1d(p.n, wg)),
+  };
+}
+
+/** One workgroup per item, on a 2-D grid past 65535 items. */
+function itemGrid(count: number): [number, number, number] {
+  if (count <= maxWorkgroupsPerDim) return [count, 1, 1];
+  return [maxWorkgroupsPerDim, Math.ceil(count / maxWorkgroupsPerDim), 1];
+}
+
+/** WebGPU dispatches of the optimizer kernels. */
+export const optimGpuKernels: GpuKernels<OptimKernels> = {
+  sgd: updateKernel('sgd.wgsl', sgdWgsl, (p) => ({ lr: p.lr, momentum: p.momentum, nesterov: p.nesterov })),
+  rmsprop: updateKernel('rmsprop.wgsl', rmspropWgsl, (p) => ({
+    lr: p.lr,
+    rho: p.rho,
+    momentum: p.momentum,
+    epsilon: p.epsilon,
+    centered: p.centered,
+    epsilon_inside: p.epsilonInside,
+  })),
+  adam: updateKernel('adam.wgsl', adamWgsl, (p) => ({
+    alpha: p.alpha,
+    beta1: p.beta1,
+    beta2: p.beta2,
+    epsilon: p.epsilon,
+    amsgrad: p.amsgrad,
+  })),
+  adamw: updateKernel('adamw.wgsl', adamwWgsl, (p) => ({
+    alpha: p.alpha,
+    beta1: p.beta1,
+    beta2: p.beta2,
+    epsilon: p.epsilon,
+    amsgrad: p.amsgrad,
+    lr: p.lr,
+    weight_decay: p.weightDecay,
+  })),
+  adamax: updateKernel('adamax.wgsl', adamaxWgsl, (p) => ({ lr_t: p.lrT, beta1: p.beta1, beta2: p.beta2, epsilon: p.epsilon })),
+  nadam: updateKernel('nadam.wgsl', nadamWgsl, (p) => ({
+    lr: p.lr,
+    beta1: p.beta1,
+    beta2: p.beta2,
+    epsilon: p.epsilon,
+    m_t: p.mT,
+    m_t1: p.mT1,
+    m_schedule_new: p.mScheduleNew,
+    m_schedule_next: p.mScheduleNext,
+    v_denom: p.vDenom,
+  })),
+  adagrad: updateKernel('adagrad.wgsl', adagradWgsl, (p) => ({ lr: p.lr, epsilon: p.epsilon })),
+  adadelta: updateKernel('adadelta.wgsl', adadeltaWgsl, (p) => ({ lr: p.lr, rho: p.rho, epsilon: p.epsilon })),
+  lion: updateKernel('lion.wgsl', lionWgsl, (p) => ({ lr: p.lr, beta1: p.beta1, beta2: p.beta2, weight_decay: p.weightDecay })),
+  grad_sq_norms: {
+    shader: { file: 'shaders/optim/grad_sq_norms.wgsl', code: gradSqNormsWgsl },
+    constants: () => ({ WG: wg }),
+    uniforms: (p) => ({ nvars: p.nvars }),
+    workgroups: (p) => itemGrid(p.nvars),
+  },
+  clip_scale: {
+    shader: { file: 'shaders/optim/clip_scale.wgsl', code: clipScaleWgsl },
+    constants: () => ({ WG: wg }),
+    uniforms: (p) => ({ nvars: p.nvars, clip_norm: p.clipNorm, mode: p.mode }),
+    workgroups: (p) => (p.nvars === 0 ? [0, 1, 1] : [1, 1, 1]),
+  },
+  unit_norm_rows: {
+    shader: { file: 'shaders/optim/unit_norm_rows.wgsl', code: unitNormRowsWgsl },
+    constants: () => ({ WG: 64 }),
+    uniforms: (p) => ({ rows: p.rows, cols: p.cols, factor: p.factor, epsilon: p.epsilon }),
+    workgroups: (p) => (p.cols === 0 ? [0, 1, 1] : itemGrid(p.rows)),
+  },
+};

@@ -1,0 +1,41 @@
+// Adadelta. Source: TF 2.1 tf.keras.optimizers.Adadelta (tensorflow/python/keras/optimizer_v2/adadelta.py),
+// dense path ResourceApplyAdadelta (tensorflow/core/kernels/training_ops.cc, ApplyAdadelta):
+//   acc = acc * rho + g*g * (1 - rho)
+//   update = sqrt(acc_update + eps) * rsqrt(acc + eps) * g
+//   w = w - update * lr
+//   acc_update = acc_update * rho + update*update * (1 - rho)
+// Slots (both start at 0): 0 acc ("accum_grad"), 1 acc_update ("accum_var").
+// Defaults (src/optim/adadelta.ts): lr 0.001, rho 0.95, eps 1e-7.
+// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
+// param, slots); binding 5: the uniforms below.
+// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation updates one arena element
+// (padding between variables is skipped).
+
+struct Params {
+  n: u32,
+  nvars: u32,
+  clip_value: f32,
+  lr: f32,
+  rho: f32,
+  epsilon: f32,
+}
+
+@group(0) @binding(5) var<uniform> u: Params;
+
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linear_index(gid, nwg, WG);
+  if (i >= u.n) { return; }
+  let v = arena_var(i, u.nvars);
+  if (v == u.nvars) { return; }
+  let g = arena_grad(i, v, u.clip_value);
+  let acc = slots[i] * u.rho + g * g * (1.0 - u.rho);
+  let acc_update = slots[u.n + i];
+  let update = sqrt(acc_update + u.epsilon) / sqrt(acc + u.epsilon) * g;
+  slots[i] = acc;
+  slots[u.n + i] = acc_update * u.rho + update * update * (1.0 - u.rho);
+  let w = param[i] - update * u.lr;
+  arena_store(i, v, w);
+}

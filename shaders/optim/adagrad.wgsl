@@ -1,0 +1,35 @@
+// Adagrad. Source: TF 2.1 tf.keras.optimizers.Adagrad (tensorflow/python/keras/optimizer_v2/adagrad.py),
+// dense path ResourceApplyAdagradV2 (tensorflow/core/kernels/training_ops.cc, ApplyAdagradV2):
+//   acc = acc + g*g
+//   w = w - g * lr / (sqrt(acc) + eps)
+// Slot 0: acc, starting at initial_accumulator_value (0.1 by default; src/optim/adagrad.ts).
+// Defaults: lr 0.001, initial_accumulator_value 0.1, eps 1e-7.
+// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
+// param, slots); binding 5: the uniforms below.
+// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation updates one arena element
+// (padding between variables is skipped).
+
+struct Params {
+  n: u32,
+  nvars: u32,
+  clip_value: f32,
+  lr: f32,
+  epsilon: f32,
+}
+
+@group(0) @binding(5) var<uniform> u: Params;
+
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linear_index(gid, nwg, WG);
+  if (i >= u.n) { return; }
+  let v = arena_var(i, u.nvars);
+  if (v == u.nvars) { return; }
+  let g = arena_grad(i, v, u.clip_value);
+  let acc = slots[i] + g * g;
+  slots[i] = acc;
+  let w = param[i] - g * u.lr / (sqrt(acc) + u.epsilon);
+  arena_store(i, v, w);
+}

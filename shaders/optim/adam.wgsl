@@ -1,0 +1,51 @@
+// Adam with optional AMSGrad. Source: TF 2.1 tf.keras.optimizers.Adam
+// (tensorflow/python/keras/optimizer_v2/adam.py), dense path ResourceApplyAdam /
+// ResourceApplyAdamWithAmsgrad (tensorflow/core/kernels/training_ops.cc). The bias correction is folded
+// into the step size, computed on the CPU from the step t (1 for the first update):
+//   alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
+//   m = m + (g - m) * (1 - beta1);  v = v + (g*g - v) * (1 - beta2)
+//   vhat = max(vhat, v)                                                       (amsgrad)
+//   w = w - m * alpha / (sqrt(v or vhat) + eps)
+// Slots (all start at 0): 0 m, 1 v, 2 vhat (amsgrad only).
+// Defaults (src/optim/adam.ts): lr 0.001, beta1 0.9, beta2 0.999, eps 1e-7, amsgrad false.
+// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
+// param, slots); binding 5: the uniforms below.
+// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation updates one arena element
+// (padding between variables is skipped).
+
+struct Params {
+  n: u32,
+  nvars: u32,
+  clip_value: f32,
+  alpha: f32,
+  beta1: f32,
+  beta2: f32,
+  epsilon: f32,
+  amsgrad: u32,
+}
+
+@group(0) @binding(5) var<uniform> u: Params;
+
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linear_index(gid, nwg, WG);
+  if (i >= u.n) { return; }
+  let v = arena_var(i, u.nvars);
+  if (v == u.nvars) { return; }
+  let g = arena_grad(i, v, u.clip_value);
+  var w = param[i];
+  var m = slots[i];
+  var vel = slots[u.n + i];
+  m = m + (g - m) * (1.0 - u.beta1);
+  vel = vel + (g * g - vel) * (1.0 - u.beta2);
+  slots[i] = m;
+  slots[u.n + i] = vel;
+  if (u.amsgrad != 0u) {
+    vel = max(slots[2u * u.n + i], vel);
+    slots[2u * u.n + i] = vel;
+  }
+  w = w - m * u.alpha / (sqrt(vel) + u.epsilon);
+  arena_store(i, v, w);
+}

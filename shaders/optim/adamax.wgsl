@@ -1,0 +1,42 @@
+// Adamax (Adam with the infinity norm). Source: TF 2.1 tf.keras.optimizers.Adamax
+// (tensorflow/python/keras/optimizer_v2/adamax.py), dense path ResourceApplyAdaMax
+// (tensorflow/core/kernels/training_ops.cc, ApplyAdaMax):
+//   m = m + (g - m) * (1 - beta1)
+//   u = max(beta2 * u, |g|)
+//   w = w - lr / (1 - beta1^t) * (m / (u + eps))       lr / (1 - beta1^t) arrives as lr_t
+// Slots (both start at 0): 0 m, 1 u.
+// Defaults (src/optim/adamax.ts): lr 0.001, beta1 0.9, beta2 0.999, eps 1e-7.
+// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
+// param, slots); binding 5: the uniforms below.
+// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation updates one arena element
+// (padding between variables is skipped).
+
+struct Params {
+  n: u32,
+  nvars: u32,
+  clip_value: f32,
+  lr_t: f32,
+  beta1: f32,
+  beta2: f32,
+  epsilon: f32,
+}
+
+@group(0) @binding(5) var<uniform> u: Params;
+
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linear_index(gid, nwg, WG);
+  if (i >= u.n) { return; }
+  let v = arena_var(i, u.nvars);
+  if (v == u.nvars) { return; }
+  let g = arena_grad(i, v, u.clip_value);
+  var m = slots[i];
+  m = m + (g - m) * (1.0 - u.beta1);
+  let inf_norm = max(u.beta2 * slots[u.n + i], abs(g));
+  slots[i] = m;
+  slots[u.n + i] = inf_norm;
+  let w = param[i] - u.lr_t * (m / (inf_norm + u.epsilon));
+  arena_store(i, v, w);
+}

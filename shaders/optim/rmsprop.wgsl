@@ -1,0 +1,71 @@
+// RMSprop with optional momentum and centering. Source: TF 2.1 tf.keras.optimizers.RMSprop
+// (tensorflow/python/keras/optimizer_v2/rmsprop.py). With momentum > 0 it calls ResourceApplyRMSProp /
+// ResourceApplyCenteredRMSProp (tensorflow/core/kernels/training_ops.cc):
+//   ms  = ms + (g*g - ms) * (1 - rho)
+//   mg  = mg + (g - mg) * (1 - rho)                              (centered)
+//   mom = mom * momentum + g * lr / sqrt(ms [- mg*mg] + eps);  w = w - mom
+// With momentum == 0 its Python path computes
+//   ms = rho * ms + (1 - rho) * g*g;  mg = rho * mg + (1 - rho) * g;  w = w - lr * g / D
+// where TF 2.1 uses D = sqrt(ms [- mg*mg]) + eps. Here D follows u.epsilon_inside: sqrt(denom + eps)
+// (the documented formula, TF's kernels, Keras >= 2.11) or sqrt(denom) + eps (TF 2.1, momentum 0).
+// Slots (all start at 0): 0 ms; 1 mom (only when momentum > 0); next: mg (only when centered).
+// Defaults (src/optim/rmsprop.ts): lr 0.001, rho 0.9, momentum 0, eps 1e-7, centered false.
+// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
+// param, slots); binding 5: the uniforms below.
+// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation updates one arena element
+// (padding between variables is skipped).
+
+struct Params {
+  n: u32,
+  nvars: u32,
+  clip_value: f32,
+  lr: f32,
+  rho: f32,
+  momentum: f32,
+  epsilon: f32,
+  centered: u32,
+  epsilon_inside: u32,
+}
+
+@group(0) @binding(5) var<uniform> u: Params;
+
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linear_index(gid, nwg, WG);
+  if (i >= u.n) { return; }
+  let v = arena_var(i, u.nvars);
+  if (v == u.nvars) { return; }
+  let g = arena_grad(i, v, u.clip_value);
+  let has_momentum = u.momentum > 0.0;
+  let ms_at = i;
+  let mom_at = u.n + i;
+  let mg_at = select(u.n, 2u * u.n, has_momentum) + i;
+  var ms = slots[ms_at];
+  var mg = 0.0;
+  if (has_momentum) {
+    ms = ms + (g * g - ms) * (1.0 - u.rho);
+    if (u.centered != 0u) { mg = slots[mg_at] + (g - slots[mg_at]) * (1.0 - u.rho); }
+  } else {
+    ms = u.rho * ms + (1.0 - u.rho) * g * g;
+    if (u.centered != 0u) { mg = u.rho * slots[mg_at] + (1.0 - u.rho) * g; }
+  }
+  slots[ms_at] = ms;
+  var denom = ms;
+  if (u.centered != 0u) {
+    slots[mg_at] = mg;
+    denom = ms - mg * mg;
+  }
+  var d = sqrt(denom) + u.epsilon;
+  if (u.epsilon_inside != 0u) { d = sqrt(denom + u.epsilon); }
+  var w = param[i];
+  if (has_momentum) {
+    let mom = slots[mom_at] * u.momentum + g * u.lr / d;
+    slots[mom_at] = mom;
+    w = w - mom;
+  } else {
+    w = w - u.lr * g / d;
+  }
+  arena_store(i, v, w);
+}

@@ -1,0 +1,47 @@
+// SGD with optional momentum, Keras form. Source: TF 2.1 tf.keras.optimizers.SGD
+// (tensorflow/python/keras/optimizer_v2/gradient_descent.py), whose dense path calls
+// ResourceApplyGradientDescent or ResourceApplyKerasMomentum (tensorflow/core/kernels/training_ops.cc,
+// ApplyGradientDescent / ApplyKerasMomentum):
+//   momentum == 0:  w = w - g * lr
+//   momentum > 0:   v = v * momentum - g * lr;  w = w + v                     (slot 0: v, starts at 0)
+//   nesterov:       v = v * momentum - g * lr;  w = w + (v * momentum - g * lr)
+// Defaults (src/optim/sgd.ts): lr 0.01, momentum 0, nesterov false.
+// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
+// param, slots); binding 5: the uniforms below.
+// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation updates one arena element
+// (padding between variables is skipped).
+
+struct Params {
+  n: u32,
+  nvars: u32,
+  clip_value: f32,
+  lr: f32,
+  momentum: f32,
+  nesterov: u32,
+}
+
+@group(0) @binding(5) var<uniform> u: Params;
+
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linear_index(gid, nwg, WG);
+  if (i >= u.n) { return; }
+  let v = arena_var(i, u.nvars);
+  if (v == u.nvars) { return; }
+  let g = arena_grad(i, v, u.clip_value);
+  var w = param[i];
+  if (u.momentum > 0.0) {
+    let vel = slots[i] * u.momentum - g * u.lr;
+    slots[i] = vel;
+    if (u.nesterov != 0u) {
+      w = w + (vel * u.momentum - g * u.lr);
+    } else {
+      w = w + vel;
+    }
+  } else {
+    w = w - g * u.lr;
+  }
+  arena_store(i, v, w);
+}
