@@ -20,8 +20,6 @@ export interface CompiledFunction<Args extends Tensor[], R> {
 export class TraceState {
   /** Variables the step read or wrote: if one is re-homed later, the capture is traced again. */
   readonly variables = new Set<Variable>();
-  /** Host-side updates to run before each replay (an optimizer's step counter). */
-  readonly hooks: (() => void)[] = [];
   /** Set when the step tried to read a tensor back: the trace is then refused. */
   readAttempted = false;
 
@@ -35,7 +33,6 @@ interface Capture {
   /** Per argument: the slot its values are copied into before a replay (null for variables). */
   slots: (Storage | null)[];
   variables: Map<Variable, Storage>;
-  hooks: (() => void)[];
   /** Where each result tensor is found after a replay, with its shape and dtype. */
   outputs: { buffer: BackendBuffer; shape: readonly number[]; dtype: Tensor['dtype'] }[];
   /** The traced result, with tensors replaced by their index in `outputs`. */
@@ -158,12 +155,11 @@ function trace<Args extends Tensor[], R>(engine: Engine, support: CaptureSupport
     }
     return { [outputMarker]: index };
   });
-  const capture: Capture = { step, slots, variables, hooks: state.hooks, outputs, template };
+  const capture: Capture = { step, slots, variables, outputs, template };
   return { capture, result };
 }
 
 function replay(engine: Engine, support: CaptureSupport, c: Capture, args: readonly Tensor[]): unknown {
-  for (const hook of c.hooks) hook();
   args.forEach((t, i) => {
     const slot = c.slots[i];
     if (slot) engine.backend.copyBuffer(t.storage.buffer, slot.buffer, t.size);

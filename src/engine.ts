@@ -216,11 +216,15 @@ export class Engine {
   }
 
   /**
-   * @internal Registers host-side work a captured step must repeat on every replay (an
-   * optimizer's step counter); runs nothing when no step is being traced.
+   * @internal Runs `encode` now and, when a step is being captured by `compile`, again on every
+   * replay in place of the commands it encoded: host-side state that changes per step (an
+   * optimizer's step count and per-step parameters, a loss recorder's slot) stays in step.
+   * `encode` must only use buffers that outlive the capture or belong to it.
    */
-  onReplay(hook: () => void): void {
-    this.tracing?.hooks.push(hook);
+  replayable(encode: () => void): void {
+    const support = this.backend.capture;
+    if (support) support.runReplayable(encode);
+    else encode();
   }
 
   /** Dispatch, submit, readback, buffer and pipeline counters since the engine was created. */

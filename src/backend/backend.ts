@@ -55,6 +55,8 @@ export interface CaptureSupport {
   endCapture(remap: ReadonlyMap<BackendBuffer, BackendBuffer>): CapturedStep;
   /** Drops a trace that threw. */
   abortCapture(): void;
+  /** Runs `encode` now and, while a step is traced, again on every replay (instead of its commands). */
+  runReplayable(encode: () => void): void;
   /** Re-encodes the step after whatever is recorded already. */
   replay(step: CapturedStep): void;
   /** Frees the step's buffers. */

@@ -23,7 +23,7 @@ import { adagradRule, type AdagradOptions } from './adagrad.js';
 import { adadeltaRule, type AdadeltaOptions } from './adadelta.js';
 import { lionRule, type LionOptions } from './lion.js';
 
-export { Optimizer, type GradAndVar } from './optimizer.js';
+export { Optimizer, type CompiledStep, type GradAndVar } from './optimizer.js';
 export { LossRecorder, type RecorderReadOptions } from './recorder.js';
 export type { OptimizerOptions } from './rule.js';
 export type { OptimizerState, VariableSlots } from './state.js';

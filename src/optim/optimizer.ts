@@ -18,6 +18,14 @@ import { learningRateAt, type LearningRate } from './schedules.js';
 import { lossAndGrads } from './loss_and_grads.js';
 import { checkSlotSizes, checkState, readGroupState, writeSlots, type OptimizerState, type VariableSlots } from './state.js';
 
+/** What `compileStep` returns: call it for one step; `dispose()` frees the capture. */
+export interface CompiledStep {
+  (): Tensor;
+  dispose(): void;
+  /** Compute dispatches one step replays (host-encoded ones, like the update, not counted). */
+  readonly dispatchesPerStep: number;
+}
+
 /** A gradient and the variable it updates (Keras's `grads_and_vars`). */
 export type GradAndVar = readonly [Tensor, Variable];
 
@@ -111,6 +119,35 @@ export class Optimizer {
       vars = b;
     }
     this.step(op, grads, vars);
+  }
+
+  /**
+   * A captured training step (`e.compile`): the first call runs `minimize` (or `maximize`) while the
+   * GPU commands are recorded; later calls replay them, with this optimizer's step count, learning
+   * rate schedule and loss recorder advancing as in eager steps. Each call returns the loss (no
+   * readback) and ends with one submit. `lossFn` is traced once: it must build the same graph on
+   * every call (inputs that change belong in variables, or use `e.compile` directly with arguments).
+   */
+  compileStep(lossFn: () => Tensor, vars: readonly Variable[], options: { maximize?: boolean } = {}): CompiledStep {
+    this.assertAlive('compileStep');
+    this.checkVariables('compileStep', vars);
+    // Variables move into the arena now, not while tracing: the arena must outlive the capture.
+    this.groupFor(vars);
+    const op = options.maximize ? 'maximize' : 'minimize';
+    const sign = options.maximize ? -1 : 1;
+    const compiled = this.engine.compile(() => this.descend(op, lossFn, vars, sign));
+    const step = (): Tensor => {
+      this.assertAlive(op);
+      const loss = compiled();
+      this.engine.backend.submit();
+      return loss;
+    };
+    return Object.assign(step, {
+      dispose: () => compiled.dispose(),
+      get dispatchesPerStep() {
+        return compiled.dispatchesPerCall;
+      },
+    });
   }
 
   /**
@@ -211,18 +248,23 @@ export class Optimizer {
     const group = this.groupFor(vars);
     group.loadGradients(grads);
     runNormClipping(e, group, this.clip);
-    const step = this.steps;
     const kernel: OptimUpdateKernelId = this.rule.kernel;
-    const params = {
-      n: group.n,
-      nvars: vars.length,
-      clipValue: this.clip.clipValue,
-      ...this.rule.params({ t: step + 1, lr: this.learningRateAt(step) }),
-    } as OptimKernels[typeof kernel];
-    const slotsBuffer = group.slots.buffer;
-    e.backend.run(kernel, [group.grads.buffer, group.table.buffer, group.scale.buffer], [group.params.buffer, slotsBuffer], params);
+    const inputs = [group.grads.buffer, group.table.buffer, group.scale.buffer];
+    const outputs = [group.params.buffer, group.slots.buffer];
+    // The step count and what it decides (learning rate, bias corrections) change every step: a
+    // captured step (compileStep) runs this again on every replay.
+    e.replayable(() => {
+      const step = this.steps;
+      const params = {
+        n: group.n,
+        nvars: vars.length,
+        clipValue: this.clip.clipValue,
+        ...this.rule.params({ t: step + 1, lr: this.learningRateAt(step) }),
+      } as OptimKernels[typeof kernel];
+      e.backend.run(kernel, inputs, outputs, params);
+      this.steps++;
+    });
     this.applyConstraints(vars);
-    this.steps++;
     e.backend.submit();
   }
 

@@ -47,9 +47,12 @@ export class LossRecorder {
     loss.assertAlive('lossRecorder.record');
     if (loss.engine !== this.engine) throw new Error('lossRecorder.record: the loss belongs to another engine');
     if (loss.size !== 1) throw new Error(`lossRecorder.record: the loss must have one element, got shape ${fmt(loss.shape)}`);
-    const slot = this.recorded % this.capacity;
-    this.engine.backend.copyBuffer(loss.storage.buffer, this.entry(slot), 1);
-    this.recorded++;
+    const src = loss.storage.buffer;
+    // The entry moves every step: a captured step (e.compile) repeats this on every replay.
+    this.engine.replayable(() => {
+      this.engine.backend.copyBuffer(src, this.entry(this.recorded % this.capacity), 1);
+      this.recorded++;
+    });
   }
 
   /**

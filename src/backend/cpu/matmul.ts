@@ -1,9 +1,27 @@
-import type { CpuKernels } from './kernel_table.js';
-import type { MatmulKernels } from '../../kernels/matmul.js';
+import type { CpuArray, CpuKernels } from './kernel_table.js';
+import type { MatmulKernels, MatmulParams } from '../../kernels/matmul.js';
 
-/** CPU twin of the batched matmul. */
+/**
+ * CPU twin of shaders/matmul/matmul.wgsl: the naive triple loop (float64 accumulation), with the
+ * same load indexing as the shader's load_a / load_b.
+ */
 export const matmulCpuKernels: CpuKernels<MatmulKernels> = {
-  matmul: () => {
-    throw new Error('kernel matmul: not implemented on the CPU yet');
+  matmul: ([a, b]: CpuArray[], [c]: CpuArray[], p: MatmulParams): void => {
+    for (let bt = 0; bt < p.batch; bt++) {
+      const aBase = bt * p.aBatchStride;
+      const bBase = bt * p.bBatchStride;
+      const cBase = bt * p.m * p.n;
+      for (let row = 0; row < p.m; row++) {
+        for (let col = 0; col < p.n; col++) {
+          let acc = 0;
+          for (let kk = 0; kk < p.k; kk++) {
+            const av = p.transA ? a![aBase + kk * p.m + row]! : a![aBase + row * p.k + kk]!;
+            const bv = p.transB ? b![bBase + col * p.k + kk]! : b![bBase + kk * p.n + col]!;
+            acc += av * bv;
+          }
+          c![cBase + row * p.n + col] = acc;
+        }
+      }
+    }
   },
 };

@@ -34,7 +34,13 @@ export interface CopyCommand {
   data?: Float32Array;
 }
 
-export type CapturedCommand = StaticDispatch | DynamicDispatch | CopyCommand;
+/** Host code that encodes its own commands: run again on every replay (see Backend.runReplayable). */
+export interface HostCommand {
+  kind: 'host';
+  run: () => void;
+}
+
+export type CapturedCommand = StaticDispatch | DynamicDispatch | CopyCommand | HostCommand;
 
 /**
  * A step capture (DESIGN.md, "Step capture"): every command a traced step encoded, with the
@@ -59,9 +65,9 @@ export class CaptureRecording {
   private finished = false;
   disposed = false;
 
-  /** Number of compute dispatches one replay encodes. */
+  /** Number of compute dispatches one replay encodes (host segments not counted). */
   get dispatches(): number {
-    return this.commands.filter((c) => c.kind !== 'copy').length;
+    return this.commands.filter((c) => c.kind === 'dispatch' || c.kind === 'dynamic').length;
   }
 
   own(buffer: GpuBuffer): void {
@@ -102,6 +108,10 @@ export class CaptureRecording {
     for (let i = firstOutput; i < buffers.length; i++) this.written.add(buffers[i]!);
   }
 
+  host(run: () => void): void {
+    this.commands.push({ kind: 'host', run });
+  }
+
   copy(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
     this.commands.push({ kind: 'copy', src, dst, numel });
     this.used.add(src);
@@ -133,6 +143,8 @@ export class CaptureRecording {
         kept.push({ kind: 'copy', src: { numel: c.numel, gpu: pristine, uid: -1, byteOffset: 0, isView: false }, dst: swap(c.dst), numel: c.numel });
       } else if (c.kind === 'copy') {
         kept.push({ ...c, src: swap(c.src), dst: swap(c.dst) });
+      } else if (c.kind === 'host') {
+        kept.push(c);
       } else {
         kept.push({ ...c, buffers: c.buffers.map(swap) });
       }
@@ -150,6 +162,7 @@ export class CaptureRecording {
     const groups = new Map<string, GPUBindGroup>();
     const externals = new Set<GpuBuffer>();
     for (const c of this.commands) {
+      if (c.kind === 'host') continue;
       const used = c.kind === 'copy' ? [c.src, c.dst] : c.buffers;
       for (const b of used) if (b.uid >= 0 && !this.owned.has(b) && !remap.has(b)) externals.add(b);
       if (c.kind !== 'dispatch') continue;

@@ -175,6 +175,22 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     return rec;
   }
 
+  /**
+   * Runs `encode` now; while a step is traced, the call itself is recorded instead of the commands
+   * it encodes, and runs again on every replay (host state that changes per step).
+   */
+  runReplayable(encode: () => void): void {
+    const rec = this.recording;
+    if (!rec) return encode();
+    this.recording = null;
+    try {
+      encode();
+    } finally {
+      this.recording = rec;
+    }
+    rec.host(encode);
+  }
+
   /** Drops a trace that failed: its buffers go back as their tensors are freed. */
   abortCapture(): void {
     const rec = this.recording;
@@ -189,7 +205,10 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     if (!rec.isValid()) throw new Error('compile: the capture uses a buffer that was freed (re-trace it)');
     let pipeline: GPUComputePipeline | null = null;
     for (const c of rec.commands) {
-      if (c.kind === 'copy') {
+      if (c.kind === 'host') {
+        c.run();
+        pipeline = null;
+      } else if (c.kind === 'copy') {
         this.endPass();
         pipeline = null;
         this.commandEncoder().copyBufferToBuffer(c.src.gpu, c.src.byteOffset, c.dst.gpu, c.dst.byteOffset, c.numel * 4);

@@ -1,15 +1,37 @@
 import type { GpuKernels } from './index.js';
-import type { ReduceKernels, ReduceParams } from '../../../kernels/reduce.js';
-import { maxWorkgroupsPerDim, type GpuKernel } from '../kernel_spec.js';
+import type { ArgMergeParams, ReduceKernels, ReduceParams } from '../../../kernels/reduce.js';
+import { grid1d, maxWorkgroupsPerDim, type GpuKernel } from '../kernel_spec.js';
 import reduceRowsWgsl from '../../../../shaders/reduce/reduce_rows.wgsl';
 import argReduceRowsWgsl from '../../../../shaders/reduce/arg_reduce_rows.wgsl';
+import argMergeRowsWgsl from '../../../../shaders/reduce/arg_merge_rows.wgsl';
 
 const wg = 64;
 
-/** One workgroup per row, on a 2-D grid when rows exceed one grid dimension. */
-function rowGrid(p: ReduceParams): [number, number, number] {
-  if (p.rows <= maxWorkgroupsPerDim) return [p.rows, 1, 1];
-  return [maxWorkgroupsPerDim, Math.ceil(p.rows / maxWorkgroupsPerDim), 1];
+/**
+ * Rows (chunks) of at most this many columns are reduced by one invocation each instead of one
+ * workgroup each: a workgroup of 64 for a row of 3 would leave 61 invocations idle and still
+ * pay for the tree in workgroup memory.
+ */
+const serialMaxCols = 32;
+
+function chunkCols(p: ReduceParams): number {
+  return Math.ceil(p.cols / (p.parts ?? 1));
+}
+
+function isSerial(p: ReduceParams): boolean {
+  return chunkCols(p) <= serialMaxCols;
+}
+
+/** One workgroup per (row, part), on a 2-D grid past 65535; serial: one invocation each. */
+function slotGrid(p: ReduceParams): [number, number, number] {
+  const slots = p.rows * (p.parts ?? 1);
+  if (isSerial(p)) return grid1d(slots, wg);
+  if (slots <= maxWorkgroupsPerDim) return [slots, 1, 1];
+  return [maxWorkgroupsPerDim, Math.ceil(slots / maxWorkgroupsPerDim), 1];
+}
+
+function uniforms(p: ReduceParams): { rows: number; cols: number; parts: number } {
+  return { rows: p.rows, cols: p.cols, parts: p.parts ?? 1 };
 }
 
 function reduceKernel(identity: string, combine: string): GpuKernel<ReduceParams> {
@@ -18,9 +40,9 @@ function reduceKernel(identity: string, combine: string): GpuKernel<ReduceParams
     prelude:
       `fn reduce_identity() -> f32 { return ${identity}; }\n` +
       `fn reduce_combine(acc: f32, v: f32) -> f32 { return ${combine}; }`,
-    constants: () => ({ WG: wg }),
-    uniforms: (p) => ({ rows: p.rows, cols: p.cols }),
-    workgroups: rowGrid,
+    constants: (p) => ({ WG: wg, SERIAL: isSerial(p) ? 1 : 0 }),
+    uniforms,
+    workgroups: slotGrid,
   };
 }
 
@@ -28,20 +50,34 @@ function argKernel(better: string): GpuKernel<ReduceParams> {
   return {
     shader: { file: 'shaders/reduce/arg_reduce_rows.wgsl', code: argReduceRowsWgsl },
     prelude: `fn arg_better(v: f32, best: f32) -> bool { return ${better}; }`,
+    constants: (p) => ({ WG: wg, SERIAL: isSerial(p) ? 1 : 0 }),
+    uniforms,
+    workgroups: slotGrid,
+  };
+}
+
+function argMergeKernel(better: string): GpuKernel<ArgMergeParams> {
+  return {
+    shader: { file: 'shaders/reduce/arg_merge_rows.wgsl', code: argMergeRowsWgsl },
+    prelude: `fn arg_better(v: f32, best: f32) -> bool { return ${better}; }`,
     constants: () => ({ WG: wg }),
-    uniforms: (p) => ({ rows: p.rows, cols: p.cols }),
-    workgroups: rowGrid,
+    uniforms: (p) => ({ rows: p.rows, cols: p.cols, parts: p.parts }),
+    workgroups: (p) => grid1d(p.rows, wg),
   };
 }
 
 const inf = 'f32_inf()';
+// max/min propagate NaN (as TensorFlow's reductions do); WGSL's max/min need not.
+const eitherNaN = 'op_is_nan(acc, 0.0, 0.0) + op_is_nan(v, 0.0, 0.0) > 0.0';
 
 /** WebGPU dispatches of the row reductions. */
 export const reduceGpuKernels: GpuKernels<ReduceKernels> = {
   reduce_sum: reduceKernel('0.0', 'acc + v'),
   reduce_prod: reduceKernel('1.0', 'acc * v'),
-  reduce_max: reduceKernel(`-${inf}`, 'max(acc, v)'),
-  reduce_min: reduceKernel(inf, 'min(acc, v)'),
+  reduce_max: reduceKernel(`-${inf}`, `select(max(acc, v), acc + v, ${eitherNaN})`),
+  reduce_min: reduceKernel(inf, `select(min(acc, v), acc + v, ${eitherNaN})`),
   argmax: argKernel('v > best'),
   argmin: argKernel('v < best'),
+  argmax_merge: argMergeKernel('v > best'),
+  argmin_merge: argMergeKernel('v < best'),
 };
