@@ -12,6 +12,13 @@ for arg in "$@"; do
   esac
 done
 
+if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
+  # Not Debian: Dawn needs a Vulkan, Metal or D3D12 driver and the harness needs Chromium at
+  # /usr/bin/chromium; neither is installed from here.
+  echo "setup-system: no apt/dpkg here; install a Vulkan driver (or use a GPU) and Chromium yourself" >&2
+  exit 0
+fi
+
 lvp_icd=/usr/share/vulkan/icd.d/lvp_icd.json
 sudo_cmd=()
 if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
@@ -27,14 +34,20 @@ mesa_is_new_enough() {
 debian_mirror() {
   local uri=""
   if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-  fi
-  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-    uri=$(awk '$1 == "deb" && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list)
+    # deb822: the first URI of the stanza whose Suites include bookworm itself (not the
+    # security archive, which lives elsewhere and has no backports).
+    uri=$(awk '
+      /^[[:space:]]*$/ { suite = 0; first = ""; next }
+      /^URIs:/ { first = $2 }
+      /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") suite = 1 }
+      suite && first { print first; exit }
+    ' /etc/apt/sources.list.d/debian.sources)
   fi
   if [ -z "$uri" ]; then
-    uri=$(grep -rhoE '^deb +(\[[^]]*\] +)?[^ ]+ +bookworm +' /etc/apt/sources.list.d/*.list 2>/dev/null \
-      | awk '{for (i = 2; i <= NF; i++) if ($i !~ /^\[/) {print $i; exit}}' | head -n 1)
+    # One-line format, options in brackets allowed: deb [signed-by=...] URI bookworm main
+    uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+      | grep -oE '^deb +(\[[^]]*\] +)?[^ ]+ +bookworm( |$)' \
+      | awk '{for (i = 2; i <= NF; i++) if ($i !~ /^\[/) {print $i; exit}}' || true)
   fi
   printf '%s' "$uri"
 }

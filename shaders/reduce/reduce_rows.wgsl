@@ -1,13 +1,18 @@
-// Row reduction: out[r] = reduce(x[r, 0..cols)) for the kernels reduce_sum/max/min/prod.
+// Row reduction: out[r, p] = reduce(x[r, chunk p]) for the kernels reduce_sum/max/min/prod.
 // reduce_identity() and reduce_combine(acc, v) are the generated prelude (src/backend/webgpu/kernels/reduce.ts).
-// Layout: x is row-major [rows, cols]; out is [rows].
+// Layout: x is row-major [rows, cols]; each row is split into `parts` chunks of
+// ceil(cols / parts) columns (parts = 1: the whole row); out is [rows, parts].
 // Bindings: 0 x (read), 1 out (write), 2 uniforms.
-// Dispatch: one workgroup per row (2-D grid past 65535 rows); WG invocations stride over the
-// columns, then combine their partials in workgroup memory as a tree.
+// Dispatch, SERIAL = false: one workgroup per (row, part) on a 2-D grid; WG invocations stride
+// over the chunk, then combine their partials in workgroup memory as a tree.
+// Dispatch, SERIAL = true (short rows): one invocation per (row, part) walks its chunk alone, on
+// a 2-D grid of ceil(rows * parts / WG) workgroups; a 64-wide workgroup for 3 columns would
+// leave 61 invocations idle.
 
 struct Params {
   rows: u32,
   cols: u32,
+  parts: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -15,19 +20,33 @@ struct Params {
 @group(0) @binding(2) var<uniform> u: Params;
 
 override WG: u32 = 64u;
+override SERIAL: bool = false;
 var<workgroup> partial: array<f32, WG>;
 
+fn reduce_chunk(slot: u32, first: u32, step: u32) -> f32 {
+  let row = slot / u.parts;
+  let chunk = (u.cols + u.parts - 1u) / u.parts;
+  let begin = (slot % u.parts) * chunk;
+  let end = min(begin + chunk, u.cols);
+  var acc = reduce_identity();
+  for (var c = begin + first; c < end; c += step) {
+    acc = reduce_combine(acc, x[row * u.cols + c]);
+  }
+  return acc;
+}
+
 @compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row = wid.x + wid.y * nwg.x;
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let slots = u.rows * u.parts;
+  if (SERIAL) {
+    let slot = linear_index(gid, nwg, WG);
+    if (slot < slots) { out[slot] = reduce_chunk(slot, 0u, 1u); }
+    return;
+  }
+  let slot = wid.x + wid.y * nwg.x;
   // All invocations of the workgroup reach the barriers, so no early return here.
   var acc = reduce_identity();
-  if (row < u.rows) {
-    let base = row * u.cols;
-    for (var c = lid; c < u.cols; c += WG) {
-      acc = reduce_combine(acc, x[base + c]);
-    }
-  }
+  if (slot < slots) { acc = reduce_chunk(slot, lid, WG); }
   partial[lid] = acc;
   workgroupBarrier();
   for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
@@ -36,7 +55,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     }
     workgroupBarrier();
   }
-  if (lid == 0u && row < u.rows) {
-    out[row] = partial[0];
+  if (lid == 0u && slot < slots) {
+    out[slot] = partial[0];
   }
 }

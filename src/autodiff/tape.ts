@@ -5,8 +5,10 @@ import { fmt, shapesEqual } from '../shape.js';
 /**
  * A backward rule: given dy (the gradient of the output), the gradients of each input, or null
  * where an input gets none. Rules are written with ops, so they are themselves differentiable.
+ * `needed[k]` is false when input k leads to no source of the gradient: a rule may return null
+ * there instead of computing a gradient nobody uses (batch-norm statistics, cross-entropy labels).
  */
-export type GradFn = (dy: Tensor) => (Tensor | null)[];
+export type GradFn = (dy: Tensor, needed: readonly boolean[]) => (Tensor | null)[];
 
 interface Entry {
   op: string;
@@ -101,7 +103,7 @@ export class GradientTape {
           throw new Error(`gradient: an input of '${entry.op}' (${t}) was disposed before the gradient was computed`);
         }
       }
-      const inputGrads = entry.backward(dy);
+      const inputGrads = entry.backward(dy, entry.inputs.map((t) => dependsOnSource.has(t.id)));
       entry.inputs.forEach((input, k) => {
         const g = inputGrads[k];
         if (!g || !dependsOnSource.has(input.id)) return;

@@ -9,7 +9,9 @@ export interface MatmulParams {
   n: number;
   /** Shared inner dimension. */
   k: number;
+  /** A is stored [k, m] (op(A) = Aᵀ) instead of [m, k]. */
   transA: boolean;
+  /** B is stored [n, k] (op(B) = Bᵀ) instead of [k, n]. */
   transB: boolean;
   /** Element offset between consecutive batches of A (0 when A is broadcast over the batch). */
   aBatchStride: number;

@@ -2,6 +2,8 @@
 import './unary.js';
 import './binary.js';
 import './reduce.js';
+import './reduce_prod.js';
+import './reduce_stats.js';
 import './matmul.js';
 import './layout.js';
 import './slice.js';

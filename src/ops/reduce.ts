@@ -1,47 +1,187 @@
-import type { Tensor } from '../tensor.js';
-import type { ReduceKernelId } from '../kernels/reduce.js';
-import { normalizeAxes, reducedShape, sizeOf } from '../shape.js';
+import type { Tensor, DType } from '../tensor.js';
+import { chunkLength, type ReduceKernelId } from '../kernels/reduce.js';
+import { fmt, normalizeAxes, reducedShape, sizeOf } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
 
 /** Axes to reduce: one, several, or all when omitted. */
 export type Axes = number | readonly number[] | undefined;
 
 /**
- * Runs a row-reduction kernel over `axes`: the reduced axes are moved last (a copy only when they
- * are not already last), then each row of the [kept, reduced] view is reduced.
+ * How max/min route the gradient when several elements tie for the extremum:
+ * - 'split' (default, TensorFlow): each tied element gets dy / (number of ties);
+ * - 'all': each tied element gets the full dy, so the ties together pass on count · dy;
+ * - 'first': only the first tied element in row-major order of the reduced axes gets dy, the
+ *   element argmax/argmin return (PyTorch's max(dim)).
  */
-export function reduceRows(kernel: ReduceKernelId, opName: string, x: Tensor, axes: Axes, keepDims: boolean): Tensor {
-  const e = x.engine;
-  e.checkInputs(opName, [x]);
-  const ax = normalizeAxes(opName, axes, x.rank);
+export type TiePolicy = 'split' | 'all' | 'first';
+
+/** Options of `max` and `min`. */
+export interface ExtremumOptions {
+  /** Gradient routing at ties; defaults to `reductionDefaults.ties`. */
+  ties?: TiePolicy;
+}
+
+/** Process-wide defaults of the reductions; `reductionDefaults.ties = 'first'` changes max/min. */
+export const reductionDefaults: { ties: TiePolicy } = { ties: 'split' };
+
+/** A long row is split into chunks of at least this many columns for the first of two passes. */
+const minChunk = 2048;
+/** Rows times chunks aimed at by the first pass: enough workgroups to fill a GPU. */
+const targetSlots = 1024;
+
+/** @internal Disposes an intermediate `t` (unless it is `keep`) when no tape may need it. */
+export function release(t: Tensor, keep?: Tensor): void {
+  if (t !== keep && !t.engine.isRecording) t.dispose();
+}
+
+/** @internal The shape `x` takes when `axes` are reduced with keepDims: where dy broadcasts from. */
+export function keptShape(x: Tensor, axes: readonly number[]): number[] {
+  return reducedShape(x.shape, axes, true);
+}
+
+/**
+ * Moves the reduced axes last (a copy only when they are not already last) and views x as
+ * [rows, cols]; the caller disposes `moved` when it is a copy.
+ */
+function asRows(x: Tensor, ax: readonly number[]): { moved: Tensor; rows: number; cols: number } {
   const kept = x.shape.map((_, i) => i).filter((i) => !ax.includes(i));
   const perm = [...kept, ...ax];
   const moved = perm.every((p, i) => p === i) ? x : x.transpose(perm);
-  const cols = sizeOf(ax.map((a) => x.shape[a]!));
-  const rows = sizeOf(kept.map((a) => x.shape[a]!));
-  const dtype = kernel === 'argmax' || kernel === 'argmin' ? 'int32' : x.dtype === 'bool' ? 'float32' : x.dtype;
-  const out = e.runKernel(kernel, [moved], reducedShape(x.shape, ax, keepDims), dtype, { rows, cols });
+  return { moved, rows: sizeOf(kept.map((a) => x.shape[a]!)), cols: sizeOf(ax.map((a) => x.shape[a]!)) };
+}
+
+/**
+ * How many chunks the first pass splits each row into: 1 (one pass) unless there are few rows
+ * and long ones, e.g. the full sum of a [3592, 3592] matrix, which would otherwise run on one
+ * workgroup. The count leaves no chunk empty.
+ */
+function partsFor(rows: number, cols: number): number {
+  const wanted = Math.min(Math.ceil(cols / minChunk), Math.ceil(targetSlots / Math.max(rows, 1)));
+  if (wanted <= 1) return 1;
+  return Math.ceil(cols / chunkLength(cols, wanted));
+}
+
+/**
+ * Runs a row-reduction kernel over `axes` (none of it recorded on tapes): the reduced axes are
+ * moved last, then each row of the [kept, reduced] view is reduced, in two passes when the rows
+ * are few and long. Arg kernels give the index within the reduced axes (row-major).
+ */
+export function reduceRows(kernel: ReduceKernelId, opName: string, x: Tensor, axes: Axes, keepDims: boolean, dtype?: DType): Tensor {
+  const e = x.engine;
+  e.checkInputs(opName, [x]);
+  const ax = normalizeAxes(opName, axes, x.rank);
+  const { moved, rows, cols } = asRows(x, ax);
+  const outShape = reducedShape(x.shape, ax, keepDims);
+  const isArg = kernel === 'argmax' || kernel === 'argmin';
+  if (isArg && cols === 0 && rows > 0) throw new Error(`${opName}: cannot reduce an empty axis of ${fmt(x.shape)}`);
+  const outDtype = dtype ?? (isArg ? 'int32' : x.dtype === 'bool' ? 'float32' : x.dtype);
+  const parts = partsFor(rows, cols);
+  let out: Tensor;
+  if (parts === 1) {
+    out = e.runKernel(kernel, [moved], outShape, outDtype, { rows, cols });
+  } else if (isArg) {
+    const candidates = e.runKernel(kernel, [moved], [rows, parts], 'int32', { rows, cols, parts });
+    out = e.runKernel(kernel === 'argmax' ? 'argmax_merge' : 'argmin_merge', [moved, candidates], outShape, outDtype, { rows, cols, parts });
+    candidates.dispose();
+  } else {
+    // max of maxima, sum of sums...: the same kernel reduces the partials.
+    const partials = e.runKernel(kernel, [moved], [rows, parts], outDtype, { rows, cols, parts });
+    out = e.runKernel(kernel, [partials], outShape, outDtype, { rows, cols: parts });
+    partials.dispose();
+  }
   if (moved !== x) moved.dispose();
   return out;
 }
 
-/** Reductions over any axes; `keepDims` keeps reduced axes as size 1. */
+/**
+ * The index of each element within its reduced block (row-major over `axes`), shaped like x with
+ * the kept axes of size 1, so that it broadcasts against x and against keepDims results.
+ */
+function positionsInBlock(x: Tensor, ax: readonly number[]): Tensor {
+  const e = x.engine;
+  const blockShape = x.shape.map((d, i) => (ax.includes(i) ? d : 1));
+  const ramp = e.range(sizeOf(blockShape));
+  const out = ramp.reshape(blockShape);
+  ramp.dispose();
+  return out;
+}
+
+/** max/min with the gradient routed to the extremum's elements by `ties`. */
+function extremum(kind: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean, options: ExtremumOptions): Tensor {
+  const ties = options.ties ?? reductionDefaults.ties;
+  if (ties !== 'split' && ties !== 'all' && ties !== 'first') {
+    throw new Error(`${kind}: ties must be 'split', 'all' or 'first', got ${JSON.stringify(ties)}`);
+  }
+  const out = reduceRows(kind === 'max' ? 'reduce_max' : 'reduce_min', kind, x, axes, keepDims, x.dtype === 'bool' ? 'bool' : x.dtype);
+  const e = x.engine;
+  if (e.isRecording) {
+    const ax = normalizeAxes(kind, axes, x.rank);
+    e.record(kind, out, [x], (dy) => {
+      const shape = keptShape(x, ax);
+      const dyKept = dy.reshape(shape);
+      if (ties === 'first') {
+        const winner = reduceRows(kind === 'max' ? 'argmax' : 'argmin', kind, x, ax, true);
+        return [positionsInBlock(x, ax).equal(winner).mul(dyKept)];
+      }
+      const isExtremum = x.equal(out.reshape(shape));
+      if (ties === 'all') return [isExtremum.mul(dyKept)];
+      return [isExtremum.mul(dyKept.div(isExtremum.sum(ax, true)))];
+    });
+  }
+  return out;
+}
+
+/** Reductions over any axes (negative allowed; all when omitted); `keepDims` keeps them as size 1. */
 export const reduceOps = {
-  /** Sum over `axes` (all when omitted). */
+  /** Sum over `axes`. */
   sum: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
     const out = reduceRows('reduce_sum', 'sum', x, axes, keepDims);
     const e = x.engine;
     if (e.isRecording) {
       const ax = normalizeAxes('sum', axes, x.rank);
-      e.record('sum', out, [x], (dy) => [dy.reshape(reducedShape(x.shape, ax, true)).broadcastTo(x.shape)]);
+      e.record('sum', out, [x], (dy) => [dy.reshape(keptShape(x, ax)).broadcastTo(x.shape)]);
     }
     return out;
   },
-  /** Mean over `axes` (all when omitted). */
+  /** Mean over `axes`. */
   mean: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
     const ax = normalizeAxes('mean', axes, x.rank);
     const count = sizeOf(ax.map((a) => x.shape[a]!));
-    return x.sum(ax, keepDims).div(count);
+    const total = x.sum(ax, keepDims);
+    const out = total.div(count);
+    release(total);
+    return out;
+  },
+  /**
+   * Maximum over `axes`. At ties the gradient is split equally between the tied elements unless
+   * `options.ties` says otherwise (see `TiePolicy`). NaN propagates.
+   */
+  max: (x: Tensor, axes?: Axes, keepDims = false, options: ExtremumOptions = {}): Tensor => extremum('max', x, axes, keepDims, options),
+  /** Minimum over `axes`; ties as in `max`. */
+  min: (x: Tensor, axes?: Axes, keepDims = false, options: ExtremumOptions = {}): Tensor => extremum('min', x, axes, keepDims, options),
+  /**
+   * Index of the maximum within the reduced axes (row-major over them when there are several;
+   * the flat index when `axes` is omitted); the first one at ties. int32, no gradient.
+   */
+  argmax: (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceRows('argmax', 'argmax', x, axes, keepDims),
+  /** Index of the minimum, as `argmax`. */
+  argmin: (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceRows('argmin', 'argmin', x, axes, keepDims),
+  /** True where any element over `axes` is nonzero (bool, no gradient). */
+  any: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    const ax = normalizeAxes('any', axes, x.rank);
+    // The max of nothing is -Infinity, which would read as true.
+    if (ax.some((a) => x.shape[a] === 0)) return x.engine.zeros(reducedShape(x.shape, ax, keepDims), 'bool');
+    const nonzero = x.notEqual(0);
+    const out = reduceRows('reduce_max', 'any', nonzero, ax, keepDims, 'bool');
+    nonzero.dispose();
+    return out;
+  },
+  /** True where every element over `axes` is nonzero (bool, no gradient; true when empty). */
+  all: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    const nonzero = x.notEqual(0);
+    const out = reduceRows('reduce_min', 'all', nonzero, axes, keepDims, 'bool');
+    nonzero.dispose();
+    return out;
   },
 };
 

@@ -30,17 +30,20 @@ export interface GemmTiles {
 }
 
 /**
- * 64 invocations with 8 x 8 outputs each: per reduction step an invocation reads 4 vec4s of
- * workgroup memory for 64 multiply-adds. Narrow layers (few output columns, e.g. the 32 filters
- * of the article's first conv or the 3 input channels of its input gradient) get tall, narrow
- * tiles so that no workgroup computes mostly padding.
+ * Picks the tile for a [rows, columns] output. The default is 64 invocations with 8 x 8 outputs
+ * each: per reduction step an invocation reads 4 vec4s of workgroup memory for 64 multiply-adds.
+ * Narrow outputs (the 3 input channels of the article's input gradient, the 9 or 27 rows of a
+ * first layer's filter gradient) get tiles shaped like them, so that no workgroup computes
+ * mostly padding.
  */
-export function gemmTiles(columns: number): GemmTiles {
+export function gemmTiles(rows: number, columns: number): GemmTiles {
   if (process.env.CONV_TILES) return JSON.parse(process.env.CONV_TILES) as GemmTiles; // EXPERIMENT
-  if (columns <= 8) return { WG_M: 32, WG_N: 2, TM: 4, TN: 4, BK: 8 };
-  if (columns <= 16) return { WG_M: 32, WG_N: 2, TM: 4, TN: 8, BK: 8 };
-  if (columns <= 32) return { WG_M: 16, WG_N: 4, TM: 8, TN: 8, BK: 8 };
-  return { WG_M: 8, WG_N: 8, TM: 8, TN: 8, BK: 8 };
+  if (columns <= 8) return { WG_M: 32, WG_N: 2, TM: 4, TN: 4, BK: 8 }; // 128 x 8
+  if (columns <= 16) return { WG_M: 32, WG_N: 2, TM: 4, TN: 8, BK: 8 }; // 128 x 16
+  if (rows <= 16) return columns <= 32 ? { WG_M: 4, WG_N: 8, TM: 4, TN: 4, BK: 8 } : { WG_M: 4, WG_N: 16, TM: 4, TN: 4, BK: 8 }; // 16 x 32, 16 x 64
+  if (rows <= 32) return columns <= 32 ? { WG_M: 8, WG_N: 8, TM: 4, TN: 4, BK: 8 } : { WG_M: 8, WG_N: 8, TM: 4, TN: 8, BK: 8 }; // 32 x 32, 32 x 64
+  if (columns <= 32) return { WG_M: 16, WG_N: 4, TM: 8, TN: 8, BK: 8 }; // 128 x 32
+  return { WG_M: 8, WG_N: 8, TM: 8, TN: 8, BK: 8 }; // 64 x 64
 }
 
 function tileRows(t: GemmTiles): number {
@@ -76,70 +79,104 @@ function geometryUniforms(g: ConvGeometry): UniformValues {
   };
 }
 
+/** Checks the shaders' staging constraints (a programming error if violated). */
+function checked(t: GemmTiles): GemmTiles {
+  const threads = t.WG_M * t.WG_N;
+  const bm = tileRows(t);
+  const ok =
+    t.TM % 4 === 0 && t.TN % 4 === 0 && t.TM <= 8 && t.TN <= 8 && threads % t.BK === 0 && (bm * t.BK) % threads === 0 && (bm * t.BK) / threads <= 16;
+  if (!ok) throw new Error(`conv2d kernels: invalid tile shape ${JSON.stringify(t)}`);
+  return t;
+}
+
+/** Output pixels of the forward GEMM. */
+function forwardRows(p: ConvGeometry): number {
+  return p.batch * p.outH * p.outW;
+}
+
+function forwardTiles(p: ConvGeometry): GemmTiles {
+  return checked(gemmTiles(forwardRows(p), p.outC));
+}
+
 const conv2d: GpuKernel<Conv2dParams> = {
   shader: { file: 'shaders/conv2d/conv2d.wgsl', code: conv2dWgsl },
   prelude: (p) => `fn conv_activation(v: f32, alpha: f32) -> f32 { return op_${p.activation === 'linear' ? 'copy' : p.activation}(v, alpha, 0.0); }`,
-  constants: (p) => ({ ...gemmTiles(p.outC), HAS_BIAS: p.hasBias ? 1 : 0 }),
+  constants: (p) => ({ ...forwardTiles(p), HAS_BIAS: p.hasBias ? 1 : 0 }),
   uniforms: (p) => {
-    const m = p.batch * p.outH * p.outW;
-    const t = gemmTiles(p.outC);
+    const t = forwardTiles(p);
     return {
       ...geometryUniforms(p),
-      m,
+      m: forwardRows(p),
       k: p.kH * p.kW * p.inC,
-      m_tiles: Math.ceil(m / tileRows(t)),
+      m_tiles: Math.ceil(forwardRows(p) / tileRows(t)),
       step_taps: Math.floor(t.BK / p.inC),
       step_c: t.BK % p.inC,
       alpha: p.alpha,
     };
   },
   workgroups: (p) => {
-    const t = gemmTiles(p.outC);
-    return [...tileGrid(Math.ceil((p.batch * p.outH * p.outW) / tileRows(t))), Math.ceil(p.outC / tileCols(t))];
+    const t = forwardTiles(p);
+    return [...tileGrid(Math.ceil(forwardRows(p) / tileRows(t))), Math.ceil(p.outC / tileCols(t))];
   },
 };
 
-/** Rows and columns of one stride phase's output grid (the largest phase: the one starting at 0). */
-function phaseExtent(p: ConvGeometry): number {
+/** Pixels of the largest stride phase (the one starting at row and column 0). */
+function phaseRows(p: ConvGeometry): number {
   return p.batch * Math.ceil(p.inH / p.strideH) * Math.ceil(p.inW / p.strideW);
+}
+
+function inputTiles(p: ConvGeometry): GemmTiles {
+  return checked(gemmTiles(phaseRows(p), p.inC));
 }
 
 const conv2dBackpropInput: GpuKernel<Conv2dBackpropInputParams> = {
   shader: { file: 'shaders/conv2d/conv2d_backprop_input.wgsl', code: backpropInputWgsl },
-  constants: (p) => ({ ...gemmTiles(p.inC) }),
+  constants: (p) => ({ ...inputTiles(p) }),
   uniforms: (p) => {
-    const t = gemmTiles(p.inC);
+    const t = inputTiles(p);
     return {
       ...geometryUniforms(p),
       batch: p.batch,
       k_h: p.kH,
-      m_tiles: Math.ceil(phaseExtent(p) / tileRows(t)),
+      m_tiles: Math.ceil(phaseRows(p) / tileRows(t)),
       step_t: Math.floor(t.BK / p.outC),
       step_o: t.BK % p.outC,
     };
   },
   workgroups: (p) => {
-    const t = gemmTiles(p.inC);
-    const nTiles = Math.ceil(p.inC / tileCols(t));
-    return [...tileGrid(Math.ceil(phaseExtent(p) / tileRows(t))), nTiles * p.strideH * p.strideW];
+    const t = inputTiles(p);
+    const cTiles = Math.ceil(p.inC / tileCols(t));
+    return [...tileGrid(Math.ceil(phaseRows(p) / tileRows(t))), cTiles * p.strideH * p.strideW];
   },
 };
 
+/** Rows of the filter gradient: one per tap and input channel. */
+function filterRows(p: ConvGeometry): number {
+  return p.kH * p.kW * p.inC;
+}
+
+function filterTiles(p: ConvGeometry): GemmTiles {
+  return checked(gemmTiles(filterRows(p), p.outC));
+}
+
 const conv2dBackpropFilter: GpuKernel<Conv2dBackpropFilterParams> = {
   shader: { file: 'shaders/conv2d/conv2d_backprop_filter.wgsl', code: backpropFilterWgsl },
-  constants: (p) => ({ ...gemmTiles(p.outC) }),
-  uniforms: (p) => ({
-    ...geometryUniforms(p),
-    m: p.kH * p.kW * p.inC,
-    pixels: p.batch * p.outH * p.outW,
-    splits: p.splits,
-    chunk: p.chunk,
-    step_rows: Math.floor(gemmTiles(p.outC).BK / p.outW),
-    step_cols: gemmTiles(p.outC).BK % p.outW,
-  }),
+  constants: (p) => ({ ...filterTiles(p) }),
+  uniforms: (p) => {
+    const t = filterTiles(p);
+    return {
+      ...geometryUniforms(p),
+      m: filterRows(p),
+      pixels: p.batch * p.outH * p.outW,
+      splits: p.splits,
+      chunk: p.chunk,
+      step_rows: Math.floor(t.BK / p.outW),
+      step_cols: t.BK % p.outW,
+    };
+  },
   workgroups: (p) => {
-    const t = gemmTiles(p.outC);
-    return [Math.ceil((p.kH * p.kW * p.inC) / tileRows(t)), Math.ceil(p.outC / tileCols(t)), p.splits];
+    const t = filterTiles(p);
+    return [Math.ceil(filterRows(p) / tileRows(t)), Math.ceil(p.outC / tileCols(t)), p.splits];
   },
 };
 

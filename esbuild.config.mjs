@@ -1,0 +1,97 @@
+// Builds the two bundles that package.json `exports` points at, plus the command-line program:
+//   dist/browser/webgpu-descent.js  ESM for browsers (navigator.gpu; Dawn is never referenced)
+//   dist/node/index.js              ESM for Node (the `webgpu` package stays an external import)
+//   dist/node/cli.js                `npm start`'s main job, sharing a chunk with index.js
+// Shaders are imported as text (esbuild's text loader), as the vitest plugin does for the tests.
+// Type declarations come from `tsc -p tsconfig.build.json` (see `npm run build`).
+import * as esbuild from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** Options both targets share. */
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  sourcemap: true,
+  loader: { '.wgsl': 'text' },
+  logLevel: 'warning',
+  // The Dawn loader in src/backend/webgpu/gpu.ts imports 'webgpu' through a variable on purpose, so
+  // that no bundler follows it; esbuild's warning about that import is expected.
+  logOverride: { 'unsupported-dynamic-import': 'silent' },
+};
+
+/** The browser bundle must not mention Dawn or Node built-ins: a browser cannot resolve them. */
+const browserOnly = {
+  name: 'browser-only',
+  setup(build) {
+    build.onResolve({ filter: /^(webgpu|node:.*)$/ }, (args) => ({
+      errors: [{ text: `${args.path} is imported by ${args.importer}, but the browser bundle cannot contain it` }],
+    }));
+  },
+};
+
+/** Builds every bundle; returns the output files with their sizes. */
+export async function buildAll() {
+  const browser = esbuild.build({
+    ...common,
+    entryPoints: { 'webgpu-descent': 'src/index.ts' },
+    outdir: 'dist/browser',
+    platform: 'browser',
+    plugins: [browserOnly],
+    metafile: true,
+  });
+  const node = esbuild.build({
+    ...common,
+    entryPoints: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
+    outdir: 'dist/node',
+    platform: 'node',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    external: ['webgpu'],
+    metafile: true,
+  });
+  const results = await Promise.all([browser, node]);
+  await checkBrowserBundle();
+  return results.flatMap((r) => Object.entries(r.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => [f, o.bytes]));
+}
+
+/** Code that bundles for the browser but breaks there at run time, with the reason. */
+const browserHazards = [
+  [/\b__require\(/, "calls require() (esbuild's shim throws in browsers)"],
+  [/\bprocess\.env\b/, 'reads process.env, which browsers do not have'],
+];
+
+/**
+ * Imports of 'webgpu' and node: modules are stopped by `browserOnly`; the variable-name import
+ * in gpu.ts survives as `import(moduleName)` and only runs in Node (`typeof process` guards are
+ * fine). Anything in `browserHazards` fails the build, naming the source file (esbuild starts
+ * each module's code with a `// path` comment).
+ */
+async function checkBrowserBundle() {
+  const lines = (await readFile(new URL('dist/browser/webgpu-descent.js', `file://${root}`), 'utf8')).split('\n');
+  let source = '?';
+  for (const line of lines) {
+    if (/^\/\/ (src|shaders|node_modules)\//.test(line)) source = line.slice(3);
+    for (const [pattern, why] of browserHazards) {
+      if (pattern.test(line)) throw new Error(`browser bundle: ${source} ${why}: ${line.trim().slice(0, 120)}`);
+    }
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const t0 = performance.now();
+  try {
+    const outputs = await buildAll();
+    for (const [file, bytes] of outputs) console.log(`  ${file}  ${(bytes / 1024).toFixed(0)} KiB`);
+    console.log(`esbuild: ${outputs.length} bundles in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  } catch (err) {
+    // esbuild has already printed its errors with their locations.
+    if (!err?.errors?.length) console.error(err instanceof Error ? err.message : err);
+    console.error('esbuild: the build failed');
+    process.exitCode = 1;
+  }
+}

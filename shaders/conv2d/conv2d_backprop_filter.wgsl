@@ -1,0 +1,164 @@
+// conv2d_backprop_filter: the filter gradient as a tiled implicit GEMM with a split reduction,
+//   partial[k, o, z] = Σ_{p in chunk z} A[k, p]·dy[p, o],
+// k = (kh·kW + kw)·inC + c a filter tap, p = (n·outH + oh)·outW + ow an output pixel, and
+// A[k, p] = x[n, oh·strideH - padTop + kh·dilationH, ow·strideW - padLeft + kw·dilationW, c]
+// (0 in the padding): the transposed im2col matrix, gathered from x tile by tile. The op sums the
+// `splits` partials (reduce_sum over the last axis) unless there is one.
+// Layout: x NHWC [batch, inH, inW, inC]; dy NHWC [batch, outH, outW, outC], i.e. [pixels, outC];
+// partial [kH·kW·inC·outC, splits], i.e. [kH, kW, inC, outC, splits].
+// Bindings: 0 x, 1 dy (read), 2 partial (write), 3 uniforms.
+// Dispatch: x the M tiles of BM = WG_M·TM taps, y the outC tiles of BN = WG_N·TN, z the chunks.
+// Per step of BK pixels the workgroup stages BM x BK of A and BK x BN of dy (vec4 tiles,
+// pixel-major); invocation (tx, ty) accumulates in registers the TM x TN sums at rows ty·TM..,
+// columns tx·TN.. of the tile.
+
+struct Params {
+  in_h: i32,
+  in_w: i32,
+  in_c: u32,
+  out_h: u32,
+  out_w: u32,
+  out_c: u32,
+  k_w: u32,
+  stride_h: i32,
+  stride_w: i32,
+  dilation_h: i32,
+  dilation_w: i32,
+  pad_top: i32,
+  pad_left: i32,
+  // Rows of the gradient (kH·kW·inC), output pixels, and the split of the pixels.
+  m: u32,
+  pixels: u32,
+  splits: u32,
+  chunk: u32,
+  // BK = step_rows·outW + step_cols: how far the pixel index moves per step.
+  step_rows: u32,
+  step_cols: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read_write> partial: array<f32>;
+@group(0) @binding(3) var<uniform> u: Params;
+
+// Tile shape: as in conv2d.wgsl (TM, TN multiples of 4, at most 8; at most MAX_LOADS A elements
+// staged per invocation and step).
+override WG_M: u32 = 8u;
+override WG_N: u32 = 8u;
+override TM: u32 = 8u;
+override TN: u32 = 8u;
+override BK: u32 = 8u;
+override BM: u32 = WG_M * TM;
+override BN: u32 = WG_N * TN;
+override A_TILE4: u32 = BK * BM / 4u;
+override B_TILE4: u32 = BK * BN / 4u;
+const MAX_LOADS: u32 = 16u;
+
+var<workgroup> a_tile: array<vec4f, A_TILE4>;  // [BK][BM]
+var<workgroup> b_tile: array<vec4f, B_TILE4>;  // [BK][BN]
+
+@compute @workgroup_size(WG_N, WG_M)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(local_invocation_id) lid3: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let threads = WG_M * WG_N;
+  let m0 = wid.x * BM;
+  let n0 = wid.y * BN;
+  let z = wid.z;
+  let p_begin = z * u.chunk;
+  let p_end = min(p_begin + u.chunk, u.pixels);
+  let tx = lid3.x;
+  let ty = lid3.y;
+
+  // This invocation stages pixel a_col of each step for the taps a_row0 + i·a_row_step: decode
+  // the taps once.
+  let a_col = lid % BK;
+  let a_row0 = lid / BK;
+  let a_row_step = threads / BK;
+  let a_loads = BM * BK / threads;
+  var row_dh: array<i32, MAX_LOADS>;
+  var row_dw: array<i32, MAX_LOADS>;
+  var row_c: array<u32, MAX_LOADS>;
+  var row_ok: array<bool, MAX_LOADS>;
+  for (var i = 0u; i < a_loads; i++) {
+    let k = m0 + a_row0 + i * a_row_step;
+    let tap = k / u.in_c;
+    row_ok[i] = k < u.m;
+    row_c[i] = k % u.in_c;
+    row_dh[i] = i32(tap / u.k_w) * u.dilation_h;
+    row_dw[i] = i32(tap % u.k_w) * u.dilation_w;
+  }
+  let b_loads = (BK * BN + threads - 1u) / threads;
+
+  var acc: array<vec4f, 16>;  // [TM][TN / 4]
+  for (var i = 0u; i < TM * TN / 4u; i++) { acc[i] = vec4f(0.0); }
+  var a_reg: array<vec4f, 2>;
+  var b_reg: array<vec4f, 2>;
+
+  // Pixel p = p0 + a_col as (n, oh, ow), advanced by BK per step without dividing.
+  let p_first = p_begin + a_col;
+  var ow = p_first % u.out_w;
+  var oh = (p_first / u.out_w) % u.out_h;
+  var n = p_first / (u.out_w * u.out_h);
+  for (var p0 = p_begin; p0 < p_end; p0 += BK) {
+    let p_ok = p0 + a_col < p_end;
+    let ih0 = i32(oh) * u.stride_h - u.pad_top;
+    let iw0 = i32(ow) * u.stride_w - u.pad_left;
+    let x_base = n * u32(u.in_h * u.in_w) * u.in_c;
+    for (var i = 0u; i < a_loads; i++) {
+      let ih = ih0 + row_dh[i];
+      let iw = iw0 + row_dw[i];
+      var v = 0.0;
+      if (p_ok && row_ok[i] && ih >= 0 && ih < u.in_h && iw >= 0 && iw < u.in_w) {
+        v = x[x_base + u32(ih * u.in_w + iw) * u.in_c + row_c[i]];
+      }
+      let at = a_col * BM + a_row0 + i * a_row_step;
+      a_tile[at / 4u][at % 4u] = v;
+    }
+    // dy rows are contiguous over channels: consecutive invocations read consecutive channels.
+    for (var j = 0u; j < b_loads; j++) {
+      let e = lid + j * threads;
+      if (e < BK * BN) {
+        let pb = p0 + e / BN;
+        let o = n0 + e % BN;
+        var v = 0.0;
+        if (pb < p_end && o < u.out_c) { v = dy[pb * u.out_c + o]; }
+        b_tile[e / 4u][e % 4u] = v;
+      }
+    }
+    ow += u.step_cols;
+    oh += u.step_rows;
+    if (ow >= u.out_w) {
+      ow -= u.out_w;
+      oh += 1u;
+    }
+    while (oh >= u.out_h) {
+      oh -= u.out_h;
+      n += 1u;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < BK; kk++) {
+      for (var i = 0u; i < TM / 4u; i++) { a_reg[i] = a_tile[(kk * BM + ty * TM) / 4u + i]; }
+      for (var j = 0u; j < TN / 4u; j++) { b_reg[j] = b_tile[(kk * BN + tx * TN) / 4u + j]; }
+      for (var i = 0u; i < TM; i++) {
+        let a = vec4f(a_reg[i / 4u][i % 4u]);
+        for (var j = 0u; j < TN / 4u; j++) {
+          acc[i * (TN / 4u) + j] = fma(a, b_reg[j], acc[i * (TN / 4u) + j]);
+        }
+      }
+    }
+    workgroupBarrier();
+  }
+
+  for (var i = 0u; i < TM; i++) {
+    let k = m0 + ty * TM + i;
+    if (k >= u.m) { break; }
+    for (var j = 0u; j < TN; j++) {
+      let o = n0 + tx * TN + j;
+      if (o >= u.out_c) { break; }
+      partial[(k * u.out_c + o) * u.splits + z] = acc[i * (TN / 4u) + j / 4u][j % 4u];
+    }
+  }
+}

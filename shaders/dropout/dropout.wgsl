@@ -1,0 +1,40 @@
+// Inverted dropout with a counter-based mask: y[i] = x[i] * scale when
+// uniform01(seed, mask_index(i), 0) >= rate, else 0 (scale = 1 / (1 - rate), as Keras). The mask
+// depends only on (seed, mask_index), so the CPU twin draws the same mask and the backward pass
+// (the same kernel applied to dy) regenerates it instead of storing it.
+// mask_index(i) = sum_d coord_d(i) * noise_strides[d], coordinates taken in `shape`: the
+// row-major index into the noise shape, whose broadcast axes have stride 0 (shared mask).
+// Layout: x and y are row-major of shape `shape` (rank dims, n elements).
+// Bindings: 0 x (read), 1 y (write), 2 uniforms.
+// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation per element.
+
+struct Params {
+  shape: array<vec4u, 2>,
+  noise_strides: array<vec4u, 2>,
+  n: u32,
+  rank: u32,
+  seed: u32,
+  rate: f32,
+  scale: f32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<uniform> u: Params;
+
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linear_index(gid, nwg, WG);
+  if (i >= u.n) { return; }
+  var rem = i;
+  var mask_index = 0u;
+  for (var d = i32(u.rank) - 1; d >= 0; d--) {
+    let size = dim8(u.shape, u32(d));
+    mask_index += (rem % size) * dim8(u.noise_strides, u32(d));
+    rem = rem / size;
+  }
+  let keep = uniform01(u.seed, mask_index, 0u) >= u.rate;
+  y[i] = select(0.0, x[i] * u.scale, keep);
+}

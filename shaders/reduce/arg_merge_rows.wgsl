@@ -1,0 +1,38 @@
+// Second pass of a two-pass argmax / argmin: out[r] = the candidate column c = cand[r, p] whose
+// value x[r, c] wins over the row's parts, the smaller index at ties.
+// arg_better(v, best) is the generated prelude: true when v beats the current best strictly.
+// Layout: x is row-major [rows, cols]; cand is [rows, parts] column indices stored as f32 (from
+// arg_reduce_rows.wgsl with the same parts); out is [rows].
+// Bindings: 0 x (read), 1 cand (read), 2 out (write), 3 uniforms.
+// Dispatch: ceil(rows / WG) workgroups on a 2-D grid; one invocation per row walks its parts
+// (at most a few thousand: the first pass chose them).
+
+struct Params {
+  rows: u32,
+  cols: u32,
+  parts: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> cand: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> u: Params;
+
+override WG: u32 = 64u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = linear_index(gid, nwg, WG);
+  if (row >= u.rows) { return; }
+  var bi = u32(cand[row * u.parts]);
+  var bv = x[row * u.cols + bi];
+  for (var p = 1u; p < u.parts; p++) {
+    let c = u32(cand[row * u.parts + p]);
+    let v = x[row * u.cols + c];
+    if (arg_better(v, bv) || (v == bv && c < bi)) {
+      bi = c;
+      bv = v;
+    }
+  }
+  out[row] = f32(bi);
+}

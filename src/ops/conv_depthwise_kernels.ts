@@ -1,0 +1,58 @@
+import type { Tensor } from '../tensor.js';
+import type { ConvGeometry } from '../kernels/conv.js';
+import { inputShapeOf, outputShapeOf, splitReduction } from './conv_geometry.js';
+
+// The three depthwise kernels as differentiable ops, related exactly as the conv2d ones in
+// conv_kernels.ts (each is bilinear; each one's gradients are the other two), so derivatives of
+// every order are exact. The geometry's outC is inC · multiplier.
+
+function multiplierOf(g: ConvGeometry): number {
+  return g.outC / g.inC;
+}
+
+/** The filter shape [kH, kW, inC, multiplier]. */
+export function depthwiseFilterShapeOf(g: ConvGeometry): number[] {
+  return [g.kH, g.kW, g.inC, multiplierOf(g)];
+}
+
+/** y [batch, outH, outW, inC·multiplier] by the depthwise_conv2d kernel. */
+export function depthwiseConv2dOp(x: Tensor, w: Tensor, g: ConvGeometry): Tensor {
+  const e = x.engine;
+  const y = e.runKernel('depthwise_conv2d', [x, w], outputShapeOf(g), 'float32', { ...g, multiplier: multiplierOf(g) });
+  if (e.isRecording) {
+    e.record('depthwiseConv2d', y, [x, w], (dy) => [depthwiseBackpropInputOp(dy, w, g), depthwiseBackpropFilterOp(x, dy, g)]);
+  }
+  return y;
+}
+
+/** dx from dy and the filter, by the depthwise_conv2d_backprop_input kernel. */
+export function depthwiseBackpropInputOp(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
+  const e = dy.engine;
+  const dx = e.runKernel('depthwise_conv2d_backprop_input', [dy, w], inputShapeOf(g), 'float32', { ...g, multiplier: multiplierOf(g) });
+  if (e.isRecording) {
+    e.record('depthwiseConv2dBackpropInput', dx, [dy, w], (gx) => [depthwiseConv2dOp(gx, w, g), depthwiseBackpropFilterOp(gx, dy, g)]);
+  }
+  return dx;
+}
+
+/** dw [kH, kW, inC, multiplier] from x and dy: partial sums over pixel chunks, then a row sum. */
+export function depthwiseBackpropFilterOp(x: Tensor, dy: Tensor, g: ConvGeometry): Tensor {
+  const e = x.engine;
+  const rows = g.kH * g.kW * g.outC;
+  const tiles = g.kH * g.kW * Math.ceil(g.outC / 64);
+  const { splits, chunk } = splitReduction(g.batch * g.outH * g.outW, tiles);
+  const params = { ...g, multiplier: multiplierOf(g), splits, chunk };
+  const shape = depthwiseFilterShapeOf(g);
+  let dw: Tensor;
+  if (splits === 1) {
+    dw = e.runKernel('depthwise_conv2d_backprop_filter', [x, dy], shape, 'float32', params);
+  } else {
+    const partial = e.runKernel('depthwise_conv2d_backprop_filter', [x, dy], [rows, splits], 'float32', params);
+    dw = e.runKernel('reduce_sum', [partial], shape, 'float32', { rows, cols: splits });
+    partial.dispose();
+  }
+  if (e.isRecording) {
+    e.record('depthwiseConv2dBackpropFilter', dw, [x, dy], (gw) => [depthwiseBackpropInputOp(dy, gw, g), depthwiseConv2dOp(x, gw, g)]);
+  }
+  return dw;
+}

@@ -1,0 +1,76 @@
+import type { Tensor } from '../tensor.js';
+import type { ConvGeometry, FusedActivation } from '../kernels/conv.js';
+import { activationAlpha, activationBackward } from './conv_activation.js';
+import { inputShapeOf, outputShapeOf, splitReduction } from './conv_geometry.js';
+
+// The three conv2d kernels as differentiable ops on a resolved geometry. All three are bilinear
+// in their two tensor inputs, and each one's gradients are the other two:
+//   y  = conv(x, w):           dx = backpropInput(dy, w),   dw = backpropFilter(x, dy)
+//   dx = backpropInput(dy, w): d(dy) = conv(g, w),           dw = backpropFilter(g, dy)
+//   dw = backpropFilter(x, dy): dx = backpropInput(dy, g),   d(dy) = conv(x, g)
+// so derivatives of every order are exact. The fused activation's backward pass is written with
+// ops on the output (conv_activation.ts), which are differentiable too; the bias gradient is a sum.
+
+/** The filter shape [kH, kW, inC, outC] of a geometry. */
+export function filterShapeOf(g: ConvGeometry): number[] {
+  return [g.kH, g.kW, g.inC, g.outC];
+}
+
+/**
+ * y = act(conv(x, w) + bias) by the conv2d kernel. `x` is NHWC of the geometry's input shape,
+ * `w` HWIO; `bias` is [outC] or null.
+ */
+export function conv2dOp(x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeometry, activation: FusedActivation): Tensor {
+  const e = x.engine;
+  const inputs = bias ? [x, w, bias] : [x, w];
+  // Without a bias the shader's bias binding still needs a buffer: the filter is bound and never read.
+  const y = e.runKernel('conv2d', bias ? inputs : [x, w, w], outputShapeOf(g), 'float32', {
+    ...g,
+    hasBias: bias !== null,
+    activation,
+    alpha: activationAlpha(activation),
+  });
+  if (e.isRecording) {
+    e.record('conv2d', y, inputs, (dy) => {
+      const dz = activationBackward(activation, y, dy);
+      const grads = [conv2dBackpropInputOp(dz, w, g), conv2dBackpropFilterOp(x, dz, g)];
+      if (bias) grads.push(dz.sum([0, 1, 2]));
+      return grads;
+    });
+  }
+  return y;
+}
+
+/** dx (the geometry's input shape) from dy and the filter, by the conv2d_backprop_input kernel. */
+export function conv2dBackpropInputOp(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
+  const e = dy.engine;
+  const dx = e.runKernel('conv2d_backprop_input', [dy, w], inputShapeOf(g), 'float32', { ...g });
+  if (e.isRecording) {
+    e.record('conv2dBackpropInput', dx, [dy, w], (gx) => [conv2dOp(gx, w, null, g, 'linear'), conv2dBackpropFilterOp(gx, dy, g)]);
+  }
+  return dx;
+}
+
+/**
+ * dw [kH, kW, inC, outC] from x and dy, by the conv2d_backprop_filter kernel: partial sums over
+ * chunks of output pixels, then one row reduction when there is more than one chunk.
+ */
+export function conv2dBackpropFilterOp(x: Tensor, dy: Tensor, g: ConvGeometry): Tensor {
+  const e = x.engine;
+  const rows = g.kH * g.kW * g.inC * g.outC;
+  const tiles = Math.ceil((g.kH * g.kW * g.inC) / 64) * Math.ceil(g.outC / 64);
+  const { splits, chunk } = splitReduction(g.batch * g.outH * g.outW, tiles);
+  const params = { ...g, splits, chunk };
+  let dw: Tensor;
+  if (splits === 1) {
+    dw = e.runKernel('conv2d_backprop_filter', [x, dy], filterShapeOf(g), 'float32', params);
+  } else {
+    const partial = e.runKernel('conv2d_backprop_filter', [x, dy], [rows, splits], 'float32', params);
+    dw = e.runKernel('reduce_sum', [partial], filterShapeOf(g), 'float32', { rows, cols: splits });
+    partial.dispose();
+  }
+  if (e.isRecording) {
+    e.record('conv2dBackpropFilter', dw, [x, dy], (gw) => [conv2dBackpropInputOp(dy, gw, g), conv2dOp(x, gw, null, g, 'linear')]);
+  }
+  return dw;
+}
