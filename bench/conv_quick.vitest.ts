@@ -1,8 +1,9 @@
 // Quick timing of the conv2d kernels (forward, backprop input, backprop filter) on the WebGPU
 // backend at the shapes of the article's CNN and an MNIST CNN. Not part of the test suite:
-//   QUICK_BENCH=1 npx vitest run bench/conv_quick.vitest.ts
-// Each kernel runs once to compile, then REPS (default 5) times, each flushed; medians of wall and CPU time are reported; GFLOP/s counts
-// 2·batch·outH·outW·outC·kH·kW·inC per pass (the same for all three passes).
+//   QUICK_BENCH=1 npx vitest run bench/conv_quick.vitest.ts    (CASES=conv2 runs the cases named so)
+// Each kernel runs once to compile, then REPS (default 5) times, each flushed; medians of wall and
+// CPU time are reported. GFLOP/s counts 2·batch·outH·outW·outC·kH·kW·inC per pass (the same for
+// all three passes).
 import { it } from 'vitest';
 import type { Engine, Tensor } from '../src/index.js';
 import { gpuEngine } from '../test/helpers/engines.js';

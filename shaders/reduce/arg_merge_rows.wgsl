@@ -1,15 +1,16 @@
-// Second pass of a two-pass argmax / argmin: out[r] = the candidate column c = cand[r, p] whose
-// value x[r, c] wins over the row's parts, the smaller index at ties.
+// Second pass of a two-pass argmax / argmin: out[r, i] = the candidate c = cand[r, p, i] whose
+// value x[r, c, i] wins over the parts p, the smaller index at ties.
 // arg_better(v, best) is the generated prelude: true when v beats the current best strictly.
-// Layout: x is row-major [rows, cols]; cand is [rows, parts] column indices stored as f32 (from
-// arg_reduce_rows.wgsl with the same parts); out is [rows].
+// Layout: x is row-major [rows, cols, inner]; cand is [rows, parts, inner], indices along cols
+// stored as f32 (from arg_reduce_rows.wgsl with the same parts); out is [rows, inner].
 // Bindings: 0 x (read), 1 cand (read), 2 out (write), 3 uniforms.
-// Dispatch: ceil(rows / WG) workgroups on a 2-D grid; one invocation per row walks its parts
-// (at most a few thousand: the first pass chose them).
+// Dispatch: ceil(rows * inner / WG) workgroups on a 2-D grid; one invocation per output element
+// walks its parts (at most a few thousand: the first pass chose them).
 
 struct Params {
   rows: u32,
   cols: u32,
+  inner: u32,
   parts: u32,
 }
 
@@ -22,17 +23,19 @@ override WG: u32 = 64u;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let row = linear_index(gid, nwg, WG);
-  if (row >= u.rows) { return; }
-  var bi = u32(cand[row * u.parts]);
-  var bv = x[row * u.cols + bi];
+  let o = linear_index(gid, nwg, WG);
+  if (o >= u.rows * u.inner) { return; }
+  let row = o / u.inner;
+  let i = o % u.inner;
+  var bi = u32(cand[row * u.parts * u.inner + i]);
+  var bv = x[(row * u.cols + bi) * u.inner + i];
   for (var p = 1u; p < u.parts; p++) {
-    let c = u32(cand[row * u.parts + p]);
-    let v = x[row * u.cols + c];
+    let c = u32(cand[(row * u.parts + p) * u.inner + i]);
+    let v = x[(row * u.cols + c) * u.inner + i];
     if (arg_better(v, bv) || (v == bv && c < bi)) {
       bi = c;
       bv = v;
     }
   }
-  out[row] = f32(bi);
+  out[o] = f32(bi);
 }

@@ -1,17 +1,20 @@
-// Row reduction: out[r, p] = reduce(x[r, chunk p]) for the kernels reduce_sum/max/min/prod.
-// reduce_identity() and reduce_combine(acc, v) are the generated prelude (src/backend/webgpu/kernels/reduce.ts).
-// Layout: x is row-major [rows, cols]; each row is split into `parts` chunks of
-// ceil(cols / parts) columns (parts = 1: the whole row); out is [rows, parts].
+// Reduction over the middle axis: out[r, p, i] = reduce over c in chunk p of x[r, c, i], for the
+// kernels reduce_sum/max/min/prod. reduce_identity() and reduce_combine(acc, v) are the
+// generated prelude (src/backend/webgpu/kernels/reduce.ts).
+// Layout: x is row-major [rows, cols, inner] (inner = 1: rows of a matrix); the reduced axis
+// (cols) is split into `parts` chunks of ceil(cols / parts) (parts = 1: all of it); out is
+// [rows, parts, inner]. A slot is one output element (r, p, i).
 // Bindings: 0 x (read), 1 out (write), 2 uniforms.
-// Dispatch, SERIAL = false: one workgroup per (row, part) on a 2-D grid; WG invocations stride
-// over the chunk, then combine their partials in workgroup memory as a tree.
-// Dispatch, SERIAL = true (short rows): one invocation per (row, part) walks its chunk alone, on
-// a 2-D grid of ceil(rows * parts / WG) workgroups; a 64-wide workgroup for 3 columns would
-// leave 61 invocations idle.
+// Dispatch, SERIAL = false (inner = 1, long chunks): one workgroup per slot on a 2-D grid; WG
+// invocations stride over the chunk, then combine their partials in workgroup memory as a tree.
+// Dispatch, SERIAL = true (short chunks, or inner > 1): one invocation per slot walks its chunk
+// alone (2-D grid of ceil(slots / WG) workgroups); neighbouring invocations read neighbouring
+// elements when inner > 1, so reducing a leading axis needs no transpose.
 
 struct Params {
   rows: u32,
   cols: u32,
+  inner: u32,
   parts: u32,
 }
 
@@ -23,21 +26,24 @@ override WG: u32 = 64u;
 override SERIAL: bool = false;
 var<workgroup> partial: array<f32, WG>;
 
+// Combines x[r, c, i] over c = begin + first, + step, ... < end for slot (r, p, i).
 fn reduce_chunk(slot: u32, first: u32, step: u32) -> f32 {
-  let row = slot / u.parts;
+  let i = slot % u.inner;
+  let rp = slot / u.inner;
+  let row = rp / u.parts;
   let chunk = (u.cols + u.parts - 1u) / u.parts;
-  let begin = (slot % u.parts) * chunk;
+  let begin = (rp % u.parts) * chunk;
   let end = min(begin + chunk, u.cols);
   var acc = reduce_identity();
   for (var c = begin + first; c < end; c += step) {
-    acc = reduce_combine(acc, x[row * u.cols + c]);
+    acc = reduce_combine(acc, x[(row * u.cols + c) * u.inner + i]);
   }
   return acc;
 }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let slots = u.rows * u.parts;
+  let slots = u.rows * u.parts * u.inner;
   if (SERIAL) {
     let slot = linear_index(gid, nwg, WG);
     if (slot < slots) { out[slot] = reduce_chunk(slot, 0u, 1u); }

@@ -31,6 +31,8 @@ export class Dropout extends Layer {
 
   protected call(x: Tensor, training: boolean): Tensor {
     if (!training || this.rate === 0) return x;
-    return x.dropout(this.rate, { seed: mixSeed(this.seed, this.calls++), training: true });
+    // A function, not a number: a captured training step (e.compile) calls it on every replay,
+    // so each step draws a new mask there too.
+    return x.dropout(this.rate, { seed: () => mixSeed(this.seed, this.calls++), training: true });
   }
 }

@@ -151,11 +151,6 @@ export function outputShapeOf(g: ConvGeometry): number[] {
   return [g.batch, g.outH, g.outW, g.outC];
 }
 
-/** Multiply-adds of one pass (each of forward, backprop input, backprop filter does this many). */
-export function convMacs(g: ConvGeometry, perOutputTaps: number): number {
-  return g.batch * g.outH * g.outW * g.outC * g.kH * g.kW * perOutputTaps;
-}
-
 /**
  * How a filter gradient splits its reduction over the batch·outH·outW output pixels: enough
  * chunks that the partial tiles fill a GPU (about `targetGroups` workgroups), each chunk at

@@ -8,8 +8,12 @@ import { inputShapeOf, outputShapeOf, splitReduction } from './conv_geometry.js'
 //   y  = conv(x, w):           dx = backpropInput(dy, w),   dw = backpropFilter(x, dy)
 //   dx = backpropInput(dy, w): d(dy) = conv(g, w),           dw = backpropFilter(g, dy)
 //   dw = backpropFilter(x, dy): dx = backpropInput(dy, g),   d(dy) = conv(x, g)
-// so derivatives of every order are exact. The fused activation's backward pass is written with
-// ops on the output (conv_activation.ts), which are differentiable too; the bias gradient is a sum.
+// so derivatives of every order, with respect to x, the filter, the bias and dy, are exact (for
+// conv2d, conv2dTranspose and, in conv_depthwise_kernels.ts, depthwiseConv2d; grad-of-grad is
+// tested). The fused activation's backward pass is written with ops on the output
+// (conv_activation.ts), which are differentiable too: relu, relu6 and leaky_relu have piecewise
+// constant derivatives, whose own derivative (0) is exact away from the kinks. The bias gradient
+// is a sum.
 
 /** The filter shape [kH, kW, inC, outC] of a geometry. */
 export function filterShapeOf(g: ConvGeometry): number[] {

@@ -24,10 +24,14 @@ export interface ExtremumOptions {
 /** Process-wide defaults of the reductions; `reductionDefaults.ties = 'first'` changes max/min. */
 export const reductionDefaults: { ties: TiePolicy } = { ties: 'split' };
 
-/** A long row is split into chunks of at least this many columns for the first of two passes. */
+/** Tree reductions (inner = 1) split a long axis into chunks of at least this many elements. */
 const minChunk = 2048;
-/** Rows times chunks aimed at by the first pass: enough workgroups to fill a GPU. */
+/** Output elements times chunks aimed at by the first pass of a tree reduction (workgroups). */
 const targetSlots = 1024;
+/** Strided (inner > 1) reductions run one invocation per output element and chunk... */
+const minStridedChunk = 64;
+/** ...and aim at this many invocations. */
+const targetInvocations = 16384;
 
 /** @internal Disposes an intermediate `t` (unless it is `keep`) when no tape may need it. */
 export function release(t: Tensor, keep?: Tensor): void {
@@ -39,57 +43,90 @@ export function keptShape(x: Tensor, axes: readonly number[]): number[] {
   return reducedShape(x.shape, axes, true);
 }
 
-/**
- * Moves the reduced axes last (a copy only when they are not already last) and views x as
- * [rows, cols]; the caller disposes `moved` when it is a copy.
- */
-function asRows(x: Tensor, ax: readonly number[]): { moved: Tensor; rows: number; cols: number } {
-  const kept = x.shape.map((_, i) => i).filter((i) => !ax.includes(i));
-  const perm = [...kept, ...ax];
-  const moved = perm.every((p, i) => p === i) ? x : x.transpose(perm);
-  return { moved, rows: sizeOf(kept.map((a) => x.shape[a]!)), cols: sizeOf(ax.map((a) => x.shape[a]!)) };
+/** x seen as [rows, cols, inner] with the reduced axes in the middle. */
+interface ReductionView {
+  /** x itself, or a transposed copy (the caller disposes it) when the axes are not contiguous. */
+  source: Tensor;
+  rows: number;
+  cols: number;
+  inner: number;
 }
 
 /**
- * How many chunks the first pass splits each row into: 1 (one pass) unless there are few rows
- * and long ones, e.g. the full sum of a [3592, 3592] matrix, which would otherwise run on one
+ * Views x as [rows, cols, inner] with the reduced axes as cols. When they form one contiguous
+ * run (size-1 axes aside) no copy is needed: reducing axis 0 of [B, F] reads x with stride F.
+ * Otherwise they are transposed to the end (inner = 1).
+ */
+function reductionView(x: Tensor, ax: readonly number[]): ReductionView {
+  const size = (axes: readonly number[]): number => sizeOf(axes.map((a) => x.shape[a]!));
+  const big = x.shape.map((_, i) => i).filter((i) => x.shape[i] !== 1);
+  const reduced = big.filter((i) => ax.includes(i));
+  if (reduced.length === 0) return { source: x, rows: x.size, cols: 1, inner: 1 };
+  const first = big.indexOf(reduced[0]!);
+  if (reduced.every((a, j) => big[first + j] === a)) {
+    return { source: x, rows: size(big.slice(0, first)), cols: size(reduced), inner: size(big.slice(first + reduced.length)) };
+  }
+  const kept = x.shape.map((_, i) => i).filter((i) => !ax.includes(i));
+  return { source: x.transpose([...kept, ...ax]), rows: size(kept), cols: size(ax), inner: 1 };
+}
+
+/**
+ * How many chunks one pass splits the reduced axis into: 1 unless the reduction is long and has
+ * few outputs, e.g. the full sum of a [3592, 3592] matrix, which would otherwise run on one
  * workgroup. The count leaves no chunk empty.
  */
-function partsFor(rows: number, cols: number): number {
-  const wanted = Math.min(Math.ceil(cols / minChunk), Math.ceil(targetSlots / Math.max(rows, 1)));
+function partsFor(rows: number, cols: number, inner: number): number {
+  const wanted =
+    inner === 1
+      ? Math.min(Math.ceil(cols / minChunk), Math.ceil(targetSlots / Math.max(rows, 1)))
+      : Math.min(Math.ceil(cols / minStridedChunk), Math.ceil(targetInvocations / Math.max(rows * inner, 1)));
   if (wanted <= 1) return 1;
   return Math.ceil(cols / chunkLength(cols, wanted));
 }
 
 /**
- * Runs a row-reduction kernel over `axes` (none of it recorded on tapes): the reduced axes are
- * moved last, then each row of the [kept, reduced] view is reduced, in two passes when the rows
- * are few and long. Arg kernels give the index within the reduced axes (row-major).
+ * Runs a reduction kernel over `axes` (nothing of it is recorded on tapes) on the [rows, cols,
+ * inner] view of x, in several passes when the reduction is long and has few outputs. Arg
+ * kernels give the index within the reduced axes (row-major over them).
  */
 export function reduceRows(kernel: ReduceKernelId, opName: string, x: Tensor, axes: Axes, keepDims: boolean, dtype?: DType): Tensor {
   const e = x.engine;
   e.checkInputs(opName, [x]);
   const ax = normalizeAxes(opName, axes, x.rank);
-  const { moved, rows, cols } = asRows(x, ax);
+  const { source, rows, cols, inner } = reductionView(x, ax);
   const outShape = reducedShape(x.shape, ax, keepDims);
   const isArg = kernel === 'argmax' || kernel === 'argmin';
-  if (isArg && cols === 0 && rows > 0) throw new Error(`${opName}: cannot reduce an empty axis of ${fmt(x.shape)}`);
+  if (isArg && cols === 0 && rows * inner > 0) throw new Error(`${opName}: cannot reduce an empty axis of ${fmt(x.shape)}`);
   const outDtype = dtype ?? (isArg ? 'int32' : x.dtype === 'bool' ? 'float32' : x.dtype);
-  const parts = partsFor(rows, cols);
   let out: Tensor;
-  if (parts === 1) {
-    out = e.runKernel(kernel, [moved], outShape, outDtype, { rows, cols });
-  } else if (isArg) {
-    const candidates = e.runKernel(kernel, [moved], [rows, parts], 'int32', { rows, cols, parts });
-    out = e.runKernel(kernel === 'argmax' ? 'argmax_merge' : 'argmin_merge', [moved, candidates], outShape, outDtype, { rows, cols, parts });
-    candidates.dispose();
+  if (isArg) {
+    const parts = partsFor(rows, cols, inner);
+    if (parts === 1) {
+      out = e.runKernel(kernel, [source], outShape, outDtype, { rows, cols, inner });
+    } else {
+      const candidates = e.runKernel(kernel, [source], [rows, parts, inner], 'int32', { rows, cols, inner, parts });
+      const merge = kernel === 'argmax' ? 'argmax_merge' : 'argmin_merge';
+      out = e.runKernel(merge, [source, candidates], outShape, outDtype, { rows, cols, inner, parts });
+      candidates.dispose();
+    }
   } else {
-    // max of maxima, sum of sums...: the same kernel reduces the partials.
-    const partials = e.runKernel(kernel, [moved], [rows, parts], outDtype, { rows, cols, parts });
-    out = e.runKernel(kernel, [partials], outShape, outDtype, { rows, cols: parts });
-    partials.dispose();
+    // Sum of sums, max of maxima...: each pass shortens the reduced axis to its number of chunks.
+    let current = source;
+    let length = cols;
+    for (;;) {
+      const parts = partsFor(rows, length, inner);
+      if (parts === 1) {
+        out = e.runKernel(kernel, [current], outShape, outDtype, { rows, cols: length, inner });
+        break;
+      }
+      const partials = e.runKernel(kernel, [current], [rows, parts, inner], outDtype, { rows, cols: length, inner, parts });
+      if (current !== source) current.dispose();
+      current = partials;
+      length = parts;
+    }
+    if (current !== source) current.dispose();
   }
-  if (moved !== x) moved.dispose();
+  if (source !== x) source.dispose();
   return out;
 }
 

@@ -17,7 +17,7 @@ describe('conv2d', () => {
     const e = await cpuEngine();
     const x = e.tensor(iota(16), [1, 4, 4, 1]);
     const w = e.ones([3, 3, 1, 1]);
-    expect(Array.from(await x.conv2d(w).data())).toEqual([54, 63, 90, 99]);
+    expect(Array.from(await e.conv2d(x, w).data())).toEqual([54, 63, 90, 99]);
     const same = await x.conv2d(w, { padding: 'same' }).data();
     expect([same[0], same[5], same[15]]).toEqual([14, 54, 54]);
     // SAME with stride 2 on 4 rows pads 1 in total, all of it at the bottom/right (TensorFlow's rule).
@@ -57,11 +57,13 @@ describe('conv2d', () => {
   }
 
   const activations = ['relu', 'relu6', 'sigmoid', 'tanh', 'elu', 'selu', 'softplus', 'leaky_relu', 'gelu', 'swish'] as const;
-  it('fused activations: gradients and GPU', async () => {
+  it('fused activations: gradients (all) and GPU (one pipeline variant each, for a few)', async () => {
     for (const activation of activations) {
       // relu6 needs values above 6 to exercise its upper kink.
       const range: [number, number] = activation === 'relu6' ? [-3, 4] : [-1.5, 1.5];
-      await checkOp(conv({ activation, padding: 'same' }), [{ shape: [1, 3, 4, 2], range }, { shape: [2, 2, 2, 3], range }, { shape: [3], range }]);
+      const specs: InputSpec[] = [{ shape: [1, 3, 4, 2], range }, { shape: [2, 2, 2, 3], range }, { shape: [3], range }];
+      await gradcheck(conv({ activation, padding: 'same' }), specs);
+      if (['relu6', 'leaky_relu', 'gelu'].includes(activation)) await gpuMatchesCpu(conv({ activation, padding: 'same' }), specs);
     }
   });
 
@@ -87,6 +89,8 @@ describe('conv2d', () => {
     ['1x9x10x33 -> 65, same, bias: channels past 64-wide tiles', [{ shape: [1, 9, 10, 33] }, { shape: [3, 3, 33, 65] }, { shape: [65] }], { padding: 'same' }],
     ['MNIST-like 3x28x28x1 -> 32, 5x5, sigmoid', [{ shape: [3, 28, 28, 1] }, { shape: [5, 5, 1, 32] }, { shape: [32] }], { activation: 'sigmoid' }],
     ['1x40x41x3 -> 4, split filter reduction', [{ shape: [1, 40, 41, 3] }, { shape: [3, 3, 3, 4] }], {}],
+    ['2x8x9x12 -> 40, 1x1 filter (16-row filter-gradient tiles)', [{ shape: [2, 8, 9, 12] }, { shape: [1, 1, 12, 40] }], {}],
+    ['1x12x11x3 -> 40 (32-row filter-gradient tiles)', [{ shape: [1, 12, 11, 3] }, { shape: [3, 3, 3, 40] }, { shape: [40] }], { activation: 'tanh' }],
     ['1x17x15x6 -> 20, stride 3, dilation 2, same', [{ shape: [1, 17, 15, 6] }, { shape: [3, 2, 6, 20] }], { strides: 3, dilations: 2, padding: 'same' }],
   ];
   for (const [name, specs, options] of gpuCases) {

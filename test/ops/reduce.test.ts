@@ -168,6 +168,7 @@ describe.each(backends)('reductions on %s', (_name, make) => {
     const values = uniformValues(n, -1, 1, 7);
     values[n - 5] = 3; // the maximum, in the last chunk
     values[4100] = 3; // tied, earlier: argmax must pick it
+    values[7100] = 3; // tied, later in its row and its column
     values[9] = -2;
     const x = e.tensor(values, [3, 4099]);
     const total = values.reduce((s, v) => s + v, 0);
@@ -181,6 +182,13 @@ describe.each(backends)('reductions on %s', (_name, make) => {
     const rowMax = (r: number): number => Math.max(...stored.subarray(r * 4099, (r + 1) * 4099));
     expect(Array.from(await x.argmax(1).data())).toEqual([stored.indexOf(rowMax(0)), 1, 4094]);
     expect(Array.from(await x.max(1).data())).toEqual([rowMax(0), 3, 3]);
+    // Down the columns of the [4099, 3] view: column 2 holds 3 at rows 1366 and 2366 (first wins).
+    const columns = x.reshape([4099, 3]);
+    expect(Array.from(await columns.argmax(0).data()).slice(1)).toEqual([4097, 1366]);
+    expect(Array.from(await columns.max(0).data()).slice(1)).toEqual([3, 3]);
+    expect(Array.from(await columns.argmin(0).data())[0]).toBe(3);
+    expectClose(await columns.sum(0).data(), [0, 1, 2].map((c) => values.filter((_, i) => i % 3 === c).reduce((s, v) => s + v, 0)), 2e-3, 1e-4);
+    columns.dispose();
     x.dispose();
   });
 });
@@ -198,6 +206,19 @@ describe('two-pass reductions match the CPU', () => {
       await gpuMatchesCpu((_e, x) => f(x!), [{ shape: [2, 9001] }], { noGrad: true, atol: 1e-3 });
     }
     await gpuMatchesCpu((_e, x) => x!.max().add(x!.sum().mul(1e-3)), [{ shape: [5000] }], { atol: 1e-3 });
+    // Leading and middle axes are read with a stride (no transpose), in several passes when long.
+    for (const f of [
+      (x: Tensor) => x.sum(0),
+      (x: Tensor) => x.max(0, true),
+      (x: Tensor) => x.argmax(0),
+      (x: Tensor) => x.argmin(0, true),
+    ]) {
+      await gpuMatchesCpu((_e, x) => f(x!), [{ shape: [5000, 3] }], { noGrad: true, atol: 1e-3 });
+    }
+    for (const f of [(x: Tensor) => x.sum(1), (x: Tensor) => x.min(1), (x: Tensor) => x.argmax(1), (x: Tensor) => x.prod([0, 1])]) {
+      await gpuMatchesCpu((_e, x) => f(x!), [{ shape: [2, 3000, 3], range: [0.999, 1.001] }], { noGrad: true, atol: 1e-3 });
+    }
+    await gpuMatchesCpu((_e, x) => x!.sum(1).add(x!.mean([0, 1], true)), [{ shape: [5, 257, 3] }]);
     await gpuMatchesCpu((_e, x) => x!.prod(), [{ shape: [4500], range: [0.999, 1.001] }], { noGrad: true });
   });
 });
@@ -328,6 +349,37 @@ describe('reduction errors', () => {
     expect(Array.from(await x.prod(1).data())).toEqual([1, 1]);
     expect(await x.any(1).array()).toEqual([false, false]);
     expect(await x.all(1).array()).toEqual([true, true]);
+    x.dispose();
+  });
+});
+
+describe.each(backends)('reductions on %s free their intermediates', (_name, make) => {
+  it('outside tidy, only the result stays alive', async () => {
+    const e = await make();
+    if (!e) return;
+    const x = e.tensor(uniformValues(3 * 4100, -2, 2, 3), [3, 4100]);
+    const before = e.memory();
+    const ops: ((t: Tensor) => Tensor)[] = [
+      (t) => t.sum(),
+      (t) => t.mean(0),
+      (t) => t.max(1, true),
+      (t) => t.argmin(),
+      (t) => t.prod(0),
+      (t) => t.logSumExp(1),
+      (t) => t.variance([0, 1]),
+      (t) => t.std(0, true),
+      (t) => t.norm(),
+      (t) => t.norm(3, 1),
+      (t) => t.norm(1, [0, 1]),
+      (t) => t.any(1),
+      (t) => t.all(),
+    ];
+    for (const [i, op] of ops.entries()) {
+      const y = op(x);
+      await y.data();
+      y.dispose();
+      expect(e.memory(), `op ${i}`).toEqual(before);
+    }
     x.dispose();
   });
 });

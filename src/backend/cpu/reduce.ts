@@ -1,58 +1,64 @@
 import type { CpuArray, CpuKernels } from './kernel_table.js';
 import { chunkLength, type ArgMergeParams, type ReduceKernels, type ReduceParams } from '../../kernels/reduce.js';
 
-/** The chunk [begin, end) of row `row`'s part `part`, as shaders/reduce/*.wgsl compute it. */
-function chunkOf(p: ReduceParams, part: number): [number, number] {
+/**
+ * Visits every output slot (row, part, i) of a [rows, cols, inner] reduction with its chunk
+ * [begin, end) along cols, as shaders/reduce/*.wgsl compute them.
+ */
+function forEachSlot(p: ReduceParams, body: (slot: number, row: number, i: number, begin: number, end: number) => void): void {
   const parts = p.parts ?? 1;
+  const inner = p.inner ?? 1;
   const chunk = chunkLength(p.cols, parts);
-  const begin = part * chunk;
-  return [begin, Math.min(begin + chunk, p.cols)];
+  for (let row = 0; row < p.rows; row++) {
+    for (let part = 0; part < parts; part++) {
+      const begin = part * chunk;
+      const end = Math.min(begin + chunk, p.cols);
+      for (let i = 0; i < inner; i++) body((row * parts + part) * inner + i, row, i, begin, end);
+    }
+  }
 }
 
 function rowReduce(identity: number, combine: (acc: number, v: number) => number) {
   return ([x]: CpuArray[], [out]: CpuArray[], p: ReduceParams): void => {
-    const parts = p.parts ?? 1;
-    for (let row = 0; row < p.rows; row++) {
-      for (let part = 0; part < parts; part++) {
-        const [begin, end] = chunkOf(p, part);
-        let acc = identity;
-        for (let c = begin; c < end; c++) acc = combine(acc, x![row * p.cols + c]!);
-        out![row * parts + part] = acc;
-      }
-    }
+    const inner = p.inner ?? 1;
+    forEachSlot(p, (slot, row, i, begin, end) => {
+      let acc = identity;
+      for (let c = begin; c < end; c++) acc = combine(acc, x![(row * p.cols + c) * inner + i]!);
+      out![slot] = acc;
+    });
   };
 }
 
 function argReduce(better: (v: number, best: number) => boolean) {
   return ([x]: CpuArray[], [out]: CpuArray[], p: ReduceParams): void => {
-    const parts = p.parts ?? 1;
-    for (let row = 0; row < p.rows; row++) {
-      for (let part = 0; part < parts; part++) {
-        const [begin, end] = chunkOf(p, part);
-        let best = begin;
-        for (let c = begin + 1; c < end; c++) if (better(x![row * p.cols + c]!, x![row * p.cols + best]!)) best = c;
-        out![row * parts + part] = best;
-      }
-    }
+    const inner = p.inner ?? 1;
+    forEachSlot(p, (slot, row, i, begin, end) => {
+      const at = (c: number): number => x![(row * p.cols + c) * inner + i]!;
+      let best = begin;
+      for (let c = begin + 1; c < end; c++) if (better(at(c), at(best))) best = c;
+      out![slot] = best;
+    });
   };
 }
 
 function argMerge(better: (v: number, best: number) => boolean) {
   return ([x, cand]: CpuArray[], [out]: CpuArray[], p: ArgMergeParams): void => {
+    const inner = p.inner ?? 1;
     for (let row = 0; row < p.rows; row++) {
-      let best = cand![row * p.parts]!;
-      for (let part = 1; part < p.parts; part++) {
-        const c = cand![row * p.parts + part]!;
-        const v = x![row * p.cols + c]!;
-        const bv = x![row * p.cols + best]!;
-        if (better(v, bv) || (v === bv && c < best)) best = c;
+      for (let i = 0; i < inner; i++) {
+        const at = (c: number): number => x![(row * p.cols + c) * inner + i]!;
+        let best = cand![row * p.parts * inner + i]!;
+        for (let part = 1; part < p.parts; part++) {
+          const c = cand![(row * p.parts + part) * inner + i]!;
+          if (better(at(c), at(best)) || (at(c) === at(best) && c < best)) best = c;
+        }
+        out![row * inner + i] = best;
       }
-      out![row] = best;
     }
   };
 }
 
-/** CPU twins of the row reductions (float64 accumulation). */
+/** CPU twins of the reductions (float64 accumulation). */
 export const reduceCpuKernels: CpuKernels<ReduceKernels> = {
   reduce_sum: rowReduce(0, (a, v) => a + v),
   reduce_prod: rowReduce(1, (a, v) => a * v),

@@ -29,21 +29,31 @@ export interface GemmTiles {
   BK: number;
 }
 
+/** The tile shapes in use, named rows x columns of output per workgroup. */
+const tileShapes = {
+  t64x64: { WG_M: 8, WG_N: 8, TM: 8, TN: 8, BK: 8 },
+  t128x32: { WG_M: 16, WG_N: 4, TM: 8, TN: 8, BK: 8 },
+  t128x16: { WG_M: 32, WG_N: 2, TM: 4, TN: 8, BK: 8 },
+  t128x8: { WG_M: 32, WG_N: 2, TM: 4, TN: 4, BK: 8 },
+  t32x64: { WG_M: 8, WG_N: 8, TM: 4, TN: 8, BK: 8 },
+  t32x32: { WG_M: 8, WG_N: 8, TM: 4, TN: 4, BK: 8 },
+  t16x64: { WG_M: 4, WG_N: 16, TM: 4, TN: 4, BK: 8 },
+  t16x32: { WG_M: 4, WG_N: 8, TM: 4, TN: 4, BK: 8 },
+} satisfies Record<string, GemmTiles>;
+
 /**
  * Picks the tile for a [rows, columns] output. The default is 64 invocations with 8 x 8 outputs
- * each: per reduction step an invocation reads 4 vec4s of workgroup memory for 64 multiply-adds.
- * Narrow outputs (the 3 input channels of the article's input gradient, the 9 or 27 rows of a
- * first layer's filter gradient) get tiles shaped like them, so that no workgroup computes
- * mostly padding.
+ * each: per reduction step an invocation reads 4 vec4s of workgroup memory for 64 multiply-adds
+ * (BK = 8 measured best on lavapipe, where each step also costs a barrier). Narrow outputs (the 3
+ * input channels of the article's input gradient, the 9 or 27 rows of a first layer's filter
+ * gradient) get tiles shaped like them, so that no workgroup computes mostly padding.
  */
 export function gemmTiles(rows: number, columns: number): GemmTiles {
-  if (process.env.CONV_TILES) return JSON.parse(process.env.CONV_TILES) as GemmTiles; // EXPERIMENT
-  if (columns <= 8) return { WG_M: 32, WG_N: 2, TM: 4, TN: 4, BK: 8 }; // 128 x 8
-  if (columns <= 16) return { WG_M: 32, WG_N: 2, TM: 4, TN: 8, BK: 8 }; // 128 x 16
-  if (rows <= 16) return columns <= 32 ? { WG_M: 4, WG_N: 8, TM: 4, TN: 4, BK: 8 } : { WG_M: 4, WG_N: 16, TM: 4, TN: 4, BK: 8 }; // 16 x 32, 16 x 64
-  if (rows <= 32) return columns <= 32 ? { WG_M: 8, WG_N: 8, TM: 4, TN: 4, BK: 8 } : { WG_M: 8, WG_N: 8, TM: 4, TN: 8, BK: 8 }; // 32 x 32, 32 x 64
-  if (columns <= 32) return { WG_M: 16, WG_N: 4, TM: 8, TN: 8, BK: 8 }; // 128 x 32
-  return { WG_M: 8, WG_N: 8, TM: 8, TN: 8, BK: 8 }; // 64 x 64
+  if (columns <= 8) return tileShapes.t128x8;
+  if (columns <= 16) return tileShapes.t128x16;
+  if (rows <= 16) return columns <= 32 ? tileShapes.t16x32 : tileShapes.t16x64;
+  if (rows <= 32) return columns <= 32 ? tileShapes.t32x32 : tileShapes.t32x64;
+  return columns <= 32 ? tileShapes.t128x32 : tileShapes.t64x64;
 }
 
 function tileRows(t: GemmTiles): number {

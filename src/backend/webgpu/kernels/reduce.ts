@@ -1,5 +1,5 @@
 import type { GpuKernels } from './index.js';
-import type { ArgMergeParams, ReduceKernels, ReduceParams } from '../../../kernels/reduce.js';
+import { chunkLength, type ArgMergeParams, type ReduceKernels, type ReduceParams } from '../../../kernels/reduce.js';
 import { grid1d, maxWorkgroupsPerDim, type GpuKernel } from '../kernel_spec.js';
 import reduceRowsWgsl from '../../../../shaders/reduce/reduce_rows.wgsl';
 import argReduceRowsWgsl from '../../../../shaders/reduce/arg_reduce_rows.wgsl';
@@ -8,30 +8,27 @@ import argMergeRowsWgsl from '../../../../shaders/reduce/arg_merge_rows.wgsl';
 const wg = 64;
 
 /**
- * Rows (chunks) of at most this many columns are reduced by one invocation each instead of one
+ * Chunks of at most this many elements are reduced by one invocation each instead of one
  * workgroup each: a workgroup of 64 for a row of 3 would leave 61 invocations idle and still
  * pay for the tree in workgroup memory.
  */
 const serialMaxCols = 32;
 
-function chunkCols(p: ReduceParams): number {
-  return Math.ceil(p.cols / (p.parts ?? 1));
-}
-
+/** One invocation per output element: short chunks, and any strided (inner > 1) reduction. */
 function isSerial(p: ReduceParams): boolean {
-  return chunkCols(p) <= serialMaxCols;
+  return (p.inner ?? 1) > 1 || chunkLength(p.cols, p.parts ?? 1) <= serialMaxCols;
 }
 
-/** One workgroup per (row, part), on a 2-D grid past 65535; serial: one invocation each. */
+/** One workgroup per output element, on a 2-D grid past 65535; serial: one invocation each. */
 function slotGrid(p: ReduceParams): [number, number, number] {
-  const slots = p.rows * (p.parts ?? 1);
+  const slots = p.rows * (p.parts ?? 1) * (p.inner ?? 1);
   if (isSerial(p)) return grid1d(slots, wg);
   if (slots <= maxWorkgroupsPerDim) return [slots, 1, 1];
   return [maxWorkgroupsPerDim, Math.ceil(slots / maxWorkgroupsPerDim), 1];
 }
 
-function uniforms(p: ReduceParams): { rows: number; cols: number; parts: number } {
-  return { rows: p.rows, cols: p.cols, parts: p.parts ?? 1 };
+function uniforms(p: ReduceParams | ArgMergeParams): { rows: number; cols: number; inner: number; parts: number } {
+  return { rows: p.rows, cols: p.cols, inner: p.inner ?? 1, parts: p.parts ?? 1 };
 }
 
 function reduceKernel(identity: string, combine: string): GpuKernel<ReduceParams> {
@@ -61,8 +58,8 @@ function argMergeKernel(better: string): GpuKernel<ArgMergeParams> {
     shader: { file: 'shaders/reduce/arg_merge_rows.wgsl', code: argMergeRowsWgsl },
     prelude: `fn arg_better(v: f32, best: f32) -> bool { return ${better}; }`,
     constants: () => ({ WG: wg }),
-    uniforms: (p) => ({ rows: p.rows, cols: p.cols, parts: p.parts }),
-    workgroups: (p) => grid1d(p.rows, wg),
+    uniforms,
+    workgroups: (p) => grid1d(p.rows * (p.inner ?? 1), wg),
   };
 }
 
