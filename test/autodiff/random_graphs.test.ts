@@ -69,7 +69,9 @@ function randomGraph(seed: number): Graph {
   for (let k = 0; k < count; k++) {
     const i = Math.floor(r() * poolShapes.length);
     const a = poolShapes[i]!;
-    const kind = pick(['unary', 'unary', 'binary', 'binary', 'reduce', 'layout', 'matmul']);
+    const picked = pick(['unary', 'unary', 'binary', 'binary', 'reduce', 'layout', 'matmul']);
+    // Scalars (after full reductions) only go through elementwise ops.
+    const kind = a.length === 0 && picked !== 'binary' ? 'unary' : picked;
     if (kind === 'unary') {
       const [name, f] = pick(unaries);
       steps.push(`${name}(#${i})`);
