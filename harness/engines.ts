@@ -10,6 +10,20 @@ export function gpuEngine(): Promise<Engine> {
   return (gpu ??= createEngine({ backend: 'webgpu' }));
 }
 
+/**
+ * Runs `fn` on a WebGPU engine of its own, destroyed afterwards. Tests that count live tensors use
+ * it: on the shared engine, tensors another test leaked (a failing one, say) can be collected by
+ * the FinalizationRegistry safety net at any moment and shift the count.
+ */
+export async function withOwnGpuEngine<T>(fn: (e: Engine) => Promise<T>): Promise<T> {
+  const e = await createEngine({ backend: 'webgpu' });
+  try {
+    return await fn(e);
+  } finally {
+    e.destroy();
+  }
+}
+
 /** The CPU reference engine, which runs in the browser too. */
 export function cpuEngine(): Promise<Engine> {
   return (cpu ??= createEngine({ backend: 'cpu' }));

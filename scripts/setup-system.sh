@@ -62,7 +62,9 @@ apt_update_once() {
 
 if ! mesa_is_new_enough; then
   list=/etc/apt/sources.list.d/bookworm-backports.list
-  if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  echo "setup-system: installing Mesa's lavapipe Vulkan driver from bookworm-backports"
+  # A commented-out backports line does not count.
+  if ! grep -rqsE '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
     mirror=$(debian_mirror)
     if [ -z "$mirror" ]; then
       echo "setup-system: cannot find the Debian mirror in /etc/apt sources to add bookworm-backports" >&2
@@ -77,6 +79,7 @@ if ! mesa_is_new_enough; then
 fi
 
 if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  echo "setup-system: installing Chromium for the browser tests"
   apt_update_once
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq chromium >/dev/null
 fi

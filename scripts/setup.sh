@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 need_node_major=20
 need_node_minor=19
 if ! command -v node >/dev/null; then
-  echo "setup: Node.js >= $need_node_major.$need_node_minor is needed (https://nodejs.org or your package manager)" >&2
+  echo "setup: Node.js >= $need_node_major.$need_node_minor is needed; install it first" >&2
   exit 1
 fi
 node_version=$(node -p 'process.versions.node')

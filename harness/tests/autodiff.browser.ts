@@ -1,7 +1,7 @@
 // A whole valueAndGrad in the browser: a least-squares loss and its gradients, on WebGPU and on
 // the CPU reference, against values worked out by hand.
 import { expect } from '../expect.js';
-import { cpuEngine, gpuEngine, take } from '../engines.js';
+import { cpuEngine, gpuEngine, take, withOwnGpuEngine } from '../engines.js';
 import type { Engine } from '../../src/index.js';
 import { describe, it } from '../runner.js';
 
@@ -22,16 +22,15 @@ async function lossAndGrads(e: Engine): Promise<Float32Array[]> {
 }
 
 describe('autodiff', () => {
-  it('valueAndGrad of a least-squares loss', async () => {
-    const e = await gpuEngine();
-    const before = e.memory().tensors;
-    const [loss, dw, db] = await lossAndGrads(e);
-    expect(loss).toAllClose([3.75]);
-    expect(dw).toAllClose([4, -2]);
-    expect(db).toAllClose([2.5]);
-    // valueAndGrad disposes its intermediates: nothing is left behind.
-    expect(e.memory().tensors).toBe(before);
-  });
+  it('valueAndGrad of a least-squares loss', () =>
+    withOwnGpuEngine(async (e) => {
+      const [loss, dw, db] = await lossAndGrads(e);
+      expect(loss).toAllClose([3.75]);
+      expect(dw).toAllClose([4, -2]);
+      expect(db).toAllClose([2.5]);
+      // valueAndGrad disposes its intermediates: nothing is left behind.
+      expect(e.memory().tensors).toBe(0);
+    }));
 
   it('WebGPU and the CPU reference agree', async () => {
     const [onGpu, onCpu] = [await lossAndGrads(await gpuEngine()), await lossAndGrads(await cpuEngine())];

@@ -1,7 +1,7 @@
 // The engine in a browser: the adapter, transfers, tidy/memory and error messages.
 import { expect } from '../expect.js';
 import { describe, it } from '../runner.js';
-import { gpuEngine } from '../engines.js';
+import { gpuEngine, withOwnGpuEngine } from '../engines.js';
 
 describe('engine', () => {
   it('runs on navigator.gpu', async () => {
@@ -19,18 +19,17 @@ describe('engine', () => {
     x.dispose();
   });
 
-  it('tidy frees intermediates and memory() counts what is left', async () => {
-    const e = await gpuEngine();
-    const before = e.memory().tensors;
-    const kept = e.tidy(() => {
-      const x = e.tensor([1, 2, 3, 4]);
-      return x.mul(2).add(1).relu();
-    });
-    expect(e.memory().tensors).toBe(before + 1);
-    expect(await kept.data()).toAllClose([3, 5, 7, 9]);
-    kept.dispose();
-    expect(e.memory().tensors).toBe(before);
-  });
+  it('tidy frees intermediates and memory() counts what is left', () =>
+    withOwnGpuEngine(async (e) => {
+      const kept = e.tidy(() => {
+        const x = e.tensor([1, 2, 3, 4]);
+        return x.mul(2).add(1).relu();
+      });
+      expect(e.memory().tensors).toBe(1);
+      expect(await kept.data()).toAllClose([3, 5, 7, 9]);
+      kept.dispose();
+      expect(e.memory()).toEqual({ tensors: 0, buffers: 0, bytes: 0 });
+    }));
 
   it('names the op and the shapes in errors', async () => {
     const e = await gpuEngine();

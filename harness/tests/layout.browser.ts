@@ -11,7 +11,7 @@ describe('layout ops', () => {
     const x = e.tensor(iota(6), [2, 3]);
     expect(await takeArray(x.reshape([3, -1]))).toEqual([[0, 1], [2, 3], [4, 5]]);
     expect(await takeArray(x.transpose())).toEqual([[0, 3], [1, 4], [2, 5]]);
-    expect(await takeArray(e.tensor([1, 2, 3]).broadcastTo([2, 3]))).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect(await takeArray(e.tidy(() => e.tensor([1, 2, 3]).broadcastTo([2, 3])))).toEqual([[1, 2, 3], [1, 2, 3]]);
     x.dispose();
   });
 
