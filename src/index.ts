@@ -13,6 +13,7 @@ export { GradientTape, type GradFn } from './autodiff/tape.js';
 export type { AdapterInfo, BackendStats } from './backend/backend.js';
 export type { Shape } from './shape.js';
 export type { Axes, ExtremumOptions, TiePolicy } from './ops/reduce.js';
+export { reductionDefaults } from './ops/reduce.js';
 export type { NormOrder } from './ops/reduce_stats.js';
 export type { Conv2dOptions, ConvActivation, ConvOptions, Padding, Size2 } from './ops/conv.js';
 export type { RandomNormalOptions, RandomUniformOptions } from './ops/random.js';

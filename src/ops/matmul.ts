@@ -56,12 +56,17 @@ function batchedMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: bo
   if (e.isRecording) {
     const x = A.operand;
     const y = B.operand;
+    // A shared B (a layer's weight) against a batch of row-major A: for dB the batch folds into
+    // the rows, one product over batch * m rows instead of a batch of products then summed.
+    const foldBatch = B.stride === 0 && A.stride !== 0 && !transposeA;
     e.record('matmul', out, [x, y], (dy) => {
+      const xs = foldBatch ? x.reshape([sizeOf(x.shape.slice(0, -1)), ka]) : x;
+      const dys = foldBatch ? dy.reshape([sizeOf(dy.shape.slice(0, -1)), n]) : dy;
       // The four cases of TensorFlow's MatMul gradient, each a product with transpose flags.
       let dx: Tensor;
       let dw: Tensor;
-      if (!transposeA && !transposeB) [dx, dw] = [mm(dy, y, false, true), mm(x, dy, true, false)];
-      else if (!transposeA) [dx, dw] = [mm(dy, y, false, false), mm(dy, x, true, false)];
+      if (!transposeA && !transposeB) [dx, dw] = [mm(dy, y, false, true), mm(xs, dys, true, false)];
+      else if (!transposeA) [dx, dw] = [mm(dy, y, false, false), mm(dys, xs, true, false)];
       else if (!transposeB) [dx, dw] = [mm(y, dy, false, true), mm(x, dy, false, false)];
       else [dx, dw] = [mm(y, dy, true, true), mm(dy, x, true, true)];
       return [sumToShape(dx, x.shape), sumToShape(dw, y.shape)];
@@ -72,7 +77,7 @@ function batchedMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: bo
   return out;
 }
 
-
+/** The products of the backward rule (recorded, so second derivatives work). */
 function mm(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
   return batchedMatmul(a, b, transposeA, transposeB, describe(a.shape, b.shape, transposeA, transposeB));
 }

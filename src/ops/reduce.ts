@@ -149,7 +149,7 @@ function extremum(kind: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean,
   if (ties !== 'split' && ties !== 'all' && ties !== 'first') {
     throw new Error(`${kind}: ties must be 'split', 'all' or 'first', got ${JSON.stringify(ties)}`);
   }
-  const out = reduceRows(kind === 'max' ? 'reduce_max' : 'reduce_min', kind, x, axes, keepDims, x.dtype === 'bool' ? 'bool' : x.dtype);
+  const out = reduceRows(kind === 'max' ? 'reduce_max' : 'reduce_min', kind, x, axes, keepDims, x.dtype);
   const e = x.engine;
   if (e.isRecording) {
     const ax = normalizeAxes(kind, axes, x.rank);
@@ -215,8 +215,11 @@ export const reduceOps = {
   },
   /** True where every element over `axes` is nonzero (bool, no gradient; true when empty). */
   all: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    const ax = normalizeAxes('all', axes, x.rank);
+    // The min of nothing is Infinity: true, but not stored as 1.
+    if (ax.some((a) => x.shape[a] === 0)) return x.engine.ones(reducedShape(x.shape, ax, keepDims), 'bool');
     const nonzero = x.notEqual(0);
-    const out = reduceRows('reduce_min', 'all', nonzero, axes, keepDims, 'bool');
+    const out = reduceRows('reduce_min', 'all', nonzero, ax, keepDims, 'bool');
     nonzero.dispose();
     return out;
   },
