@@ -5,6 +5,16 @@ import { Storage, Tensor, Variable } from './tensor.js';
 /** A function of tensors returning a tensor, or arrays / plain objects of tensors (and other values). */
 export type StepFunction<Args extends Tensor[], R> = (...args: Args) => R;
 
+/** Options of `e.compile`. */
+export interface CompileOptions {
+  /**
+   * Fuse chains of elementwise kernels into generated kernels (default true). Fused code may
+   * round differently where the shader compiler contracts a·b + c into a fused multiply-add; with
+   * `fuse: false` replays are bit-identical to eager calls.
+   */
+  fuse?: boolean;
+}
+
 /** What `e.compile` returns: call it like the function it wraps. */
 export interface CompiledFunction<Args extends Tensor[], R> {
   (...args: Args): R;
@@ -12,6 +22,8 @@ export interface CompiledFunction<Args extends Tensor[], R> {
   readonly captureCount: number;
   /** Compute dispatches one call replays (0 before the first call, and on the CPU backend). */
   readonly dispatchesPerCall: number;
+  /** What the last call replayed, in order (kernel ids, 'fused', 'copy', 'host'): for profiling. */
+  readonly commandsPerCall: string[];
   /** Frees every capture's buffers. The function can still be called: it traces again. */
   dispose(): void;
 }
@@ -47,9 +59,9 @@ const outputMarker = Symbol('compiled output');
  * re-encode the recording, with no graph work in JavaScript and no new buffers. Results are new
  * tensors (copies of the step's outputs), bit-identical to what eager calls give.
  */
-export function compileStep<Args extends Tensor[], R>(engine: Engine, fn: StepFunction<Args, R>): CompiledFunction<Args, R> {
+export function compileStep<Args extends Tensor[], R>(engine: Engine, fn: StepFunction<Args, R>, options: CompileOptions = {}): CompiledFunction<Args, R> {
   const captures = new Map<string, Capture>();
-  let lastDispatches = 0;
+  let last: CapturedStep | null = null;
 
   const call = (...args: Args): R => {
     if (engine.isRecording) {
@@ -66,18 +78,19 @@ export function compileStep<Args extends Tensor[], R>(engine: Engine, fn: StepFu
       capture = undefined;
     }
     if (!capture) {
-      const traced = trace(engine, support, fn, args);
+      const traced = trace(engine, support, fn, args, options);
       captures.set(key, traced.capture);
-      lastDispatches = traced.capture.step.dispatches;
+      last = traced.capture.step;
       return traced.result;
     }
-    lastDispatches = capture.step.dispatches;
+    last = capture.step;
     return replay(engine, support, capture, args) as R;
   };
 
   Object.defineProperties(call, {
     captureCount: { get: () => captures.size },
-    dispatchesPerCall: { get: () => lastDispatches },
+    dispatchesPerCall: { get: () => last?.dispatches ?? 0 },
+    commandsPerCall: { get: () => last?.kernels ?? [] },
     dispose: {
       value: () => {
         const support = engine.backend.capture;
@@ -106,7 +119,13 @@ function isCurrent(c: Capture): boolean {
   return c.step.isValid();
 }
 
-function trace<Args extends Tensor[], R>(engine: Engine, support: CaptureSupport, fn: StepFunction<Args, R>, args: Args): { capture: Capture; result: R } {
+function trace<Args extends Tensor[], R>(
+  engine: Engine,
+  support: CaptureSupport,
+  fn: StepFunction<Args, R>,
+  args: Args,
+  options: CompileOptions,
+): { capture: Capture; result: R } {
   // Argument slots are allocated before the trace so that they are not the capture's buffers.
   const slots = args.map((t, i) => (t instanceof Variable || args.indexOf(t) !== i ? null : engine.allocStorage(t.size, 'device')));
   const state = new TraceState();
@@ -128,7 +147,7 @@ function trace<Args extends Tensor[], R>(engine: Engine, support: CaptureSupport
     const slot = slots[i];
     if (slot) remap.set(t.storage.buffer, slot.buffer);
   });
-  const step = support.endCapture(remap);
+  const step = support.endCapture(remap, { fuse: options.fuse ?? true });
   // A variable created or re-homed in the step keeps its buffer: it outlives the capture.
   const variables = new Map<Variable, Storage>();
   for (const v of state.variables) {

@@ -1,10 +1,10 @@
-import type { AdapterInfo, Backend, BackendStats } from './backend/backend.js';
+import type { AdapterInfo, Backend, BackendBuffer, BackendStats } from './backend/backend.js';
 import type { KernelId, KernelParams } from './kernels/registry.js';
 import { GradientTape, type GradFn } from './autodiff/tape.js';
 import { Storage, Tensor, Variable, type DType, type NestedArray } from './tensor.js';
 import { assertShape, fmt, sizeOf, type Shape } from './shape.js';
 import { flattenValues } from './values.js';
-import { compileStep, type CompiledFunction, type StepFunction, type TraceState } from './compile.js';
+import { compileStep, type CompiledFunction, type CompileOptions, type StepFunction, type TraceState } from './compile.js';
 
 /** What `e.memory()` reports. */
 export interface MemoryInfo {
@@ -211,20 +211,21 @@ export class Engine {
    * are identical to eager calls. `fn` must not read tensors back. On the CPU backend it runs
    * `fn` eagerly (inside tidy) every time.
    */
-  compile<Args extends Tensor[], R>(fn: StepFunction<Args, R>): CompiledFunction<Args, R> {
-    return compileStep(this, fn);
+  compile<Args extends Tensor[], R>(fn: StepFunction<Args, R>, options: CompileOptions = {}): CompiledFunction<Args, R> {
+    return compileStep(this, fn, options);
   }
 
   /**
    * @internal Runs `encode` now and, when a step is being captured by `compile`, again on every
    * replay in place of the commands it encoded: host-side state that changes per step (an
    * optimizer's step count and per-step parameters, a loss recorder's slot) stays in step.
-   * `encode` must only use buffers that outlive the capture or belong to it.
+   * `encode` must only use buffers that outlive the capture or belong to it, and must list in
+   * `reads` what it reads that the step's own commands compute (fusion keeps those computed).
    */
-  replayable(encode: () => void): void {
+  replayable(encode: () => void, reads: readonly Tensor[] | readonly BackendBuffer[] = []): void {
     const support = this.backend.capture;
-    if (support) support.runReplayable(encode);
-    else encode();
+    if (!support) return encode();
+    support.runReplayable(encode, reads.map((r) => (r instanceof Tensor ? r.storage.buffer : r)));
   }
 
   /** Dispatch, submit, readback, buffer and pipeline counters since the engine was created. */

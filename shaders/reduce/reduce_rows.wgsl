@@ -1,6 +1,7 @@
 // Reduction over the middle axis: out[r, p, i] = reduce over c in chunk p of x[r, c, i], for the
-// kernels reduce_sum/max/min/prod. reduce_identity() and reduce_combine(acc, v) are the
-// generated prelude (src/backend/webgpu/kernels/reduce.ts).
+// kernels reduce_sum/max/min/prod. reduce_identity(), reduce_combine(acc, v) and load_x(i) (which
+// reads x[i]) are the generated prelude (src/backend/webgpu/kernels/reduce.ts); step capture's
+// fusion replaces load_x by an elementwise prologue (src/backend/webgpu/fusion.ts).
 // Layout: x is row-major [rows, cols, inner] (inner = 1: rows of a matrix); the reduced axis
 // (cols) is split into `parts` chunks of ceil(cols / parts) (parts = 1: all of it); out is
 // [rows, parts, inner]. A slot is one output element (r, p, i).
@@ -36,7 +37,7 @@ fn reduce_chunk(slot: u32, first: u32, step: u32) -> f32 {
   let end = min(begin + chunk, u.cols);
   var acc = reduce_identity();
   for (var c = begin + first; c < end; c += step) {
-    acc = reduce_combine(acc, x[(row * u.cols + c) * u.inner + i]);
+    acc = reduce_combine(acc, load_x((row * u.cols + c) * u.inner + i));
   }
   return acc;
 }

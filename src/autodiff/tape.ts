@@ -93,7 +93,8 @@ export class GradientTape {
       return hit;
     });
     const grads = new Map<number, Tensor>();
-    grads.set(target.id, seed ?? e.ones(target.shape));
+    // A view of the engine's cached 1 (the target has one element): no kernel runs for the seed.
+    grads.set(target.id, seed ?? e.constant(1).reshape(target.shape));
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const entry = this.entries[i]!;
       const dy = grads.get(entry.out.id);

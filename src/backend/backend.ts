@@ -14,6 +14,8 @@ export interface BackendStats {
   pipelineCompilations: number;
   bindGroupCreations: number;
   uploads: number;
+  /** Generated kernels that replace chains of elementwise kernels in captured steps. */
+  fusedKernels: number;
 }
 
 /** What a backend holds on its device right now. */
@@ -43,6 +45,8 @@ export interface CapturedStep {
   isValid(): boolean;
   /** Compute dispatches per replay. */
   readonly dispatches: number;
+  /** What one replay encodes, in order: kernel ids, 'fused', 'copy', 'host'. */
+  readonly kernels: string[];
   /** Hands a buffer allocated while tracing back to its tensor (a variable made in the step). */
   disown(buffer: BackendBuffer): void;
 }
@@ -51,12 +55,18 @@ export interface CapturedStep {
 export interface CaptureSupport {
   /** Starts tracing: commands are executed and recorded, new buffers belong to the capture. */
   beginCapture(): void;
-  /** Ends tracing; `remap` swaps traced argument buffers for the slots replays copy into. */
-  endCapture(remap: ReadonlyMap<BackendBuffer, BackendBuffer>): CapturedStep;
+  /**
+   * Ends tracing; `remap` swaps traced argument buffers for the slots replays copy into. With
+   * `fuse` (default true), chains of elementwise kernels become generated fused kernels.
+   */
+  endCapture(remap: ReadonlyMap<BackendBuffer, BackendBuffer>, options?: { fuse?: boolean }): CapturedStep;
   /** Drops a trace that threw. */
   abortCapture(): void;
-  /** Runs `encode` now and, while a step is traced, again on every replay (instead of its commands). */
-  runReplayable(encode: () => void): void;
+  /**
+   * Runs `encode` now and, while a step is traced, again on every replay (instead of its
+   * commands). `reads` lists the buffers it reads that the traced commands write.
+   */
+  runReplayable(encode: () => void, reads?: readonly BackendBuffer[]): void;
   /** Re-encodes the step after whatever is recorded already. */
   replay(step: CapturedStep): void;
   /** Frees the step's buffers. */
@@ -109,5 +119,5 @@ export interface Backend {
 }
 
 export function zeroStats(): BackendStats {
-  return { dispatches: 0, submits: 0, readbacks: 0, bufferCreations: 0, pipelineCompilations: 0, bindGroupCreations: 0, uploads: 0 };
+  return { dispatches: 0, submits: 0, readbacks: 0, bufferCreations: 0, pipelineCompilations: 0, bindGroupCreations: 0, uploads: 0, fusedKernels: 0 };
 }

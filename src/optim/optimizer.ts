@@ -263,7 +263,7 @@ export class Optimizer {
       } as OptimKernels[typeof kernel];
       e.backend.run(kernel, inputs, outputs, params);
       this.steps++;
-    });
+    }, [...inputs, ...outputs]);
     this.applyConstraints(vars);
     e.backend.submit();
   }

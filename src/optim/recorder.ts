@@ -49,10 +49,13 @@ export class LossRecorder {
     if (loss.size !== 1) throw new Error(`lossRecorder.record: the loss must have one element, got shape ${fmt(loss.shape)}`);
     const src = loss.storage.buffer;
     // The entry moves every step: a captured step (e.compile) repeats this on every replay.
-    this.engine.replayable(() => {
-      this.engine.backend.copyBuffer(src, this.entry(this.recorded % this.capacity), 1);
-      this.recorded++;
-    });
+    this.engine.replayable(
+      () => {
+        this.engine.backend.copyBuffer(src, this.entry(this.recorded % this.capacity), 1);
+        this.recorded++;
+      },
+      [src],
+    );
   }
 
   /**

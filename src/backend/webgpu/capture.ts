@@ -3,11 +3,18 @@ import type { CompiledKernel } from './pipelines.js';
 import type { GpuKernel } from './kernel_spec.js';
 import { bindGroupEntries, bindGroupKey } from './bind_groups.js';
 import { UniformRing } from './uniform_ring.js';
+import { elementwiseNode, fusedKernelSource, fusedReductionSource, readsInPlaceOnly, type FusedTree } from './fusion.js';
+import { gpuKernels } from './kernels/index.js';
 
 /** A dispatch whose uniforms were fixed while tracing: replayed from the capture's own uniform buffer. */
 export interface StaticDispatch {
   kind: 'dispatch';
   compiled: CompiledKernel;
+  /** The kernel id and params it ran with ('fused' for generated kernels). */
+  kernel: string;
+  params: Record<string, unknown>;
+  /** Bindings [0, firstOutput) are read, the rest written. */
+  firstOutput: number;
   buffers: GpuBuffer[];
   workgroups: readonly [number, number, number];
   /** Byte offset of its uniforms in the capture's uniform buffer (-1: the kernel has none). */
@@ -19,6 +26,7 @@ export interface StaticDispatch {
 export interface DynamicDispatch {
   kind: 'dynamic';
   compiled: CompiledKernel;
+  firstOutput: number;
   spec: GpuKernel<object>;
   refresh: () => object;
   buffers: GpuBuffer[];
@@ -38,7 +46,15 @@ export interface CopyCommand {
 export interface HostCommand {
   kind: 'host';
   run: () => void;
+  /** Buffers the host code reads: fusion must keep them written. */
+  reads: GpuBuffer[];
 }
+
+/** Compiles a generated kernel (fusion) into a pipeline, with its `override` constants. */
+export type CompileGenerated = (code: string, workgroups: readonly [number, number, number], constants?: Record<string, number>) => CompiledKernel;
+
+/** Row reductions whose input fusion may compute on the fly (shaders/reduce/reduce_rows.wgsl). */
+const prologueReductions = new Set(['reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod']);
 
 export type CapturedCommand = StaticDispatch | DynamicDispatch | CopyCommand | HostCommand;
 
@@ -64,6 +80,11 @@ export class CaptureRecording {
   private pristine: GPUBuffer[] = [];
   private finished = false;
   disposed = false;
+
+  /** The kernel of each command one replay encodes, in order ('copy', 'host', 'fused', ids). */
+  get kernels(): string[] {
+    return this.commands.map((c) => (c.kind === 'dispatch' ? c.kernel : c.kind === 'dynamic' ? c.compiled.label.split(' ')[0]! : c.kind));
+  }
 
   /** Number of compute dispatches one replay encodes (host segments not counted). */
   get dispatches(): number {
@@ -91,25 +112,43 @@ export class CaptureRecording {
     if (this.owned.delete(buffer)) buffer.owner = undefined;
   }
 
-  dispatch(compiled: CompiledKernel, buffers: GpuBuffer[], firstOutput: number, workgroups: readonly [number, number, number], uniforms: Uint8Array | null): void {
+  dispatch(
+    compiled: CompiledKernel,
+    kernel: string,
+    params: object,
+    buffers: GpuBuffer[],
+    firstOutput: number,
+    workgroups: readonly [number, number, number],
+    uniforms: Uint8Array | null,
+  ): void {
     let uniformOffset = -1;
     if (uniforms) {
       uniformOffset = this.uniformBytes.length * UniformRing.slotBytes;
       this.uniformBytes.push(uniforms.slice());
     }
-    this.commands.push({ kind: 'dispatch', compiled, buffers: [...buffers], workgroups, uniformOffset });
+    this.commands.push({
+      kind: 'dispatch',
+      compiled,
+      kernel,
+      params: params as Record<string, unknown>,
+      firstOutput,
+      buffers: [...buffers],
+      workgroups,
+      uniformOffset,
+    });
     for (const b of buffers) this.used.add(b);
     for (let i = firstOutput; i < buffers.length; i++) this.written.add(buffers[i]!);
   }
 
   dynamicDispatch(compiled: CompiledKernel, spec: GpuKernel<object>, refresh: () => object, buffers: GpuBuffer[], firstOutput: number): void {
-    this.commands.push({ kind: 'dynamic', compiled, spec, refresh, buffers: [...buffers] });
+    this.commands.push({ kind: 'dynamic', compiled, firstOutput, spec, refresh, buffers: [...buffers] });
     for (const b of buffers) this.used.add(b);
     for (let i = firstOutput; i < buffers.length; i++) this.written.add(buffers[i]!);
   }
 
-  host(run: () => void): void {
-    this.commands.push({ kind: 'host', run });
+  host(run: () => void, reads: readonly GpuBuffer[]): void {
+    this.commands.push({ kind: 'host', run, reads: [...reads] });
+    for (const b of reads) this.used.add(b);
   }
 
   copy(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
@@ -130,7 +169,7 @@ export class CaptureRecording {
    * copies new arguments into), uniforms move into one buffer written once, bind groups are made
    * once, and uploads that nothing overwrites are dropped (their values stay where they are).
    */
-  finish(device: GPUDevice, remap: ReadonlyMap<GpuBuffer, GpuBuffer>): void {
+  finish(device: GPUDevice, remap: ReadonlyMap<GpuBuffer, GpuBuffer>, compileGenerated: CompileGenerated | null): void {
     const swap = (b: GpuBuffer): GpuBuffer => remap.get(b) ?? b;
     const kept: CapturedCommand[] = [];
     for (const c of this.commands) {
@@ -144,12 +183,13 @@ export class CaptureRecording {
       } else if (c.kind === 'copy') {
         kept.push({ ...c, src: swap(c.src), dst: swap(c.dst) });
       } else if (c.kind === 'host') {
-        kept.push(c);
+        kept.push({ ...c, reads: c.reads.map(swap) });
       } else {
         kept.push({ ...c, buffers: c.buffers.map(swap) });
       }
     }
     this.commands.splice(0, this.commands.length, ...kept);
+    if (compileGenerated) this.fuseElementwise(compileGenerated);
 
     if (this.uniformBytes.length > 0) {
       const all = new Uint8Array(this.uniformBytes.length * UniformRing.slotBytes);
@@ -162,8 +202,7 @@ export class CaptureRecording {
     const groups = new Map<string, GPUBindGroup>();
     const externals = new Set<GpuBuffer>();
     for (const c of this.commands) {
-      if (c.kind === 'host') continue;
-      const used = c.kind === 'copy' ? [c.src, c.dst] : c.buffers;
+      const used = c.kind === 'copy' ? [c.src, c.dst] : c.kind === 'host' ? c.reads : c.buffers;
       for (const b of used) if (b.uid >= 0 && !this.owned.has(b) && !remap.has(b)) externals.add(b);
       if (c.kind !== 'dispatch') continue;
       const key = bindGroupKey(c.compiled, c.buffers);
@@ -182,6 +221,157 @@ export class CaptureRecording {
   /** Bind groups made by finish(), for the counters. */
   get bindGroupCount(): number {
     return new Set(this.commands.map((c) => (c.kind === 'dispatch' ? c.bindGroup : undefined)).filter(Boolean)).size;
+  }
+
+  /** Generated kernels made by fusion. */
+  fusedKernels = 0;
+
+  /**
+   * Inlines elementwise producers into their single elementwise consumer (src/backend/webgpu/
+   * fusion.ts). A producer qualifies when its output belongs to the capture, no live tensor holds
+   * it (its tensor was freed while tracing), exactly one command reads it, and nothing writes the
+   * producer's own inputs between the two dispatches.
+   */
+  private fuseElementwise(compileGenerated: CompileGenerated): void {
+    const cmds = this.commands;
+    const writers = new Map<GpuBuffer, number[]>();
+    const readers = new Map<GpuBuffer, number>();
+    const note = (m: Map<GpuBuffer, number[]>, b: GpuBuffer, i: number): void => {
+      const list = m.get(b);
+      if (list) list.push(i);
+      else m.set(b, [i]);
+    };
+    const read = (b: GpuBuffer): void => {
+      readers.set(b, (readers.get(b) ?? 0) + 1);
+    };
+    cmds.forEach((c, i) => {
+      if (c.kind === 'copy') {
+        read(c.src);
+        note(writers, c.dst, i);
+      } else if (c.kind === 'host') {
+        for (const b of c.reads) read(b);
+      } else {
+        c.buffers.forEach((b, k) => (k < c.firstOutput ? read(b) : note(writers, b, i)));
+      }
+    });
+    const nodes = new Map<number, NonNullable<ReturnType<typeof elementwiseNode>>>();
+    cmds.forEach((c, i) => {
+      if (c.kind !== 'dispatch' || c.buffers.length - c.firstOutput !== 1) return;
+      const node = elementwiseNode(c.kernel, c.params);
+      if (node) nodes.set(i, node);
+    });
+    const operands = new Map<number, FusedTree['operands'] extends Map<number, infer V> ? V : never>();
+    /** Leaf buffers of each (partial) tree, for the intervening-write check. */
+    const leaves = new Map<number, Set<GpuBuffer>>();
+    const inlined = new Set<number>();
+    /** The elementwise tree whose root `b` computes, if it may be inlined into command i. */
+    const inlinable = (b: GpuBuffer, i: number, output: GpuBuffer, elementwise: boolean): number => {
+      const w = writers.get(b);
+      const producer = w && w.length === 1 ? w[0]! : -1;
+      const ok =
+        producer >= 0 &&
+        producer < i &&
+        nodes.has(producer) &&
+        !inlined.has(producer) &&
+        this.owned.has(b) &&
+        this.deferred.has(b) &&
+        readers.get(b) === 1 &&
+        [...leaves.get(producer)!].every(
+          (leaf) =>
+            // WebGPU forbids binding one buffer both read-only and writable in a dispatch; an
+            // elementwise kernel may still read its own output where it writes it (in place:
+            // v.assign(v.sub(g))), which readsInPlaceOnly checks once the tree is complete.
+            (leaf.gpu !== output.gpu || (elementwise && leaf === output)) &&
+            !(writers.get(leaf) ?? []).some((at) => at > producer && at < i),
+        );
+      return ok ? producer : -1;
+    };
+    const reductions = new Map<number, number>();
+    for (let i = 0; i < cmds.length; i++) {
+      const c = cmds[i]!;
+      if (c.kind !== 'dispatch') continue;
+      const output = c.buffers[c.buffers.length - 1]!;
+      if (prologueReductions.has(c.kernel) && c.firstOutput === 1) {
+        const producer = inlinable(c.buffers[0]!, i, output, false);
+        if (producer >= 0) {
+          inlined.add(producer);
+          reductions.set(i, producer);
+        }
+        continue;
+      }
+      const node = nodes.get(i);
+      if (!node) continue;
+      const ops: ({ child: number } | { leaf: GpuBuffer })[] = [];
+      const myLeaves = new Set<GpuBuffer>();
+      node.operands.forEach((_, k) => {
+        const b = c.buffers[k]!;
+        const producer = inlinable(b, i, output, true);
+        if (producer >= 0) {
+          inlined.add(producer);
+          ops.push({ child: producer });
+          for (const leaf of leaves.get(producer)!) myLeaves.add(leaf);
+        } else {
+          ops.push({ leaf: b });
+          myLeaves.add(b);
+        }
+      });
+      operands.set(i, ops);
+      leaves.set(i, myLeaves);
+      // An in-place read that is not element-for-element would race: undo this command's inlining.
+      if (myLeaves.has(output) && !readsInPlaceOnly({ root: i, nodes, operands }, i, output)) {
+        ops.forEach((o, k) => {
+          if (!('child' in o)) return;
+          inlined.delete(o.child);
+          ops[k] = { leaf: c.buffers[k]! };
+        });
+        leaves.set(i, new Set(c.buffers.slice(0, c.firstOutput)));
+      }
+    }
+    const replaced = new Map<number, StaticDispatch>();
+    for (const [i, producer] of reductions) {
+      const r = cmds[i] as StaticDispatch;
+      const spec = gpuKernels[r.kernel as 'reduce_sum'];
+      const prelude = (typeof spec.prelude === 'function' ? spec.prelude(r.params as never) : (spec.prelude ?? ''))
+        .split('\n')
+        .filter((line) => !line.startsWith('fn load_x'))
+        .join('\n');
+      const tree: FusedTree = { root: producer, nodes, operands };
+      const { code, leaves: inputs } = fusedReductionSource(tree, producer, spec.shader.code, prelude);
+      const constants = spec.constants?.(r.params as never) ?? {};
+      replaced.set(i, {
+        ...r,
+        compiled: compileGenerated(code, r.workgroups, constants),
+        kernel: `fused_${r.kernel}`,
+        firstOutput: inputs.length,
+        buffers: [...inputs, r.buffers[r.buffers.length - 1]!],
+      });
+      this.fusedKernels++;
+    }
+    for (const [i] of nodes) {
+      if (inlined.has(i) || !operands.get(i)!.some((o) => 'child' in o)) continue;
+      const tree: FusedTree = { root: i, nodes, operands };
+      const root = cmds[i] as StaticDispatch;
+      const output = root.buffers[root.buffers.length - 1]!;
+      const { code, leaves: inputs, size } = fusedKernelSource(tree, output);
+      const workgroups = grid(size);
+      replaced.set(i, {
+        kind: 'dispatch',
+        compiled: compileGenerated(code, workgroups),
+        kernel: 'fused',
+        params: {},
+        firstOutput: inputs.length,
+        buffers: [...inputs, output],
+        workgroups,
+        uniformOffset: -1,
+      });
+      this.fusedKernels++;
+    }
+    const out: CapturedCommand[] = [];
+    cmds.forEach((c, i) => {
+      if (inlined.has(i)) return;
+      out.push(replaced.get(i) ?? c);
+    });
+    cmds.splice(0, cmds.length, ...out);
   }
 
   /** False once a buffer the capture uses but does not own went back to the pool. */
@@ -217,4 +407,11 @@ function placeholderUniforms(device: GPUDevice): GPUBuffer {
     placeholder.set(device, b);
   }
   return b;
+}
+
+/** Workgroup counts of a generated elementwise kernel (256 invocations each, 2-D past 65535). */
+function grid(size: number): [number, number, number] {
+  const groups = Math.ceil(size / 256);
+  if (groups <= 65535) return [Math.max(groups, 1), 1, 1];
+  return [65535, Math.ceil(groups / 65535), 1];
 }

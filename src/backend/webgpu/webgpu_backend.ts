@@ -127,7 +127,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     if (this.recording) {
       const refresh = paramsRefresh(params as object);
       if (refresh) this.recording.dynamicDispatch(compiled, spec as GpuKernel<object>, refresh, buffers, inputs.length);
-      else this.recording.dispatch(compiled, buffers, inputs.length, workgroups, uniforms);
+      else this.recording.dispatch(compiled, kernel, params as object, buffers, inputs.length, workgroups, uniforms);
     }
   }
 
@@ -166,11 +166,12 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   }
 
   /** Ends tracing; `remap` swaps traced argument buffers for the slots replays copy into. */
-  endCapture(remap: ReadonlyMap<GpuBuffer, GpuBuffer>): CaptureRecording {
+  endCapture(remap: ReadonlyMap<GpuBuffer, GpuBuffer>, options: { fuse?: boolean } = {}): CaptureRecording {
     const rec = this.recording;
     if (!rec) throw new Error('compile: no capture is being traced');
     this.recording = null;
-    rec.finish(this.device, remap);
+    rec.finish(this.device, remap, options.fuse === false ? null : (code, workgroups, constants) => this.compileGenerated(code, workgroups, constants));
+    this.counters.fusedKernels += rec.fusedKernels;
     this.counters.bindGroupCreations += rec.bindGroupCount;
     return rec;
   }
@@ -179,7 +180,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
    * Runs `encode` now; while a step is traced, the call itself is recorded instead of the commands
    * it encodes, and runs again on every replay (host state that changes per step).
    */
-  runReplayable(encode: () => void): void {
+  runReplayable(encode: () => void, reads: readonly GpuBuffer[] = []): void {
     const rec = this.recording;
     if (!rec) return encode();
     this.recording = null;
@@ -188,7 +189,25 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     } finally {
       this.recording = rec;
     }
-    rec.host(encode);
+    rec.host(encode, reads);
+  }
+
+  /** Pipelines of generated kernels, by source: each distinct source gets a stable file name. */
+  private generatedFiles = new Map<string, string>();
+
+  private compileGenerated(code: string, workgroups: readonly [number, number, number], constants: Record<string, number> = { WG: 256 }): CompiledKernel {
+    let file = this.generatedFiles.get(code);
+    if (!file) {
+      file = `generated/fused_${this.generatedFiles.size + 1}.wgsl`;
+      this.generatedFiles.set(code, file);
+    }
+    const spec: GpuKernel<object> = {
+      shader: { file, code },
+      constants: () => constants,
+      uniforms: () => ({}),
+      workgroups: () => workgroups,
+    };
+    return this.pipelines.get('fused', spec, {});
   }
 
   /** Drops a trace that failed: its buffers go back as their tensors are freed. */

@@ -34,13 +34,18 @@ function uniforms(p: ReduceParams | ArgMergeParams): { rows: number; cols: numbe
 function reduceKernel(identity: string, combine: string): GpuKernel<ReduceParams> {
   return {
     shader: { file: 'shaders/reduce/reduce_rows.wgsl', code: reduceRowsWgsl },
-    prelude:
-      `fn reduce_identity() -> f32 { return ${identity}; }\n` +
-      `fn reduce_combine(acc: f32, v: f32) -> f32 { return ${combine}; }`,
+    prelude: `${reductionPrelude(identity, combine)}\n${loadX}`,
     constants: (p) => ({ WG: wg, SERIAL: isSerial(p) ? 1 : 0 }),
     uniforms,
     workgroups: slotGrid,
   };
+}
+
+/** How the handwritten row reduction reads its input (fusion supplies another load_x). */
+export const loadX = 'fn load_x(i: u32) -> f32 { return x[i]; }';
+
+function reductionPrelude(identity: string, combine: string): string {
+  return `fn reduce_identity() -> f32 { return ${identity}; }\nfn reduce_combine(acc: f32, v: f32) -> f32 { return ${combine}; }`;
 }
 
 function argKernel(better: string): GpuKernel<ReduceParams> {

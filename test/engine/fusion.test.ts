@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { Engine, Tensor } from '../../src/index.js';
+import { gpuEngine } from '../helpers/engines.js';
+import { expectClose } from '../helpers/allclose.js';
+
+/**
+ * Fusion of elementwise chains in captured steps (src/backend/webgpu/fusion.ts): results must
+ * match the eager path (to float32 rounding: fused code may contract a·b + c), with fewer
+ * dispatches, and must stay correct where fusing would be wrong (reads of a buffer that is
+ * written in between, in-place updates that read other elements).
+ */
+async function compare(e: Engine, f: (...xs: Tensor[]) => Tensor | Tensor[], inputs: Tensor[], expectFewer = true): Promise<void> {
+  const eager = e.tidy(() => [f(...inputs)].flat());
+  const expected = await Promise.all(eager.map((t) => t.data()));
+  const fused = e.compile((...xs: Tensor[]) => [f(...xs)].flat());
+  const plain = e.compile((...xs: Tensor[]) => [f(...xs)].flat(), { fuse: false });
+  for (let call = 0; call < 2; call++) {
+    const outs = fused(...inputs);
+    const got = await Promise.all(outs.map((t) => t.data()));
+    got.forEach((g, k) => expectClose(g, expected[k]!, 1e-6, 1e-5, `output ${k}, call ${call}`));
+    e.dispose(outs);
+  }
+  e.dispose(plain(...inputs));
+  if (expectFewer) expect(fused.dispatchesPerCall).toBeLessThan(plain.dispatchesPerCall);
+  fused.dispose();
+  plain.dispose();
+  e.dispose(eager);
+}
+
+describe('fusion in captured steps', () => {
+  it('fuses broadcasting, transposes and slices into one kernel', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const a = e.tensor(Array.from({ length: 15 }, (_, i) => Math.sin(i)), [3, 5]);
+    const b = e.tensor([0.5, -1, 2], [3, 1]);
+    await compare(e, (x, y) => x.transpose().mul(y.reshape([3])).tanh().add(x.slice([0, 1], [3, 3]).sum()).exp(), [a, b]);
+    const s0 = e.stats().fusedKernels;
+    const f = e.compile((x: Tensor) => x.mul(2).add(1).sigmoid().square());
+    f(a).dispose();
+    expect(e.stats().fusedKernels - s0).toBe(1);
+    expect(f.dispatchesPerCall).toBe(1);
+    expect(f.commandsPerCall).toEqual(['fused']);
+    f.dispose();
+    e.dispose([a, b]);
+  });
+
+  it('fuses an elementwise prologue into sum, max, min and prod', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const x = e.tensor(Array.from({ length: 3 * 300 }, (_, i) => Math.cos(i * 0.37)), [3, 300]);
+    await compare(e, (t) => (['sum', 'max', 'min', 'prod'] as const).map((r, k) => t.mul(1.01).sub(0.1 * k).abs()[r](1)), [x]);
+    const f = e.compile((t: Tensor) => t.sub(0.5).square().sum());
+    f(x).dispose();
+    expect(f.commandsPerCall).toEqual(['fused_reduce_sum']);
+    f.dispose();
+    x.dispose();
+  });
+
+  it('fuses a training step, in-place updates included, and keeps it equal to eager', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const x = e.tensor([0.1, -0.7, 1.3, 2.1, -1.9], [5]);
+    const w = e.variable([0.5, -0.5, 0.25, 1, 0], [5]);
+    const w2 = e.variable([0.5, -0.5, 0.25, 1, 0], [5]);
+    const step = (v: typeof w) => (xs: Tensor): Tensor => {
+      const { value, grads } = e.valueAndGrad(() => xs.mul(v).sin().sum(), [v]);
+      v.assign(v.sub(grads[0]!.mul(0.1)));
+      return value;
+    };
+    const fused = e.compile(step(w));
+    const eager = step(w2);
+    for (let i = 0; i < 5; i++) {
+      e.dispose([fused(x), e.tidy(() => eager(x))]);
+      expectClose(await w.data(), await w2.data(), 1e-6, 1e-5, `w after step ${i}`);
+    }
+    // The update v - 0.1·g is computed in place into v: no separate copy kernel.
+    expect(fused.commandsPerCall).not.toContain('copy');
+    fused.dispose();
+    e.dispose([x, w, w2]);
+  });
+
+  it('does not fuse an in-place update that reads other elements, nor across a write of its inputs', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const v = e.variable([1, 2, 3, 4, 5], [5]);
+    const u = e.variable([1, 2, 3, 4, 5], [5]);
+    // v ← reverse(v) · 2: each element reads another one, which an in-place kernel would clobber.
+    const f = e.compile(() => {
+      v.assign(v.reverse(0).mul(2));
+      return v.sum();
+    });
+    f().dispose();
+    expect(Array.from(await v.data())).toEqual([10, 8, 6, 4, 2]);
+    f().dispose();
+    expect(Array.from(await v.data())).toEqual([4, 8, 12, 16, 20]);
+    // The reversed read keeps its own kernel: the update lands through a separate copy.
+    expect(f.commandsPerCall).toContain('copy');
+    // x = 2u is computed before u changes; fusing it into its use after the assign would read the new u.
+    const g = e.compile(() => {
+      const x = u.mul(2);
+      u.assign(u.add(100));
+      return x.add(1);
+    });
+    const out = g();
+    expect(Array.from(await out.data())).toEqual([3, 5, 7, 9, 11]);
+    e.dispose([out, v, u]);
+    f.dispose();
+    g.dispose();
+  });
+});
