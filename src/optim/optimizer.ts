@@ -142,12 +142,11 @@ export class Optimizer {
       this.engine.backend.submit();
       return loss;
     };
-    return Object.assign(step, {
-      dispose: () => compiled.dispose(),
-      get dispatchesPerStep() {
-        return compiled.dispatchesPerCall;
-      },
+    Object.defineProperties(step, {
+      dispose: { value: () => compiled.dispose() },
+      dispatchesPerStep: { get: () => compiled.dispatchesPerCall },
     });
+    return step as CompiledStep;
   }
 
   /**

@@ -170,6 +170,7 @@ export class CaptureRecording {
    * once, and uploads that nothing overwrites are dropped (their values stay where they are).
    */
   finish(device: GPUDevice, remap: ReadonlyMap<GpuBuffer, GpuBuffer>, compileGenerated: CompileGenerated | null): void {
+    this.maxInputs = device.limits.maxStorageBuffersPerShaderStage - 1;
     const swap = (b: GpuBuffer): GpuBuffer => remap.get(b) ?? b;
     const kept: CapturedCommand[] = [];
     for (const c of this.commands) {
@@ -225,6 +226,8 @@ export class CaptureRecording {
 
   /** Generated kernels made by fusion. */
   fusedKernels = 0;
+  /** Storage bindings a generated kernel may read (the device's limit, less the output). */
+  private maxInputs = 7;
 
   /**
    * Inlines elementwise producers into their single elementwise consumer (src/backend/webgpu/
@@ -293,7 +296,7 @@ export class CaptureRecording {
       const output = c.buffers[c.buffers.length - 1]!;
       if (prologueReductions.has(c.kernel) && c.firstOutput === 1) {
         const producer = inlinable(c.buffers[0]!, i, output, false);
-        if (producer >= 0) {
+        if (producer >= 0 && leaves.get(producer)!.size <= this.maxInputs) {
           inlined.add(producer);
           reductions.set(i, producer);
         }
@@ -306,7 +309,9 @@ export class CaptureRecording {
       node.operands.forEach((_, k) => {
         const b = c.buffers[k]!;
         const producer = inlinable(b, i, output, true);
-        if (producer >= 0) {
+        // A kernel binds at most maxInputs buffers: a chain (a long sum of terms) stops growing there.
+        const merged = producer >= 0 ? new Set([...myLeaves, ...leaves.get(producer)!, ...c.buffers.slice(k + 1, c.firstOutput)]) : null;
+        if (producer >= 0 && merged!.size <= this.maxInputs) {
           inlined.add(producer);
           ops.push({ child: producer });
           for (const leaf of leaves.get(producer)!) myLeaves.add(leaf);
@@ -352,17 +357,24 @@ export class CaptureRecording {
       const tree: FusedTree = { root: i, nodes, operands };
       const root = cmds[i] as StaticDispatch;
       const output = root.buffers[root.buffers.length - 1]!;
-      const { code, leaves: inputs, size } = fusedKernelSource(tree, output);
+      const { code, leaves: inputs, size, offsets } = fusedKernelSource(tree, output);
       const workgroups = grid(size);
+      let uniformOffset = -1;
+      if (offsets.length > 0) {
+        uniformOffset = this.uniformBytes.length * UniformRing.slotBytes;
+        const slot = new Int32Array(UniformRing.slotBytes / 4);
+        slot.set(offsets);
+        this.uniformBytes.push(new Uint8Array(slot.buffer));
+      }
       replaced.set(i, {
         kind: 'dispatch',
         compiled: compileGenerated(code, workgroups),
         kernel: 'fused',
-        params: {},
+        params: { offsets },
         firstOutput: inputs.length,
         buffers: [...inputs, output],
         workgroups,
-        uniformOffset: -1,
+        uniformOffset,
       });
       this.fusedKernels++;
     }
