@@ -17,6 +17,8 @@ struct Params {
   cols: u32,
   inner: u32,
   parts: u32,
+  // Slice offsets of a fused elementwise prologue (src/backend/webgpu/fusion.ts); unused here.
+  off: array<vec4i, 15>,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;

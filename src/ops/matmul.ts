@@ -173,6 +173,9 @@ export const matmulOps = {
         throw new Error(`tensordot: a axis ${ai} has size ${x.shape[ai]} but b axis ${bi} has size ${y.shape[bi]} (${shown})`);
       }
     });
+    // A full contraction in axis order (the dot product of two vectors, tensordot(d, d, 1)) is a
+    // sum of products: elementwise kernels that step capture fuses, instead of a 1 x k x 1 matmul.
+    if (aAxes.length === x.rank && aAxes.every((v, i) => v === i) && bAxes.every((v, i) => v === i)) return x.mul(y).sum();
     const A = contractionMatrix(x, aAxes, false);
     const B = contractionMatrix(y, bAxes, true);
     const outShape = [...x.shape.filter((_, i) => !aAxes.includes(i)), ...y.shape.filter((_, i) => !bAxes.includes(i))];

@@ -3,7 +3,8 @@ import type { CompiledKernel } from './pipelines.js';
 import type { GpuKernel } from './kernel_spec.js';
 import { bindGroupEntries, bindGroupKey } from './bind_groups.js';
 import { UniformRing } from './uniform_ring.js';
-import { elementwiseNode, fusedKernelSource, fusedReductionSource, readsInPlaceOnly, type FusedTree } from './fusion.js';
+import { fusedKernelSource, fusedReductionSource, reductionOffsetsByte, type FusedTree } from './fusion.js';
+import { planFusion, type PlanCommand } from './fusion_plan.js';
 import { gpuKernels } from './kernels/index.js';
 
 /** A dispatch whose uniforms were fixed while tracing: replayed from the capture's own uniform buffer. */
@@ -53,8 +54,7 @@ export interface HostCommand {
 /** Compiles a generated kernel (fusion) into a pipeline, with its `override` constants. */
 export type CompileGenerated = (code: string, workgroups: readonly [number, number, number], constants?: Record<string, number>) => CompiledKernel;
 
-/** Row reductions whose input fusion may compute on the fly (shaders/reduce/reduce_rows.wgsl). */
-const prologueReductions = new Set(['reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod']);
+
 
 export type CapturedCommand = StaticDispatch | DynamicDispatch | CopyCommand | HostCommand;
 
@@ -237,112 +237,32 @@ export class CaptureRecording {
    */
   private fuseElementwise(compileGenerated: CompileGenerated): void {
     const cmds = this.commands;
-    const writers = new Map<GpuBuffer, number[]>();
-    const readers = new Map<GpuBuffer, number>();
-    const note = (m: Map<GpuBuffer, number[]>, b: GpuBuffer, i: number): void => {
-      const list = m.get(b);
-      if (list) list.push(i);
-      else m.set(b, [i]);
-    };
-    const read = (b: GpuBuffer): void => {
-      readers.set(b, (readers.get(b) ?? 0) + 1);
-    };
-    cmds.forEach((c, i) => {
-      if (c.kind === 'copy') {
-        read(c.src);
-        note(writers, c.dst, i);
-      } else if (c.kind === 'host') {
-        for (const b of c.reads) read(b);
-      } else {
-        c.buffers.forEach((b, k) => (k < c.firstOutput ? read(b) : note(writers, b, i)));
-      }
+    const planned: PlanCommand[] = cmds.map((c) => {
+      if (c.kind === 'dispatch') return { dispatch: c };
+      if (c.kind === 'dynamic') return { reads: c.buffers.slice(0, c.firstOutput), writes: c.buffers.slice(c.firstOutput) };
+      if (c.kind === 'copy') return { reads: [c.src], writes: [c.dst] };
+      return { reads: c.reads, writes: [] };
     });
-    const nodes = new Map<number, NonNullable<ReturnType<typeof elementwiseNode>>>();
-    cmds.forEach((c, i) => {
-      if (c.kind !== 'dispatch' || c.buffers.length - c.firstOutput !== 1) return;
-      const node = elementwiseNode(c.kernel, c.params);
-      if (node) nodes.set(i, node);
-    });
-    const operands = new Map<number, FusedTree['operands'] extends Map<number, infer V> ? V : never>();
-    /** Leaf buffers of each (partial) tree, for the intervening-write check. */
-    const leaves = new Map<number, Set<GpuBuffer>>();
-    const inlined = new Set<number>();
-    /** The elementwise tree whose root `b` computes, if it may be inlined into command i. */
-    const inlinable = (b: GpuBuffer, i: number, output: GpuBuffer, elementwise: boolean): number => {
-      const w = writers.get(b);
-      const producer = w && w.length === 1 ? w[0]! : -1;
-      const ok =
-        producer >= 0 &&
-        producer < i &&
-        nodes.has(producer) &&
-        !inlined.has(producer) &&
-        this.owned.has(b) &&
-        this.deferred.has(b) &&
-        readers.get(b) === 1 &&
-        [...leaves.get(producer)!].every(
-          (leaf) =>
-            // WebGPU forbids binding one buffer both read-only and writable in a dispatch; an
-            // elementwise kernel may still read its own output where it writes it (in place:
-            // v.assign(v.sub(g))), which readsInPlaceOnly checks once the tree is complete.
-            (leaf.gpu !== output.gpu || (elementwise && leaf === output)) &&
-            !(writers.get(leaf) ?? []).some((at) => at > producer && at < i),
-        );
-      return ok ? producer : -1;
-    };
-    const reductions = new Map<number, number>();
-    for (let i = 0; i < cmds.length; i++) {
-      const c = cmds[i]!;
-      if (c.kind !== 'dispatch') continue;
-      const output = c.buffers[c.buffers.length - 1]!;
-      if (prologueReductions.has(c.kernel) && c.firstOutput === 1) {
-        const producer = inlinable(c.buffers[0]!, i, output, false);
-        if (producer >= 0 && leaves.get(producer)!.size <= this.maxInputs) {
-          inlined.add(producer);
-          reductions.set(i, producer);
-        }
-        continue;
-      }
-      const node = nodes.get(i);
-      if (!node) continue;
-      const ops: ({ child: number } | { leaf: GpuBuffer })[] = [];
-      const myLeaves = new Set<GpuBuffer>();
-      node.operands.forEach((_, k) => {
-        const b = c.buffers[k]!;
-        const producer = inlinable(b, i, output, true);
-        // A kernel binds at most maxInputs buffers: a chain (a long sum of terms) stops growing there.
-        const merged = producer >= 0 ? new Set([...myLeaves, ...leaves.get(producer)!, ...c.buffers.slice(k + 1, c.firstOutput)]) : null;
-        if (producer >= 0 && merged!.size <= this.maxInputs) {
-          inlined.add(producer);
-          ops.push({ child: producer });
-          for (const leaf of leaves.get(producer)!) myLeaves.add(leaf);
-        } else {
-          ops.push({ leaf: b });
-          myLeaves.add(b);
-        }
-      });
-      operands.set(i, ops);
-      leaves.set(i, myLeaves);
-      // An in-place read that is not element-for-element would race: undo this command's inlining.
-      if (myLeaves.has(output) && !readsInPlaceOnly({ root: i, nodes, operands }, i, output)) {
-        ops.forEach((o, k) => {
-          if (!('child' in o)) return;
-          inlined.delete(o.child);
-          ops[k] = { leaf: c.buffers[k]! };
-        });
-        leaves.set(i, new Set(c.buffers.slice(0, c.firstOutput)));
-      }
-    }
+    const plan = planFusion(planned, (b) => this.owned.has(b) && this.deferred.has(b), this.maxInputs);
     const replaced = new Map<number, StaticDispatch>();
-    for (const [i, producer] of reductions) {
+    for (const [i, producer] of plan.reductions) {
       const r = cmds[i] as StaticDispatch;
       const spec = gpuKernels[r.kernel as 'reduce_sum'];
       const prelude = (typeof spec.prelude === 'function' ? spec.prelude(r.params as never) : (spec.prelude ?? ''))
         .split('\n')
         .filter((line) => !line.startsWith('fn load_x'))
         .join('\n');
-      const tree: FusedTree = { root: producer, nodes, operands };
-      const { code, leaves: inputs } = fusedReductionSource(tree, producer, spec.shader.code, prelude);
+      const tree: FusedTree = { root: producer, nodes: plan.nodes, operands: plan.operands };
+      const { code, leaves: inputs, offsets } = fusedReductionSource(tree, producer, spec.shader.code, prelude);
       const constants = spec.constants?.(r.params as never) ?? {};
+      // The traced uniforms gain the prologue's slice offsets (the struct's `off` member).
+      if (offsets.length > 0) {
+        const slot = this.uniformBytes[r.uniformOffset / UniformRing.slotBytes]!;
+        const padded = new Uint8Array(UniformRing.slotBytes);
+        padded.set(slot);
+        new Int32Array(padded.buffer, reductionOffsetsByte, offsets.length).set(offsets);
+        this.uniformBytes[r.uniformOffset / UniformRing.slotBytes] = padded;
+      }
       replaced.set(i, {
         ...r,
         compiled: compileGenerated(code, r.workgroups, constants),
@@ -352,9 +272,8 @@ export class CaptureRecording {
       });
       this.fusedKernels++;
     }
-    for (const [i] of nodes) {
-      if (inlined.has(i) || !operands.get(i)!.some((o) => 'child' in o)) continue;
-      const tree: FusedTree = { root: i, nodes, operands };
+    for (const i of plan.roots) {
+      const tree: FusedTree = { root: i, nodes: plan.nodes, operands: plan.operands };
       const root = cmds[i] as StaticDispatch;
       const output = root.buffers[root.buffers.length - 1]!;
       const { code, leaves: inputs, size, offsets } = fusedKernelSource(tree, output);
@@ -380,8 +299,7 @@ export class CaptureRecording {
     }
     const out: CapturedCommand[] = [];
     cmds.forEach((c, i) => {
-      if (inlined.has(i)) return;
-      out.push(replaced.get(i) ?? c);
+      if (!plan.removed.has(i)) out.push(replaced.get(i) ?? c);
     });
     cmds.splice(0, cmds.length, ...out);
   }

@@ -37,7 +37,7 @@ interface Operand {
 export const maxUniformOffsets = 64;
 
 /** A node of a fused tree: its op, output shape (collapsed) and operand index maps. */
-interface Node {
+export interface FusionNode {
   /** WGSL expression builder, given the operand expressions. */
   apply: (args: string[]) => string;
   shape: number[];
@@ -48,7 +48,7 @@ const unaryIds = new Set<string>(unaryKernelIds);
 const binaryIds = new Set<string>(binaryOpKernelIds);
 
 /** The elementwise node a recorded dispatch computes, or null if the kernel is not elementwise. */
-export function elementwiseNode(kernel: string, p: Record<string, unknown>): Node | null {
+export function elementwiseNode(kernel: string, p: Record<string, unknown>): FusionNode | null {
   if (unaryIds.has(kernel)) {
     const n = p.n as number;
     const alpha = f32Literal(p.alpha as number);
@@ -89,7 +89,7 @@ export function elementwiseNode(kernel: string, p: Record<string, unknown>): Nod
 export interface FusedTree {
   root: number;
   /** Candidate index → its node, for the root and every inlined producer. */
-  nodes: Map<number, Node>;
+  nodes: Map<number, FusionNode>;
   /** Candidate index → per operand: an inlined candidate index, or a leaf buffer. */
   operands: Map<number, ({ child: number } | { leaf: GpuBuffer })[]>;
 }
@@ -205,8 +205,20 @@ export function fusedKernelSource(tree: FusedTree, output: GpuBuffer): { code: s
  * `prelude` the reduction's identity and combine functions; the uniform struct is unchanged, so
  * the traced uniforms serve the fused dispatch.
  */
-export function fusedReductionSource(tree: FusedTree, producer: number, reduceSource: string, prelude: string): { code: string; leaves: GpuBuffer[] } {
-  const { fns, rootName, leaves } = emitTree(tree, producer);
+export function fusedReductionSource(
+  tree: FusedTree,
+  producer: number,
+  reduceSource: string,
+  prelude: string,
+): { code: string; leaves: GpuBuffer[]; offsets: number[] } {
+  let offsets: number[] = [];
+  let emitted = emitTree(tree, producer, undefined, offsets);
+  // The reduction's uniform struct has room for 60 prologue offsets; past that they are baked.
+  if (offsets.length > maxReductionOffsets) {
+    offsets = [];
+    emitted = emitTree(tree, producer);
+  }
+  const { fns, rootName, leaves } = emitted;
   const body = reduceSource
     .split('\n')
     .filter((line) => !line.startsWith('@group(0)'))
@@ -218,11 +230,18 @@ export function fusedReductionSource(tree: FusedTree, producer: number, reduceSo
     `@group(0) @binding(${leaves.length + 1}) var<uniform> u: Params;`,
     ...fns,
     `fn load_x(i: u32) -> f32 { return ${rootName}(i); }`,
+    'fn uoff(k: u32) -> i32 { return u.off[k / 4u][k % 4u]; }',
     prelude,
     body,
   ].join('\n');
-  return { code, leaves };
+  return { code, leaves, offsets };
 }
+
+/** Prologue offsets the row reduction's uniform struct holds (its `off` member, after 4 sizes). */
+export const maxReductionOffsets = 60;
+
+/** Byte offset of the `off` member in the row reduction's uniform struct. */
+export const reductionOffsetsByte = 16;
 
 /** True when the operand reads element j for output element j (contiguous, no offset). */
 function isIdentity(op: Operand, shape: readonly number[]): boolean {

@@ -31,12 +31,17 @@ function uniforms(p: ReduceParams | ArgMergeParams): { rows: number; cols: numbe
   return { rows: p.rows, cols: p.cols, inner: p.inner ?? 1, parts: p.parts ?? 1 };
 }
 
+/** The row reduction's uniforms: the sizes, and no prologue offsets (fusion writes those). */
+function rowUniforms(p: ReduceParams): ReturnType<typeof uniforms> & { off: number[] } {
+  return { ...uniforms(p), off: [] };
+}
+
 function reduceKernel(identity: string, combine: string): GpuKernel<ReduceParams> {
   return {
     shader: { file: 'shaders/reduce/reduce_rows.wgsl', code: reduceRowsWgsl },
     prelude: `${reductionPrelude(identity, combine)}\n${loadX}`,
     constants: (p) => ({ WG: wg, SERIAL: isSerial(p) ? 1 : 0 }),
-    uniforms,
+    uniforms: rowUniforms,
     workgroups: slotGrid,
   };
 }

@@ -1,0 +1,166 @@
+/**
+ * Which dispatches of a captured step fusion merges (code generation is in fusion.ts). Walking the
+ * commands in order, each elementwise dispatch (and each row reduction, for its input) inlines the
+ * elementwise producers of its operands when that is safe:
+ * - the operand buffer is internal to the step (allocated and freed while tracing: nothing outside
+ *   the command list can see it) and has exactly one writer, the producer;
+ * - nothing writes the producer's own inputs between the producer and the consumer;
+ * - the merged kernel stays within the device's storage-binding limit and a size limit;
+ * - a producer with several readers is inlined (recomputed) only when it is small and every reader
+ *   is itself a fused consumer; it keeps running if any reader does not inline it.
+ */
+import type { GpuBuffer } from './buffer_pool.js';
+import { elementwiseNode, readsInPlaceOnly, type FusedTree, type FusionNode } from './fusion.js';
+
+/** A dispatch as fusion sees it. */
+export interface PlannedDispatch {
+  kernel: string;
+  params: Record<string, unknown>;
+  buffers: GpuBuffer[];
+  firstOutput: number;
+}
+
+/** A recorded command: a dispatch, or something else that reads and writes buffers. */
+export type PlanCommand = { dispatch: PlannedDispatch } | { reads: GpuBuffer[]; writes: GpuBuffer[] };
+
+export interface FusionPlan {
+  nodes: Map<number, FusionNode>;
+  operands: FusedTree['operands'];
+  /** Commands whose work moved entirely into their consumers. */
+  removed: Set<number>;
+  /** Elementwise roots that inline at least one producer. */
+  roots: number[];
+  /** Row reductions → the producer tree computing their input. */
+  reductions: Map<number, number>;
+}
+
+/** Row reductions whose input load fusion may replace (shaders/reduce/reduce_rows.wgsl). */
+export const prologueReductions = new Set(['reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod']);
+
+/** Largest producer tree (in nodes) recomputed in each of several consumers. */
+const maxRecomputedNodes = 6;
+/** Largest fused tree (in nodes): bounds code size when recomputation nests. */
+const maxTreeNodes = 48;
+
+export function planFusion(commands: readonly PlanCommand[], internal: (b: GpuBuffer) => boolean, maxInputs: number): FusionPlan {
+  const writers = new Map<GpuBuffer, number[]>();
+  const readers = new Map<GpuBuffer, number[]>();
+  const push = (m: Map<GpuBuffer, number[]>, b: GpuBuffer, i: number): void => {
+    const list = m.get(b);
+    if (list) list.push(i);
+    else m.set(b, [i]);
+  };
+  commands.forEach((c, i) => {
+    if ('dispatch' in c) {
+      c.dispatch.buffers.forEach((b, k) => push(k < c.dispatch.firstOutput ? readers : writers, b, i));
+    } else {
+      for (const b of c.reads) push(readers, b, i);
+      for (const b of c.writes) push(writers, b, i);
+    }
+  });
+
+  const nodes = new Map<number, FusionNode>();
+  commands.forEach((c, i) => {
+    if (!('dispatch' in c) || c.dispatch.buffers.length - c.dispatch.firstOutput !== 1) return;
+    const node = elementwiseNode(c.dispatch.kernel, c.dispatch.params);
+    if (node) nodes.set(i, node);
+  });
+  const isReduction = (i: number): boolean => {
+    const c = commands[i]!;
+    return 'dispatch' in c && prologueReductions.has(c.dispatch.kernel) && c.dispatch.firstOutput === 1;
+  };
+  // Every command reading b fuses its inputs (so a recomputed producer can disappear).
+  const onlyFusedReaders = (b: GpuBuffer): boolean => readers.get(b)!.every((r) => nodes.has(r) || isReduction(r));
+
+  const operands: FusionPlan['operands'] = new Map();
+  const leaves = new Map<number, Set<GpuBuffer>>();
+  const sizes = new Map<number, number>();
+  const inlinedCount = new Map<number, number>();
+  const removedEarly = new Set<number>();
+
+  /** The producer of `b` if its tree may be inlined into command i (writing `output`). */
+  const inlinable = (b: GpuBuffer, i: number, output: GpuBuffer, elementwise: boolean): number => {
+    const w = writers.get(b);
+    const producer = w && w.length === 1 ? w[0]! : -1;
+    if (producer < 0 || producer >= i || !nodes.has(producer) || removedEarly.has(producer) || !internal(b)) return -1;
+    const count = readers.get(b)!.length;
+    if (count > 1 && (sizes.get(producer)! > maxRecomputedNodes || !onlyFusedReaders(b))) return -1;
+    const safe = [...leaves.get(producer)!].every(
+      (leaf) =>
+        // WebGPU forbids binding one buffer both read-only and writable in a dispatch; an
+        // elementwise kernel may still read its own output where it writes it (in place:
+        // v.assign(v.sub(g))), which readsInPlaceOnly checks once the tree is complete.
+        (leaf.gpu !== output.gpu || (elementwise && leaf === output)) &&
+        !(writers.get(leaf) ?? []).some((at) => at > producer && at < i),
+    );
+    return safe ? producer : -1;
+  };
+  const inline = (producer: number, times = 1): void => {
+    inlinedCount.set(producer, (inlinedCount.get(producer) ?? 0) + times);
+  };
+
+  const reductions = new Map<number, number>();
+  commands.forEach((c, i) => {
+    if (!('dispatch' in c)) return;
+    const d = c.dispatch;
+    const output = d.buffers[d.buffers.length - 1]!;
+    if (isReduction(i)) {
+      const producer = inlinable(d.buffers[0]!, i, output, false);
+      if (producer >= 0 && leaves.get(producer)!.size <= maxInputs) {
+        inline(producer);
+        reductions.set(i, producer);
+      }
+      return;
+    }
+    const node = nodes.get(i);
+    if (!node) return;
+    const ops: ({ child: number } | { leaf: GpuBuffer })[] = [];
+    const mine = new Set<GpuBuffer>();
+    let size = 1;
+    node.operands.forEach((_, k) => {
+      const b = d.buffers[k]!;
+      const producer = inlinable(b, i, output, true);
+      // A kernel binds at most maxInputs buffers: a chain (a long sum of terms) stops growing there.
+      const fits =
+        producer >= 0 &&
+        size + sizes.get(producer)! <= maxTreeNodes &&
+        new Set([...mine, ...leaves.get(producer)!, ...d.buffers.slice(k + 1, d.firstOutput)]).size <= maxInputs;
+      if (fits) {
+        inline(producer);
+        ops.push({ child: producer });
+        size += sizes.get(producer)!;
+        for (const leaf of leaves.get(producer)!) mine.add(leaf);
+      } else {
+        ops.push({ leaf: b });
+        mine.add(b);
+      }
+    });
+    operands.set(i, ops);
+    leaves.set(i, mine);
+    sizes.set(i, size);
+    // An in-place read that is not element-for-element would race: undo this command's inlining.
+    if (mine.has(output) && !readsInPlaceOnly({ root: i, nodes, operands }, i, output)) {
+      ops.forEach((o, k) => {
+        if (!('child' in o)) return;
+        inline(o.child, -1);
+        ops[k] = { leaf: d.buffers[k]! };
+      });
+      leaves.set(i, new Set(d.buffers.slice(0, d.firstOutput)));
+      sizes.set(i, 1);
+    }
+    // A producer every reader has inlined by now no longer runs; later commands cannot inline it.
+    for (const o of ops) {
+      if (!('child' in o)) continue;
+      const produced = (commands[o.child] as { dispatch: PlannedDispatch }).dispatch.buffers.at(-1)!;
+      if (inlinedCount.get(o.child) === readers.get(produced)!.length) removedEarly.add(o.child);
+    }
+  });
+
+  const removed = new Set<number>();
+  for (const [producer, count] of inlinedCount) {
+    const produced = (commands[producer] as { dispatch: PlannedDispatch }).dispatch.buffers.at(-1)!;
+    if (count === readers.get(produced)!.length) removed.add(producer);
+  }
+  const roots = [...nodes.keys()].filter((i) => !removed.has(i) && operands.get(i)!.some((o) => 'child' in o));
+  return { nodes, operands, removed, roots, reductions };
+}
