@@ -56,6 +56,23 @@ describe('fusion in captured steps', () => {
     x.dispose();
   });
 
+  it('fuses the gradient of slices (pads) and the blocks of a stack (scatters)', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const v = e.tensor(Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)), [4, 3]);
+    const f = (x: Tensor): Tensor[] => {
+      const { value, grads } = e.valueAndGrad(() => e.stack([x.index(0).mul(2), x.index(2).sin(), x.index(3).sub(x.index(1))]).square().sum(), [x]);
+      return [value, grads[0]!];
+    };
+    await compare(e, f, [v]);
+    const fused = e.compile(f);
+    e.dispose(fused(v));
+    expect(fused.commandsPerCall).toContain('fused_scatter_strided');
+    expect(fused.commandsPerCall).not.toContain('pad_strided');
+    fused.dispose();
+    v.dispose();
+  });
+
   it('fuses a training step, in-place updates included, and keeps it equal to eager', async () => {
     const e = await gpuEngine();
     if (!e) return;

@@ -3,7 +3,7 @@ import type { CompiledKernel } from './pipelines.js';
 import type { GpuKernel } from './kernel_spec.js';
 import { bindGroupEntries, bindGroupKey } from './bind_groups.js';
 import { UniformRing } from './uniform_ring.js';
-import { fusedKernelSource, fusedReductionSource, reductionOffsetsByte, type FusedTree } from './fusion.js';
+import { fusedKernelSource, fusedReductionSource, fusedScatterSource, reductionOffsetsByte, type FusedTree } from './fusion.js';
 import { planFusion, type PlanCommand } from './fusion_plan.js';
 import { gpuKernels } from './kernels/index.js';
 
@@ -245,31 +245,10 @@ export class CaptureRecording {
     });
     const plan = planFusion(planned, (b) => this.owned.has(b) && this.deferred.has(b), this.maxInputs);
     const replaced = new Map<number, StaticDispatch>();
-    for (const [i, producer] of plan.reductions) {
+    for (const [i, producer] of plan.prologues) {
       const r = cmds[i] as StaticDispatch;
-      const spec = gpuKernels[r.kernel as 'reduce_sum'];
-      const prelude = (typeof spec.prelude === 'function' ? spec.prelude(r.params as never) : (spec.prelude ?? ''))
-        .split('\n')
-        .filter((line) => !line.startsWith('fn load_x'))
-        .join('\n');
       const tree: FusedTree = { root: producer, nodes: plan.nodes, operands: plan.operands };
-      const { code, leaves: inputs, offsets } = fusedReductionSource(tree, producer, spec.shader.code, prelude);
-      const constants = spec.constants?.(r.params as never) ?? {};
-      // The traced uniforms gain the prologue's slice offsets (the struct's `off` member).
-      if (offsets.length > 0) {
-        const slot = this.uniformBytes[r.uniformOffset / UniformRing.slotBytes]!;
-        const padded = new Uint8Array(UniformRing.slotBytes);
-        padded.set(slot);
-        new Int32Array(padded.buffer, reductionOffsetsByte, offsets.length).set(offsets);
-        this.uniformBytes[r.uniformOffset / UniformRing.slotBytes] = padded;
-      }
-      replaced.set(i, {
-        ...r,
-        compiled: compileGenerated(code, r.workgroups, constants),
-        kernel: `fused_${r.kernel}`,
-        firstOutput: inputs.length,
-        buffers: [...inputs, r.buffers[r.buffers.length - 1]!],
-      });
+      replaced.set(i, r.kernel === 'scatter_strided' ? this.fusedScatter(r, tree, producer, compileGenerated) : this.fusedReduction(r, tree, producer, compileGenerated));
       this.fusedKernels++;
     }
     for (const i of plan.roots) {
@@ -278,13 +257,7 @@ export class CaptureRecording {
       const output = root.buffers[root.buffers.length - 1]!;
       const { code, leaves: inputs, size, offsets } = fusedKernelSource(tree, output);
       const workgroups = grid(size);
-      let uniformOffset = -1;
-      if (offsets.length > 0) {
-        uniformOffset = this.uniformBytes.length * UniformRing.slotBytes;
-        const slot = new Int32Array(UniformRing.slotBytes / 4);
-        slot.set(offsets);
-        this.uniformBytes.push(new Uint8Array(slot.buffer));
-      }
+      const uniformOffset = this.pushOffsets(offsets);
       replaced.set(i, {
         kind: 'dispatch',
         compiled: compileGenerated(code, workgroups),
@@ -302,6 +275,58 @@ export class CaptureRecording {
       if (!plan.removed.has(i)) out.push(replaced.get(i) ?? c);
     });
     cmds.splice(0, cmds.length, ...out);
+  }
+
+  /** A row reduction whose input `tree` computes (its traced uniforms gain the tree's offsets). */
+  private fusedReduction(r: StaticDispatch, tree: FusedTree, producer: number, compileGenerated: CompileGenerated): StaticDispatch {
+    const spec = gpuKernels[r.kernel as 'reduce_sum'];
+    const prelude = (typeof spec.prelude === 'function' ? spec.prelude(r.params as never) : (spec.prelude ?? ''))
+      .split('\n')
+      .filter((line) => !line.startsWith('fn load_x'))
+      .join('\n');
+    const { code, leaves: inputs, offsets } = fusedReductionSource(tree, producer, spec.shader.code, prelude);
+    const constants = spec.constants?.(r.params as never) ?? {};
+    if (offsets.length > 0) {
+      const at = r.uniformOffset / UniformRing.slotBytes;
+      const padded = new Uint8Array(UniformRing.slotBytes);
+      padded.set(this.uniformBytes[at]!);
+      new Int32Array(padded.buffer, reductionOffsetsByte, offsets.length).set(offsets);
+      this.uniformBytes[at] = padded;
+    }
+    return {
+      ...r,
+      compiled: compileGenerated(code, r.workgroups, constants),
+      kernel: `fused_${r.kernel}`,
+      firstOutput: inputs.length,
+      buffers: [...inputs, r.buffers[r.buffers.length - 1]!],
+    };
+  }
+
+  /** A strided scatter (concat, stack) of what `tree` computes. */
+  private fusedScatter(r: StaticDispatch, tree: FusedTree, producer: number, compileGenerated: CompileGenerated): StaticDispatch {
+    const p = r.params as { inShape: number[]; outStrides: number[]; outOffset: number };
+    const { code, leaves: inputs, offsets, size } = fusedScatterSource(tree, producer, p.inShape, p.outStrides, p.outOffset);
+    const workgroups = grid(size);
+    return {
+      kind: 'dispatch',
+      compiled: compileGenerated(code, workgroups),
+      kernel: 'fused_scatter_strided',
+      params: { offsets },
+      firstOutput: inputs.length,
+      buffers: [...inputs, r.buffers[r.buffers.length - 1]!],
+      workgroups,
+      uniformOffset: this.pushOffsets(offsets),
+    };
+  }
+
+  /** A uniform slot holding a generated kernel's offsets; -1 when it has none. */
+  private pushOffsets(offsets: readonly number[]): number {
+    if (offsets.length === 0) return -1;
+    const at = this.uniformBytes.length * UniformRing.slotBytes;
+    const slot = new Int32Array(UniformRing.slotBytes / 4);
+    slot.set(offsets);
+    this.uniformBytes.push(new Uint8Array(slot.buffer));
+    return at;
   }
 
   /** False once a buffer the capture uses but does not own went back to the pool. */

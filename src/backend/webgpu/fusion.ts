@@ -14,14 +14,6 @@ import { unaryKernelIds } from '../../kernels/unary.js';
 import { binaryOpKernelIds } from '../../kernels/binary.js';
 import type { GpuBuffer } from './buffer_pool.js';
 
-/** What fusion needs to know of a recorded dispatch. */
-export interface ElementwiseCandidate {
-  kernel: string;
-  params: Record<string, unknown>;
-  inputs: GpuBuffer[];
-  output: GpuBuffer;
-}
-
 /** One operand read: `offset + Σ coord[d]·strides[d]` over the node's output shape. */
 interface Operand {
   strides: number[];
@@ -31,6 +23,12 @@ interface Operand {
    * the source, so that the same slice of other rows (V[i] for every i) shares one pipeline.
    */
   uniformOffset?: boolean;
+  /**
+   * A padded read (pad_strided, the gradient of slicing): element o takes x[i] where
+   * o_d = begin_d + i_d·step_d in every dimension d, and padValue elsewhere. The begins travel as
+   * uniforms (the gradient of V[i] for every i shares one pipeline).
+   */
+  pad?: { inShape: number[]; begin: number[]; step: number[]; padValue: number };
 }
 
 /** Offsets a generated kernel reads from its uniform struct (16 vec4s: one 256-byte slot). */
@@ -77,6 +75,11 @@ export function elementwiseNode(kernel: string, p: Record<string, unknown>): Fus
         { strides: p.bStrides as number[], offset: 0 },
       ],
     };
+  }
+  if (kernel === 'pad_strided') {
+    const shape = p.outShape as number[];
+    const pad = { inShape: p.inShape as number[], begin: p.begin as number[], step: p.step as number[], padValue: p.padValue as number };
+    return { apply: ([x]) => x!, shape, operands: [{ strides: [], offset: 0, pad }] };
   }
   if (kernel === 'copy_strided') {
     const shape = p.outShape as number[];
@@ -133,7 +136,7 @@ function emitTree(tree: FusedTree, root: number, inPlace?: GpuBuffer, offsets?: 
     const lines: string[] = [];
     const rank = node.shape.length;
     // Coordinates of j over the node's shape, innermost last (only when an operand needs them).
-    const needsCoords = node.operands.some((op) => (offsets && op.uniformOffset) || !isIdentity(op, node.shape));
+    const needsCoords = node.operands.some((op) => (offsets && op.uniformOffset) || op.pad || !isIdentity(op, node.shape));
     if (needsCoords) {
       lines.push('  var rem = j;');
       for (let d = rank - 1; d >= 0; d--) {
@@ -142,13 +145,19 @@ function emitTree(tree: FusedTree, root: number, inPlace?: GpuBuffer, offsets?: 
       }
     }
     const args = node.operands.map((op, k) => {
-      const offset = offsets && op.uniformOffset ? `uoff(${offsets.push(op.offset) - 1}u)` : undefined;
-      const index = !offset && isIdentity(op, node.shape) ? 'j' : indexExpression(op, rank, offset);
       const source = tree.operands.get(id)![k]!;
-      if ('child' in source) return `${emit(source.child)}(${index})`;
-      // The output buffer itself, read where it is written (see readsInPlaceOnly).
-      if (source.leaf === inPlace) return `out[${index}]`;
-      return `in${leafIndex(source.leaf)}[${index}]`;
+      const read = (index: string): string => {
+        if ('child' in source) return `${emit(source.child)}(${index})`;
+        // The output buffer itself, read where it is written (see readsInPlaceOnly).
+        if (source.leaf === inPlace) return `out[${index}]`;
+        return `in${leafIndex(source.leaf)}[${index}]`;
+      };
+      if (op.pad) {
+        const { index, inside } = padIndex(op.pad, rank, lines, k, (v) => (offsets ? `uoff(${offsets.push(v) - 1}u)` : String(v)));
+        return `select(${f32Literal(op.pad.padValue)}, ${read(index)}, ${inside})`;
+      }
+      const offset = offsets && op.uniformOffset ? `uoff(${offsets.push(op.offset) - 1}u)` : undefined;
+      return read(!offset && isIdentity(op, node.shape) ? 'j' : indexExpression(op, rank, offset));
     });
     lines.push(`  return ${node.apply(args)};`);
     fns.push(`fn ${name}(j: u32) -> f32 {\n${lines.join('\n')}\n}`);
@@ -245,13 +254,43 @@ export const reductionOffsetsByte = 16;
 
 /** True when the operand reads element j for output element j (contiguous, no offset). */
 function isIdentity(op: Operand, shape: readonly number[]): boolean {
-  if (op.offset !== 0) return false;
+  if (op.offset !== 0 || op.pad) return false;
   let expected = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     if (shape[d] !== 1 && op.strides[d] !== expected) return false;
     expected *= shape[d]!;
   }
   return true;
+}
+
+/**
+ * Straight-line WGSL for a padded read (the logic of shaders/layout/pad_strided.wgsl): appends to
+ * `lines` the checks of each dimension, returns the source index and the in-bounds condition.
+ */
+function padIndex(
+  pad: NonNullable<Operand['pad']>,
+  rank: number,
+  lines: string[],
+  k: number,
+  begin: (value: number) => string,
+): { index: string; inside: string } {
+  const inside = `inside${k}`;
+  const src = `src${k}`;
+  lines.push(`  var ${inside} = true;`, `  var ${src} = 0;`);
+  let stride = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    const step = pad.step[d]!;
+    lines.push(
+      `  {`,
+      `    let delta = i32(c${d}) - ${begin(pad.begin[d]!)};`,
+      `    let id = delta / ${step};`,
+      `    if (delta % ${step} != 0 || id < 0 || id >= ${pad.inShape[d]}) { ${inside} = false; }`,
+      `    ${src} += max(id, 0) * ${stride};`,
+      `  }`,
+    );
+    stride *= pad.inShape[d]!;
+  }
+  return { index: `u32(${src})`, inside };
 }
 
 function indexExpression(op: Operand, rank: number, offset?: string): string {
@@ -275,4 +314,46 @@ const scratch = new DataView(new ArrayBuffer(4));
 function f32Literal(v: number): string {
   scratch.setFloat32(0, v, true);
   return `bitcast<f32>(${scratch.getUint32(0, true)}u)`;
+}
+
+/**
+ * A strided scatter (concat and stack write each input's block this way) whose input is computed
+ * by a fused tree: input element i lands at out[outOffset + Σ i_d·outStrides[d]]; the offset is the
+ * last uniform offset.
+ */
+export function fusedScatterSource(tree: FusedTree, producer: number, inShape: readonly number[], outStrides: readonly number[], outOffset: number): { code: string; leaves: GpuBuffer[]; offsets: number[]; size: number } {
+  let offsets: number[] = [];
+  let emitted = emitTree(tree, producer, undefined, offsets);
+  if (offsets.length >= maxUniformOffsets) {
+    offsets = [];
+    emitted = emitTree(tree, producer);
+  }
+  const { fns, rootName, leaves } = emitted;
+  const size = inShape.reduce((a, b) => a * b, 1);
+  const destination = `uoff(${offsets.push(outOffset) - 1}u)`;
+  const lines = ['  var rem = i;'];
+  const terms = [destination];
+  for (let d = inShape.length - 1; d >= 0; d--) {
+    lines.push(`  let c${d} = rem % ${u32(inShape[d]!)};`);
+    if (d > 0) lines.push(`  rem = rem / ${u32(inShape[d]!)};`);
+    if (outStrides[d] !== 0) terms.push(`i32(c${d}) * ${outStrides[d]}`);
+  }
+  const code = [
+    '// Generated by src/backend/webgpu/fusion.ts: a strided scatter (concat, stack) of a fused tree.',
+    ...leafBindings(leaves),
+    `@group(0) @binding(${leaves.length}) var<storage, read_write> out: array<f32>;`,
+    'struct Params { off: array<vec4i, 16> }',
+    `@group(0) @binding(${leaves.length + 1}) var<uniform> u: Params;`,
+    'fn uoff(k: u32) -> i32 { return u.off[k / 4u][k % 4u]; }',
+    ...fns,
+    'override WG: u32 = 256u;',
+    '@compute @workgroup_size(WG)',
+    'fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {',
+    '  let i = linear_index(gid, nwg, WG);',
+    `  if (i >= ${u32(size)}) { return; }`,
+    ...lines,
+    `  out[u32(${terms.join(' + ')})] = ${rootName}(i);`,
+    '}',
+  ].join('\n');
+  return { code, leaves, offsets, size };
 }

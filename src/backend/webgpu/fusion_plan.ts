@@ -30,12 +30,15 @@ export interface FusionPlan {
   removed: Set<number>;
   /** Elementwise roots that inline at least one producer. */
   roots: number[];
-  /** Row reductions → the producer tree computing their input. */
-  reductions: Map<number, number>;
+  /** Row reductions and scatters → the producer tree computing their input. */
+  prologues: Map<number, number>;
 }
 
-/** Row reductions whose input load fusion may replace (shaders/reduce/reduce_rows.wgsl). */
-export const prologueReductions = new Set(['reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod']);
+/**
+ * Kernels whose input fusion may compute on the fly: row reductions (their input load,
+ * shaders/reduce/reduce_rows.wgsl) and strided scatters (concat and stack write blocks this way).
+ */
+export const prologueConsumers = new Set(['reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod', 'scatter_strided']);
 
 /** Largest producer tree (in nodes) recomputed in each of several consumers. */
 const maxRecomputedNodes = 6;
@@ -65,12 +68,12 @@ export function planFusion(commands: readonly PlanCommand[], internal: (b: GpuBu
     const node = elementwiseNode(c.dispatch.kernel, c.dispatch.params);
     if (node) nodes.set(i, node);
   });
-  const isReduction = (i: number): boolean => {
+  const isPrologueConsumer = (i: number): boolean => {
     const c = commands[i]!;
-    return 'dispatch' in c && prologueReductions.has(c.dispatch.kernel) && c.dispatch.firstOutput === 1;
+    return 'dispatch' in c && prologueConsumers.has(c.dispatch.kernel) && c.dispatch.firstOutput === 1;
   };
   // Every command reading b fuses its inputs (so a recomputed producer can disappear).
-  const onlyFusedReaders = (b: GpuBuffer): boolean => readers.get(b)!.every((r) => nodes.has(r) || isReduction(r));
+  const onlyFusedReaders = (b: GpuBuffer): boolean => readers.get(b)!.every((r) => nodes.has(r) || isPrologueConsumer(r));
 
   const operands: FusionPlan['operands'] = new Map();
   const leaves = new Map<number, Set<GpuBuffer>>();
@@ -99,16 +102,18 @@ export function planFusion(commands: readonly PlanCommand[], internal: (b: GpuBu
     inlinedCount.set(producer, (inlinedCount.get(producer) ?? 0) + times);
   };
 
-  const reductions = new Map<number, number>();
+  const prologues = new Map<number, number>();
   commands.forEach((c, i) => {
     if (!('dispatch' in c)) return;
     const d = c.dispatch;
     const output = d.buffers[d.buffers.length - 1]!;
-    if (isReduction(i)) {
+    if (isPrologueConsumer(i)) {
       const producer = inlinable(d.buffers[0]!, i, output, false);
       if (producer >= 0 && leaves.get(producer)!.size <= maxInputs) {
         inline(producer);
-        reductions.set(i, producer);
+        prologues.set(i, producer);
+        const produced = d.buffers[0]!;
+        if (inlinedCount.get(producer) === readers.get(produced)!.length) removedEarly.add(producer);
       }
       return;
     }
@@ -162,5 +167,5 @@ export function planFusion(commands: readonly PlanCommand[], internal: (b: GpuBu
     if (count === readers.get(produced)!.length) removed.add(producer);
   }
   const roots = [...nodes.keys()].filter((i) => !removed.has(i) && operands.get(i)!.some((o) => 'child' in o));
-  return { nodes, operands, removed, roots, reductions };
+  return { nodes, operands, removed, roots, prologues };
 }
