@@ -1,7 +1,8 @@
 // Builds the two bundles that package.json `exports` points at, plus the command-line program:
 //   dist/browser/webgpu-descent.js  ESM for browsers (navigator.gpu; Dawn is never referenced)
 //   dist/node/index.js              ESM for Node (the `webgpu` package stays an external import)
-//   dist/node/cli.js                `npm start`'s main job, sharing a chunk with index.js
+//   dist/node/cli.js                the command line (`webgpu-descent`, package.json `bin`; `npm start`
+//                                   runs its `all` command), sharing a chunk with index.js
 // Shaders are imported as text (esbuild's text loader), as the vitest plugin does for the tests.
 // Type declarations come from `tsc -p tsconfig.build.json` (see `npm run build`).
 import * as esbuild from 'esbuild';
@@ -10,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-/** Options both targets share. */
-const common = {
+/** Options every bundle shares (examples/run.mjs bundles the examples with them too). */
+export const common = {
   absWorkingDir: root,
   bundle: true,
   format: 'esm',

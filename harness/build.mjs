@@ -1,6 +1,7 @@
-// Bundles the browser tests into harness/out/tests.js. The tests import the library from
-// src/index.ts (for its types); here that import becomes the built browser bundle, loaded by URL
-// as a user's page would, so the harness tests what `npm run build` ships.
+// Bundles the browser tests into harness/out/tests.js and the demo pages' scripts into
+// harness/out/demos/. Both import the library from src/index.ts (for its types); here that import
+// becomes the built browser bundle, loaded by URL as a user's page would, so the harness tests
+// what `npm run build` ships.
 import * as esbuild from 'esbuild';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,12 @@ const srcDir = path.join(root, 'src') + path.sep;
 /** URL of the library bundle on the harness server. */
 export const libraryUrl = '/dist/browser/webgpu-descent.js';
 
+/**
+ * Folders of src/ whose modules are plain functions with no engine inside (data generators, the
+ * report's scales): the demos may bundle them. Anything else would be a second copy of the library.
+ */
+const pureDirs = ['workloads/data', 'report'].map((d) => path.join(srcDir, d) + path.sep);
+
 /** Maps src/index to the shipped bundle; any other import from src/ would be a second copy. */
 const useBuiltLibrary = {
   name: 'use-built-library',
@@ -21,8 +28,9 @@ const useBuiltLibrary = {
     build.onResolve({ filter: /\/src\// }, (args) => {
       const target = path.resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
       if (target === libraryEntry) return { path: libraryUrl, external: true };
+      if (pureDirs.some((d) => target.startsWith(d)) && args.importer.includes(`${path.sep}demos${path.sep}`)) return { path: target };
       if (target.startsWith(srcDir)) {
-        return { errors: [{ text: `${args.importer} imports ${args.path}: browser tests may import the library only from src/index.js` }] };
+        return { errors: [{ text: `${args.importer} imports ${args.path}: browser pages may import the library only from src/index.js` }] };
       }
       return undefined;
     });
@@ -48,4 +56,25 @@ export async function buildHarness() {
     logLevel: 'warning',
   });
   return testFiles;
+}
+
+/** The demo pages: harness/demos/*.ts (not lib/) bundled into harness/out/demos/; returns their names. */
+export async function buildDemos() {
+  const demoDir = path.join(harnessDir, 'demos');
+  const names = readdirSync(demoDir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+  await esbuild.build({
+    entryPoints: names.map((n) => path.join(demoDir, `${n}.ts`)),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: true,
+    outdir: path.join(harnessDir, 'out', 'demos'),
+    plugins: [useBuiltLibrary],
+    logLevel: 'warning',
+  });
+  return names;
 }

@@ -30,13 +30,13 @@ export interface CompiledFunction<Args extends Tensor[], R> {
 
 /** @internal What the engine notes while a step is traced. */
 export class TraceState {
-  /** Variables the step read or wrote: if one is re-homed later, the capture is traced again. */
-  readonly variables = new Set<Variable>();
+  /** Variables the step read or wrote, with the storage they had when first used. */
+  readonly variables = new Map<Variable, Storage>();
   /** Set when the step tried to read a tensor back: the trace is then refused. */
   readAttempted = false;
 
   noteInputs(inputs: readonly Tensor[]): void {
-    for (const t of inputs) if (t instanceof Variable) this.variables.add(t);
+    for (const t of inputs) if (t instanceof Variable && !this.variables.has(t)) this.variables.set(t, t.storage);
   }
 }
 
@@ -47,6 +47,8 @@ interface Capture {
   variables: Map<Variable, Storage>;
   /** Where each result tensor is found after a replay, with its shape and dtype. */
   outputs: { buffer: BackendBuffer; shape: readonly number[]; dtype: Tensor['dtype'] }[];
+  /** Traced while a variable moved: not replayable. */
+  stale: boolean;
   /** The traced result, with tensors replaced by their index in `outputs`. */
   template: unknown;
 }
@@ -79,8 +81,9 @@ export function compileStep<Args extends Tensor[], R>(engine: Engine, fn: StepFu
     }
     if (!capture) {
       const traced = trace(engine, support, fn, args, options);
-      captures.set(key, traced.capture);
       last = traced.capture.step;
+      if (traced.capture.stale) release(support, traced.capture);
+      else captures.set(key, traced.capture);
       return traced.result;
     }
     last = capture.step;
@@ -150,9 +153,13 @@ function trace<Args extends Tensor[], R>(
   const step = support.endCapture(remap, { fuse: options.fuse ?? true });
   // A variable created or re-homed in the step keeps its buffer: it outlives the capture.
   const variables = new Map<Variable, Storage>();
-  for (const v of state.variables) {
+  // A variable moved while tracing (an optimizer's first step puts it in its arena) leaves earlier
+  // commands reading its old buffer: such a capture is used for this call only, and traced again.
+  let stale = false;
+  for (const [v, first] of state.variables) {
     step.disown(v.storage.buffer);
     variables.set(v, v.storage);
+    if (v.storage !== first) stale = true;
   }
 
   const outputs: Capture['outputs'] = [];
@@ -174,7 +181,7 @@ function trace<Args extends Tensor[], R>(
     }
     return { [outputMarker]: index };
   });
-  const capture: Capture = { step, slots, variables, outputs, template };
+  const capture: Capture = { step, slots, variables, outputs, template, stale };
   return { capture, result };
 }
 

@@ -120,6 +120,32 @@ describe('e.compile on WebGPU', () => {
     e.dispose([w, x, view]);
   });
 
+  it('traces again when the first call moved a variable (an optimizer building its arena)', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const run = async (compiled: boolean): Promise<number[]> => {
+      const w = e.variable([1, -2, 3], [3]);
+      const opt = e.optim.sgd({ learningRate: 0.1 });
+      const body = (): Tensor => {
+        const { value, grads } = e.valueAndGrad(() => w.square().sum(), [w]);
+        opt.applyGradients(grads, [w]);
+        return value;
+      };
+      const step = compiled ? e.compile(body) : (): Tensor => e.tidy(body);
+      const losses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const loss = step();
+        losses.push((await loss.data())[0]!);
+        loss.dispose();
+      }
+      if (compiled) (step as ReturnType<typeof e.compile>).dispose();
+      opt.dispose();
+      w.dispose();
+      return losses;
+    };
+    expect(await run(true)).toEqual(await run(false));
+  });
+
   it('refuses readbacks and nesting inside a compiled function', async () => {
     const e = await gpuEngine();
     if (!e) return;

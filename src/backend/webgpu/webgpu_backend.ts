@@ -12,7 +12,9 @@ import { paramsRefresh } from '../../kernels/dynamic.js';
 
 /** Submit once this many dispatches are recorded, so freed buffers return to the pool. */
 const maxDispatchesPerSubmit = 2048;
-const maxCachedBindGroups = 8192;
+// Large enough for the working set of a step of tens of thousands of dispatches: lavapipe has been
+// seen to crash when bind groups are created (and dropped) by the tens of thousands.
+const maxCachedBindGroups = 65536;
 
 /**
  * Records kernels into one command encoder (one open compute pass) and submits lazily: when a

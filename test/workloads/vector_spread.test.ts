@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import type { Engine, Tensor } from '../../src/index.js';
+import {
+  forceSpread,
+  initialVectors,
+  minAngleSpread,
+  minAngleVarianceSpread,
+  runVectorSpread,
+  spreadLosses,
+  spreadLossNames,
+  spreadStats,
+  type SpreadLossName,
+} from '../../src/workloads/vector_spread/index.js';
+import { checkOp } from '../helpers/gradcheck.js';
+import { cpuEngine, gpuEngine } from '../helpers/engines.js';
+
+/** Rows of norm 0.999, flattened, as the metrics expect them. */
+function rows(n: number, dims: number, seed: number): number[] {
+  return initialVectors(n, dims, seed).flat();
+}
+
+describe('spread metrics', () => {
+  it('match their float64 definitions', async () => {
+    const e = await cpuEngine();
+    const V = initialVectors(4, 3, 2);
+    const t = e.tensor(V.flat(), [4, 3]);
+    // Angles as the article computes them: acos of the dot products of rows of norm 0.999.
+    const angle = (i: number, j: number): number => Math.acos(V[i]!.reduce((s, x, k) => s + x * V[j]![k]!, 0));
+    const mins = V.map((_, i) => Math.min(...V.map((__, j) => (i === j ? Infinity : angle(i, j)))));
+    const minMin = Math.min(...mins);
+    const mean = mins.reduce((s, x) => s + x, 0) / 4;
+    const spreadOfMins = mins.reduce((s, x) => s + (x - mean) ** 2, 0);
+    expect((await minAngleSpread(t).data())[0]).toBeCloseTo(minMin, 5);
+    expect((await minAngleVarianceSpread(t).data())[0]).toBeCloseTo(0.7 * minMin - 0.3 * spreadOfMins, 5);
+    // The force metric, with its reduce_sum over all components of the stacked forces.
+    let total = 0;
+    for (let i = 0; i < 4; i++) {
+      let sum = 0;
+      for (let j = 0; j < 4; j++) {
+        if (i === j) continue;
+        const b = V[i]!;
+        const diff = b.map((x, k) => x - V[j]![k]!);
+        const dist = Math.sqrt(diff.reduce((s, x) => s + x * x, 0));
+        const force = diff.map((x) => x / dist ** 3);
+        const radial = force.reduce((s, x, k) => s + x * b[k]!, 0) / b.reduce((s, x) => s + x * x, 0);
+        sum += force.reduce((s, x, k) => s + x - radial * b[k]!, 0);
+      }
+      total += Math.abs(sum);
+    }
+    expect((await forceSpread(t).data())[0]).toBeCloseTo(-total, 3);
+    e.dispose(t);
+  });
+
+  it('reject tensors that are not [N >= 2, D] rows', async () => {
+    const e = await cpuEngine();
+    const one = e.tensor([0.5, 0.5], [1, 2]);
+    const flat = e.tensor([0.5, 0.5, 0.1]);
+    for (const name of spreadLossNames) {
+      expect(() => spreadLosses[name](one)).toThrow(/expected vectors as the rows of a \[N, D\] tensor with N >= 2 and D >= 1, got \[1,2\]/);
+      expect(() => spreadLosses[name](flat)).toThrow(/got \[3\]/);
+    }
+    e.dispose([one, flat]);
+  });
+
+  // Gradients: float64 central differences on the CPU reference, and WebGPU against the CPU.
+  it('min-angle: the gradient flows to the two rows of the closest pair only (finite differences, GPU = CPU)', async () => {
+    const values = rows(5, 3, 4);
+    await checkOp((_e, V: Tensor) => minAngleSpread(V), [{ shape: [5, 3], values }], { gradRtol: 1e-4, gradAtol: 1e-6 });
+    const e = await cpuEngine();
+    const V = e.tensor(values, [5, 3]);
+    const [g] = e.grad((x) => minAngleSpread(x))(V);
+    const norms = rowNorms(await g!.data(), 3);
+    expect(norms.filter((x) => x > 0)).toHaveLength(2);
+    expect(norms.every(Number.isFinite)).toBe(true);
+    e.dispose([V, g]);
+  });
+
+  for (const [name, metric] of [
+    ['min-angle-variance', minAngleVarianceSpread],
+    ['force', forceSpread],
+  ] as const) {
+    it(`${name}: every row gets a finite, non-zero gradient (finite differences, GPU = CPU)`, async () => {
+      const values = rows(5, 3, 4);
+      await checkOp((_e, V: Tensor) => metric(V), [{ shape: [5, 3], values }], { gradRtol: 1e-4, gradAtol: 1e-6, atol: 1e-3, rtol: 1e-3 });
+      const e = await cpuEngine();
+      const V = e.tensor(values, [5, 3]);
+      const [g] = e.grad((x) => metric(x))(V);
+      const norms = rowNorms(await g!.data(), 3);
+      expect(norms.every((x) => x > 0 && Number.isFinite(x))).toBe(true);
+      e.dispose([V, g]);
+    });
+  }
+});
+
+function rowNorms(flat: Float32Array, dims: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < flat.length; i += dims) out.push(Math.hypot(...flat.subarray(i, i + dims)));
+  return out;
+}
+
+describe('runVectorSpread', () => {
+  /** Runs `loss` in 2, 3 and 32 dimensions and checks that the vectors spread out. */
+  async function spreads(loss: SpreadLossName, n: number, steps: number, lr: number): Promise<void> {
+    const e = await gpuEngine();
+    if (!e) return;
+    for (const dims of [2, 3, 32]) {
+      const r = await runVectorSpread(e, { loss, n, dims, steps, lr, seed: 3 });
+      const what = `${loss} in ${dims}-D: min angle ${r.initialMinAngleDeg.toFixed(2)}° -> ${r.minAngleDeg.toFixed(2)}°`;
+      expect(r.minAngleDeg, what).toBeGreaterThan(r.initialMinAngleDeg + 0.5);
+      expect(r.meanMinAngleDeg, what).toBeGreaterThan(r.initialMeanMinAngleDeg);
+      expect(r.lossHistory).toHaveLength(steps);
+      expect(r.lossHistory.every(Number.isFinite)).toBe(true);
+      expect(r.minAngleHistory[0]).toBeCloseTo(r.initialMinAngleDeg, 1);
+      expect(r.vectors).toHaveLength(n);
+      for (const v of r.vectors) expect(Math.hypot(...v)).toBeCloseTo(0.999, 4);
+    }
+    expect(e.memory().tensors).toBe(0);
+  }
+
+  // Larger rates and fewer steps than the article's 5000 steps at 0.01.
+  it('min-angle spreads 8 vectors in 2, 3 and 32 dimensions (WebGPU, captured)', () => spreads('min-angle', 8, 150, 0.05));
+  it('min-angle-variance spreads 8 vectors in 2, 3 and 32 dimensions (WebGPU, captured)', () => spreads('min-angle-variance', 8, 150, 0.05));
+
+  it('a steady captured step reads nothing back and creates no buffers', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const snapshots = new Map<number, ReturnType<Engine['stats']>>();
+    const r = await runVectorSpread(e, {
+      loss: 'min-angle-variance',
+      n: 6,
+      dims: 3,
+      steps: 12,
+      syncEvery: 100,
+      onStep: (step) => {
+        if (step === 2 || step === 12) snapshots.set(step, e.stats());
+      },
+    });
+    const [a, b] = [snapshots.get(2)!, snapshots.get(12)!];
+    expect(b.readbacks - a.readbacks).toBe(0);
+    expect(b.bufferCreations - a.bufferCreations).toBe(0);
+    expect(b.uploads - a.uploads).toBe(0);
+    expect(b.submits - a.submits).toBe(10);
+    expect(r.lossHistory).toHaveLength(12);
+  });
+
+  it('eager and captured runs agree, and WebGPU follows the CPU reference', async () => {
+    const gpu = await gpuEngine();
+    if (!gpu) return;
+    const options = { loss: 'min-angle-variance' as const, n: 6, dims: 3, steps: 8, lr: 0.05 };
+    const captured = await runVectorSpread(gpu, options);
+    const eager = await runVectorSpread(gpu, { ...options, capture: false });
+    const cpu = await runVectorSpread(await cpuEngine(), options);
+    for (const other of [eager, cpu]) {
+      other.vectors.flat().forEach((x, i) => expect(x).toBeCloseTo(captured.vectors.flat()[i]!, 3));
+      other.lossHistory.forEach((x, i) => expect(x).toBeCloseTo(captured.lossHistory[i]!, 3));
+    }
+  });
+
+  it('options are checked; the statistics are those of the returned vectors', async () => {
+    const e = await cpuEngine();
+    await expect(runVectorSpread(e, { loss: 'max-angle' as 'force' })).rejects.toThrow(/unknown loss 'max-angle' \(use one of min-angle, min-angle-variance, force\)/);
+    await expect(runVectorSpread(e, { n: 1 })).rejects.toThrow(/n must be an integer >= 2, got 1/);
+    await expect(runVectorSpread(e, { lr: 0 })).rejects.toThrow(/lr must be a positive number, got 0/);
+    await expect(runVectorSpread(e, { optimizer: 'newton' as 'sgd', steps: 1 })).rejects.toThrow(/unknown optimizer 'newton'/);
+    const r = await runVectorSpread(e, { n: 4, dims: 2, steps: 3, optimizer: 'adam', lr: 0.01 });
+    expect(spreadStats(r.vectors)).toEqual({ minAngleDeg: r.minAngleDeg, meanMinAngleDeg: r.meanMinAngleDeg });
+    expect(r.initialVectors).toEqual(initialVectors(4, 2, 1));
+    expect(e.memory().tensors).toBe(0);
+  });
+
+  // Last in the file: its graph (hundreds of small ops per step) is the hardest capture to fuse.
+  it('force spreads 5 vectors in 2, 3 and 32 dimensions (WebGPU, captured)', () => spreads('force', 5, 15, 0.002));
+});
