@@ -1,7 +1,8 @@
 // Reduction over the middle axis: out[r, p, i] = reduce over c in chunk p of x[r, c, i], for the
-// kernels reduce_sum/max/min/prod. reduce_identity(), reduce_combine(acc, v) and load_x(i) (which
-// reads x[i]) are the generated prelude (src/backend/webgpu/kernels/reduce.ts); step capture's
-// fusion replaces load_x by an elementwise prologue (src/backend/webgpu/fusion.ts).
+// kernels reduce_sum/max/min/prod. reduce_identity(), reduce_combine(acc, v), load_x(i) (reads
+// x[i]), store_out(i, v) (writes out[i]) and begin_job(job) (nothing) are the generated prelude
+// (src/backend/webgpu/kernels/reduce.ts); step capture replaces the last three to compute the
+// input with a fused elementwise prologue and to batch reductions (src/backend/webgpu/codegen.ts).
 // Layout: x is row-major [rows, cols, inner] (inner = 1: rows of a matrix); the reduced axis
 // (cols) is split into `parts` chunks of ceil(cols / parts) (parts = 1: all of it); out is
 // [rows, parts, inner]. A slot is one output element (r, p, i).
@@ -17,8 +18,10 @@ struct Params {
   cols: u32,
   inner: u32,
   parts: u32,
-  // Slice offsets of a fused elementwise prologue (src/backend/webgpu/fusion.ts); unused here.
-  off: array<vec4i, 15>,
+  // Step capture runs several reductions of one shape in one dispatch (workgroup z = job): each
+  // job's addresses start at jobs[job_base + job * job_stride] (src/backend/webgpu/codegen.ts).
+  job_base: u32,
+  job_stride: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -46,10 +49,11 @@ fn reduce_chunk(slot: u32, first: u32, step: u32) -> f32 {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  begin_job(wid.z);
   let slots = u.rows * u.parts * u.inner;
   if (SERIAL) {
     let slot = linear_index(gid, nwg, WG);
-    if (slot < slots) { out[slot] = reduce_chunk(slot, 0u, 1u); }
+    if (slot < slots) { store_out(slot, reduce_chunk(slot, 0u, 1u)); }
     return;
   }
   let slot = wid.x + wid.y * nwg.x;
@@ -65,6 +69,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
     workgroupBarrier();
   }
   if (lid == 0u && slot < slots) {
-    out[slot] = partial[0];
+    store_out(slot, partial[0]);
   }
 }

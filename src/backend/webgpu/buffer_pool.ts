@@ -23,6 +23,11 @@ export interface GpuBuffer {
 
 let nextUid = 1;
 
+/** A fresh identity for a buffer made outside the pool (a capture's arena): bind-group keys use it. */
+export function newBufferUid(): number {
+  return nextUid++;
+}
+
 /**
  * Size-bucketed pool of storage buffers. queue.writeBuffer runs ahead of commands that are
  * recorded but not yet submitted, so a buffer freed since the last submit may be handed out again

@@ -3,9 +3,7 @@ import type { CompiledKernel } from './pipelines.js';
 import type { GpuKernel } from './kernel_spec.js';
 import { bindGroupEntries, bindGroupKey } from './bind_groups.js';
 import { UniformRing } from './uniform_ring.js';
-import { fusedKernelSource, fusedReductionSource, fusedScatterSource, reductionOffsetsByte, type FusedTree } from './fusion.js';
-import { planFusion, type PlanCommand } from './fusion_plan.js';
-import { gpuKernels } from './kernels/index.js';
+import { compileCapture } from './capture_compiler.js';
 
 /** A dispatch whose uniforms were fixed while tracing: replayed from the capture's own uniform buffer. */
 export interface StaticDispatch {
@@ -169,11 +167,17 @@ export class CaptureRecording {
    * copies new arguments into), uniforms move into one buffer written once, bind groups are made
    * once, and uploads that nothing overwrites are dropped (their values stay where they are).
    */
-  finish(device: GPUDevice, remap: ReadonlyMap<GpuBuffer, GpuBuffer>, compileGenerated: CompileGenerated | null): void {
-    this.maxInputs = device.limits.maxStorageBuffersPerShaderStage - 1;
+  finish(
+    device: GPUDevice,
+    remap: ReadonlyMap<GpuBuffer, GpuBuffer>,
+    compileGenerated: CompileGenerated | null,
+    release: (b: GpuBuffer) => void,
+  ): void {
     const swap = (b: GpuBuffer): GpuBuffer => remap.get(b) ?? b;
     const kept: CapturedCommand[] = [];
+    const uploads = new Map<GpuBuffer, Float32Array>();
     for (const c of this.commands) {
+      if (c.kind === 'copy' && c.data) uploads.set(swap(c.dst), c.data);
       if (c.kind === 'copy' && c.data) {
         const overwritten = this.written.has(c.dst) || !this.owned.has(c.dst);
         if (!overwritten) continue;
@@ -190,7 +194,27 @@ export class CaptureRecording {
       }
     }
     this.commands.splice(0, this.commands.length, ...kept);
-    if (compileGenerated) this.fuseElementwise(compileGenerated);
+    if (compileGenerated) {
+      const compiled = compileCapture(this.commands, {
+        device,
+        compileGenerated,
+        internal: (b) => this.owned.has(b) && this.deferred.has(b),
+        // Besides its inputs a generated kernel binds the arena, the job table and its output.
+        maxInputs: device.limits.maxStorageBuffersPerShaderStage - 3,
+        uploads,
+        uniformSlots: this.uniformBytes,
+      });
+      this.commands.splice(0, this.commands.length, ...compiled.commands);
+      this.pristine.push(...compiled.created);
+      this.fusedKernels = compiled.generatedKernels;
+      // Their contents live in the arena now: the pooled buffers go back.
+      for (const b of compiled.movedToArena) {
+        this.owned.delete(b);
+        this.deferred.delete(b);
+        b.owner = undefined;
+        release(b);
+      }
+    }
 
     if (this.uniformBytes.length > 0) {
       const all = new Uint8Array(this.uniformBytes.length * UniformRing.slotBytes);
@@ -224,110 +248,8 @@ export class CaptureRecording {
     return new Set(this.commands.map((c) => (c.kind === 'dispatch' ? c.bindGroup : undefined)).filter(Boolean)).size;
   }
 
-  /** Generated kernels made by fusion. */
+  /** Kernels generated for the step (fused and batched elementwise, reductions, scatters). */
   fusedKernels = 0;
-  /** Storage bindings a generated kernel may read (the device's limit, less the output). */
-  private maxInputs = 7;
-
-  /**
-   * Inlines elementwise producers into their single elementwise consumer (src/backend/webgpu/
-   * fusion.ts). A producer qualifies when its output belongs to the capture, no live tensor holds
-   * it (its tensor was freed while tracing), exactly one command reads it, and nothing writes the
-   * producer's own inputs between the two dispatches.
-   */
-  private fuseElementwise(compileGenerated: CompileGenerated): void {
-    const cmds = this.commands;
-    const planned: PlanCommand[] = cmds.map((c) => {
-      if (c.kind === 'dispatch') return { dispatch: c };
-      if (c.kind === 'dynamic') return { reads: c.buffers.slice(0, c.firstOutput), writes: c.buffers.slice(c.firstOutput) };
-      if (c.kind === 'copy') return { reads: [c.src], writes: [c.dst] };
-      return { reads: c.reads, writes: [] };
-    });
-    const plan = planFusion(planned, (b) => this.owned.has(b) && this.deferred.has(b), this.maxInputs);
-    const replaced = new Map<number, StaticDispatch>();
-    for (const [i, producer] of plan.prologues) {
-      const r = cmds[i] as StaticDispatch;
-      const tree: FusedTree = { root: producer, nodes: plan.nodes, operands: plan.operands };
-      replaced.set(i, r.kernel === 'scatter_strided' ? this.fusedScatter(r, tree, producer, compileGenerated) : this.fusedReduction(r, tree, producer, compileGenerated));
-      this.fusedKernels++;
-    }
-    for (const i of plan.roots) {
-      const tree: FusedTree = { root: i, nodes: plan.nodes, operands: plan.operands };
-      const root = cmds[i] as StaticDispatch;
-      const output = root.buffers[root.buffers.length - 1]!;
-      const { code, leaves: inputs, size, offsets } = fusedKernelSource(tree, output);
-      const workgroups = grid(size);
-      const uniformOffset = this.pushOffsets(offsets);
-      replaced.set(i, {
-        kind: 'dispatch',
-        compiled: compileGenerated(code, workgroups),
-        kernel: 'fused',
-        params: { offsets },
-        firstOutput: inputs.length,
-        buffers: [...inputs, output],
-        workgroups,
-        uniformOffset,
-      });
-      this.fusedKernels++;
-    }
-    const out: CapturedCommand[] = [];
-    cmds.forEach((c, i) => {
-      if (!plan.removed.has(i)) out.push(replaced.get(i) ?? c);
-    });
-    cmds.splice(0, cmds.length, ...out);
-  }
-
-  /** A row reduction whose input `tree` computes (its traced uniforms gain the tree's offsets). */
-  private fusedReduction(r: StaticDispatch, tree: FusedTree, producer: number, compileGenerated: CompileGenerated): StaticDispatch {
-    const spec = gpuKernels[r.kernel as 'reduce_sum'];
-    const prelude = (typeof spec.prelude === 'function' ? spec.prelude(r.params as never) : (spec.prelude ?? ''))
-      .split('\n')
-      .filter((line) => !line.startsWith('fn load_x'))
-      .join('\n');
-    const { code, leaves: inputs, offsets } = fusedReductionSource(tree, producer, spec.shader.code, prelude);
-    const constants = spec.constants?.(r.params as never) ?? {};
-    if (offsets.length > 0) {
-      const at = r.uniformOffset / UniformRing.slotBytes;
-      const padded = new Uint8Array(UniformRing.slotBytes);
-      padded.set(this.uniformBytes[at]!);
-      new Int32Array(padded.buffer, reductionOffsetsByte, offsets.length).set(offsets);
-      this.uniformBytes[at] = padded;
-    }
-    return {
-      ...r,
-      compiled: compileGenerated(code, r.workgroups, constants),
-      kernel: `fused_${r.kernel}`,
-      firstOutput: inputs.length,
-      buffers: [...inputs, r.buffers[r.buffers.length - 1]!],
-    };
-  }
-
-  /** A strided scatter (concat, stack) of what `tree` computes. */
-  private fusedScatter(r: StaticDispatch, tree: FusedTree, producer: number, compileGenerated: CompileGenerated): StaticDispatch {
-    const p = r.params as { inShape: number[]; outStrides: number[]; outOffset: number };
-    const { code, leaves: inputs, offsets, size } = fusedScatterSource(tree, producer, p.inShape, p.outStrides, p.outOffset);
-    const workgroups = grid(size);
-    return {
-      kind: 'dispatch',
-      compiled: compileGenerated(code, workgroups),
-      kernel: 'fused_scatter_strided',
-      params: { offsets },
-      firstOutput: inputs.length,
-      buffers: [...inputs, r.buffers[r.buffers.length - 1]!],
-      workgroups,
-      uniformOffset: this.pushOffsets(offsets),
-    };
-  }
-
-  /** A uniform slot holding a generated kernel's offsets; -1 when it has none. */
-  private pushOffsets(offsets: readonly number[]): number {
-    if (offsets.length === 0) return -1;
-    const at = this.uniformBytes.length * UniformRing.slotBytes;
-    const slot = new Int32Array(UniformRing.slotBytes / 4);
-    slot.set(offsets);
-    this.uniformBytes.push(new Uint8Array(slot.buffer));
-    return at;
-  }
 
   /** False once a buffer the capture uses but does not own went back to the pool. */
   isValid(): boolean {
@@ -364,9 +286,3 @@ function placeholderUniforms(device: GPUDevice): GPUBuffer {
   return b;
 }
 
-/** Workgroup counts of a generated elementwise kernel (256 invocations each, 2-D past 65535). */
-function grid(size: number): [number, number, number] {
-  const groups = Math.ceil(size / 256);
-  if (groups <= 65535) return [Math.max(groups, 1), 1, 1];
-  return [65535, Math.ceil(groups / 65535), 1];
-}

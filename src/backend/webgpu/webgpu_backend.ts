@@ -172,7 +172,12 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     const rec = this.recording;
     if (!rec) throw new Error('compile: no capture is being traced');
     this.recording = null;
-    rec.finish(this.device, remap, options.fuse === false ? null : (code, workgroups, constants) => this.compileGenerated(code, workgroups, constants));
+    rec.finish(
+      this.device,
+      remap,
+      options.fuse === false ? null : (code, workgroups, constants) => this.compileGenerated(code, workgroups, constants),
+      (b) => this.pool.release(b),
+    );
     this.counters.fusedKernels += rec.fusedKernels;
     this.counters.bindGroupCreations += rec.bindGroupCount;
     return rec;

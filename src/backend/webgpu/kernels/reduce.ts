@@ -31,9 +31,9 @@ function uniforms(p: ReduceParams | ArgMergeParams): { rows: number; cols: numbe
   return { rows: p.rows, cols: p.cols, inner: p.inner ?? 1, parts: p.parts ?? 1 };
 }
 
-/** The row reduction's uniforms: the sizes, and no prologue offsets (fusion writes those). */
-function rowUniforms(p: ReduceParams): ReturnType<typeof uniforms> & { off: number[] } {
-  return { ...uniforms(p), off: [] };
+/** The row reduction's uniforms: the sizes, and one job (step capture batches several). */
+function rowUniforms(p: ReduceParams): ReturnType<typeof uniforms> & { job_base: number; job_stride: number } {
+  return { ...uniforms(p), job_base: 0, job_stride: 0 };
 }
 
 function reduceKernel(identity: string, combine: string): GpuKernel<ReduceParams> {
@@ -46,8 +46,15 @@ function reduceKernel(identity: string, combine: string): GpuKernel<ReduceParams
   };
 }
 
-/** How the handwritten row reduction reads its input (fusion supplies another load_x). */
-export const loadX = 'fn load_x(i: u32) -> f32 { return x[i]; }';
+/**
+ * How the handwritten row reduction reads its input, writes its output and starts a job; step
+ * capture's generated reductions supply their own (src/backend/webgpu/codegen.ts). One per line.
+ */
+export const loadX = [
+  'fn load_x(i: u32) -> f32 { return x[i]; }',
+  'fn store_out(i: u32, v: f32) { out[i] = v; }',
+  'fn begin_job(job: u32) {}',
+].join('\n');
 
 function reductionPrelude(identity: string, combine: string): string {
   return `fn reduce_identity() -> f32 { return ${identity}; }\nfn reduce_combine(acc: f32, v: f32) -> f32 { return ${combine}; }`;

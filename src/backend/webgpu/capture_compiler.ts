@@ -1,0 +1,229 @@
+/**
+ * Turns a traced step's commands into what replays run (DESIGN.md, "Step capture", "Fusion"):
+ * 1. fusion (fusion_plan.ts) merges elementwise producers into their consumers;
+ * 2. every elementwise dispatch, row reduction (sum/max/min/prod) and strided scatter becomes a
+ *    generated kernel (codegen.ts); the buffers only such kernels and copies touch, internal to the
+ *    step, move into one arena buffer;
+ * 3. the commands are ordered by dependency level (schedule.ts) and the generated kernels of one
+ *    level and one source run as ONE dispatch, job by job along workgroup z, their addresses read
+ *    from a job table. A step of thousands of tiny kernels (the article's force loss, with its
+ *    per-pair slices) becomes a few dozen dispatches.
+ * Handwritten kernels (matmul, convolutions, ...), dynamic dispatches, host code and copies keep
+ * their own buffers and run alone.
+ */
+import type { GpuBuffer } from './buffer_pool.js';
+import { newBufferUid } from './buffer_pool.js';
+import type { CapturedCommand, CompileGenerated, StaticDispatch } from './capture.js';
+import { generateKernel, type GenerationTask, type TreeOrLeaf } from './codegen.js';
+import type { FusedTree } from './fusion.js';
+import { planFusion, prologueConsumers, type PlanCommand } from './fusion_plan.js';
+import { schedule, type ScheduleUnit } from './schedule.js';
+import { gpuKernels } from './kernels/index.js';
+import { UniformRing } from './uniform_ring.js';
+
+/** What compileCapture needs from the recording. */
+export interface CaptureContext {
+  device: GPUDevice;
+  compileGenerated: CompileGenerated;
+  /** Internal to the step: allocated and freed while tracing (nothing outside can see it). */
+  internal: (b: GpuBuffer) => boolean;
+  /** Storage buffers a generated kernel may bind besides the arena, the job table and its output. */
+  maxInputs: number;
+  /** The values uploaded into buffers while tracing (the last upload of each). */
+  uploads: ReadonlyMap<GpuBuffer, Float32Array>;
+  /** Uniform slots recorded so far (the traced uniforms of each dispatch); new ones are appended. */
+  uniformSlots: Uint8Array[];
+}
+
+/** The compiled step: its commands, and the GPU buffers it made (freed with the capture). */
+export interface CompiledCapture {
+  commands: CapturedCommand[];
+  /** Buffers moved into the arena: their pooled buffers can go back to the pool. */
+  movedToArena: GpuBuffer[];
+  created: GPUBuffer[];
+  generatedKernels: number;
+}
+
+/** One command or generated kernel of the step, with what it reads and writes. */
+interface Unit {
+  command?: CapturedCommand;
+  task?: GenerationTask;
+  /** The dispatch a task replaces (its workgroups, uniforms and kernel id). */
+  origin?: StaticDispatch;
+  label?: string;
+  reads: GpuBuffer[];
+  writes: GpuBuffer[];
+  partialWrite?: boolean;
+  barrier?: boolean;
+}
+
+export function compileCapture(commands: readonly CapturedCommand[], ctx: CaptureContext): CompiledCapture {
+  const planned: PlanCommand[] = commands.map((c) => {
+    if (c.kind === 'dispatch') return { dispatch: c };
+    if (c.kind === 'dynamic') return { reads: c.buffers.slice(0, c.firstOutput), writes: c.buffers.slice(c.firstOutput) };
+    if (c.kind === 'copy') return { reads: [c.src], writes: [c.dst] };
+    return { reads: c.reads, writes: [] };
+  });
+  const plan = planFusion(planned, ctx.internal, ctx.maxInputs);
+  const treeOf = (root: number): FusedTree => ({ root, nodes: plan.nodes, operands: plan.operands });
+
+  const units: Unit[] = [];
+  commands.forEach((c, i) => {
+    if (plan.removed.has(i)) return;
+    if (c.kind === 'copy') units.push({ command: c, reads: [c.src], writes: [c.dst] });
+    else if (c.kind === 'host') units.push({ command: c, reads: c.reads, writes: [], barrier: true });
+    else if (c.kind === 'dynamic') units.push({ command: c, reads: c.buffers.slice(0, c.firstOutput), writes: c.buffers.slice(c.firstOutput) });
+    else units.push(dispatchUnit(c, i, plan, treeOf));
+  });
+
+  // The arena: internal buffers that only generated kernels and copies touch.
+  const touchedOtherwise = new Set<GpuBuffer>();
+  const candidates: GpuBuffer[] = [];
+  for (const u of units) {
+    const generatedOrCopy = u.task !== undefined || u.command?.kind === 'copy';
+    for (const b of [...u.reads, ...u.writes]) {
+      if (!generatedOrCopy) touchedOtherwise.add(b);
+      else if (ctx.internal(b) && !candidates.includes(b)) candidates.push(b);
+    }
+  }
+  const offsets = new Map<GpuBuffer, number>();
+  let arenaSize = 0;
+  for (const b of candidates) {
+    if (touchedOtherwise.has(b)) continue;
+    offsets.set(b, arenaSize);
+    arenaSize += Math.max(b.numel, 1);
+  }
+  const created: GPUBuffer[] = [];
+  const arena = makeBuffer(ctx.device, Math.max(arenaSize, 1), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'capture arena');
+  created.push(arena.gpu);
+  for (const [b, at] of offsets) {
+    const data = ctx.uploads.get(b);
+    if (data) ctx.device.queue.writeBuffer(arena.gpu, at * 4, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+  }
+  const inArena = (b: GpuBuffer): GpuBuffer => {
+    const at = offsets.get(b);
+    if (at === undefined) return b;
+    return { numel: b.numel, gpu: arena.gpu, uid: arena.uid, byteOffset: at * 4, isView: true, parent: arena };
+  };
+
+  // Generate every task's kernel; jobs of one source, one binding set and one shape batch together.
+  const generated = units.map((u) => {
+    if (!u.task) return null;
+    const kernel = generateKernel(u.task, (b) => offsets.get(b));
+    const origin = u.origin!;
+    const workgroups = u.task.kind === 'reduce' ? origin.workgroups : grid(kernel.size);
+    const constants = u.task.kind === 'reduce' ? (gpuKernels[origin.kernel as 'reduce_sum'].constants?.(origin.params as never) ?? {}) : undefined;
+    const compiled = ctx.compileGenerated(kernel.code, [workgroups[0], workgroups[1], 1], constants);
+    const bound = [...kernel.externals, ...(kernel.externalOutput ? [u.task.output] : [])];
+    const sizes = u.task.kind === 'reduce' ? Array.from(ctx.uniformSlots[origin.uniformOffset / UniformRing.slotBytes]!.subarray(0, 16)).join(',') : '';
+    const key = [compiled.uid, workgroups[0], workgroups[1], sizes, ...bound.map((b) => `${b.uid}@${b.byteOffset}+${b.numel}`)].join(':');
+    return { kernel, compiled, workgroups, bound, key };
+  });
+  const scheduleUnits: ScheduleUnit[] = units.map((u, i) => ({
+    reads: u.reads,
+    writes: u.writes,
+    partialWrite: u.partialWrite,
+    barrier: u.barrier,
+    batchKey: generated[i]?.key,
+  }));
+
+  const jobs: number[] = [];
+  const out: CapturedCommand[] = [];
+  for (const group of schedule(scheduleUnits)) {
+    const first = units[group[0]!]!;
+    const gen = generated[group[0]!];
+    if (!gen) {
+      out.push(withArena(first.command!, inArena));
+      continue;
+    }
+    const jobBase = jobs.length;
+    for (const i of group) jobs.push(...generated[i]!.kernel.params);
+    const slot = new Uint8Array(UniformRing.slotBytes);
+    if (first.task!.kind === 'reduce') slot.set(ctx.uniformSlots[first.origin!.uniformOffset / UniformRing.slotBytes]!.subarray(0, 16));
+    const fields = new Uint32Array(slot.buffer, first.task!.kind === 'reduce' ? 16 : 0, 2);
+    fields[0] = jobBase;
+    fields[1] = gen.kernel.params.length;
+    const uniformOffset = ctx.uniformSlots.push(slot) * UniformRing.slotBytes - UniformRing.slotBytes;
+    out.push({
+      kind: 'dispatch',
+      compiled: gen.compiled,
+      kernel: first.label!,
+      params: { jobs: group.length },
+      firstOutput: 0,
+      // The job table's wrapper is filled in below, once the table is complete.
+      buffers: [...(gen.kernel.usesArena ? [arena] : []), ...gen.bound, ...(gen.kernel.usesJobs ? [jobTablePlaceholder] : [])],
+      workgroups: [gen.workgroups[0], gen.workgroups[1], group.length],
+      uniformOffset,
+    });
+  }
+  const table = makeBuffer(ctx.device, Math.max(jobs.length, 1), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'capture job table');
+  created.push(table.gpu);
+  if (jobs.length > 0) ctx.device.queue.writeBuffer(table.gpu, 0, new Int32Array(jobs));
+  for (const c of out) if (c.kind === 'dispatch') c.buffers = c.buffers.map((b) => (b === jobTablePlaceholder ? table : b));
+  return { commands: out, movedToArena: [...offsets.keys()], created, generatedKernels: generated.filter(Boolean).length };
+}
+
+/** A dispatch as a unit: a generation task when its kernel is elementwise, a reduction or a scatter. */
+function dispatchUnit(c: StaticDispatch, i: number, plan: ReturnType<typeof planFusion>, treeOf: (root: number) => FusedTree): Unit {
+  const reads = c.buffers.slice(0, c.firstOutput);
+  const writes = c.buffers.slice(c.firstOutput);
+  const output = writes[0]!;
+  if (plan.nodes.has(i)) {
+    const tree = treeOf(i);
+    const leaves = treeLeaves(tree, i);
+    const fused = plan.operands.get(i)!.some((o) => 'child' in o);
+    return { task: { kind: 'elementwise', tree, output }, origin: c, label: fused ? 'fused' : c.kernel, reads: leaves, writes };
+  }
+  if (prologueConsumers.has(c.kernel) && c.firstOutput === 1) {
+    const producer = plan.prologues.get(i);
+    const input: TreeOrLeaf = producer === undefined ? { leaf: reads[0]! } : { tree: treeOf(producer), root: producer };
+    const inputs = producer === undefined ? reads : treeLeaves(treeOf(producer), producer);
+    const label = producer === undefined ? c.kernel : `fused_${c.kernel}`;
+    if (c.kernel === 'scatter_strided') {
+      const p = c.params as { inShape: number[]; outStrides: number[]; outOffset: number };
+      const task: GenerationTask = { kind: 'scatter', input, output, inShape: p.inShape, outStrides: p.outStrides, outOffset: p.outOffset };
+      return { task, origin: c, label, reads: inputs, writes, partialWrite: true };
+    }
+    const spec = gpuKernels[c.kernel as 'reduce_sum'];
+    const prelude = (typeof spec.prelude === 'function' ? spec.prelude(c.params as never) : (spec.prelude ?? ''))
+      .split('\n')
+      .filter((line) => !/^fn (load_x|store_out|begin_job)\b/.test(line))
+      .join('\n');
+    return { task: { kind: 'reduce', input, output, reduceSource: spec.shader.code, prelude }, origin: c, label, reads: inputs, writes };
+  }
+  return { command: c, reads, writes };
+}
+
+/** The buffers a tree reads. */
+function treeLeaves(tree: FusedTree, root: number): GpuBuffer[] {
+  const found = new Set<GpuBuffer>();
+  const walk = (id: number): void => {
+    for (const o of tree.operands.get(id)!) {
+      if ('child' in o) walk(o.child);
+      else found.add(o.leaf);
+    }
+  };
+  walk(root);
+  return [...found];
+}
+
+/** A plain command, its buffers moved into the arena where they now live (copies only). */
+function withArena(c: CapturedCommand, inArena: (b: GpuBuffer) => GpuBuffer): CapturedCommand {
+  if (c.kind === 'copy') return { ...c, src: inArena(c.src), dst: inArena(c.dst) };
+  return c;
+}
+
+/** Stands for the job table until it is written. */
+const jobTablePlaceholder: GpuBuffer = { numel: 0, gpu: null as unknown as GPUBuffer, uid: -1, byteOffset: 0, isView: false };
+
+function makeBuffer(device: GPUDevice, numel: number, usage: number, label: string): GpuBuffer {
+  const gpu = device.createBuffer({ label, size: Math.ceil((numel * 4) / 16) * 16, usage });
+  return { numel, gpu, uid: newBufferUid(), byteOffset: 0, isView: false };
+}
+
+/** Workgroups of 256 invocations covering `size` elements, on a 2-D grid past 65535. */
+function grid(size: number): [number, number] {
+  const groups = Math.max(Math.ceil(size / 256), 1);
+  if (groups <= 65535) return [groups, 1];
+  return [65535, Math.ceil(groups / 65535)];
+}

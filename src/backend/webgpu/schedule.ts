@@ -1,0 +1,74 @@
+/**
+ * Orders a captured step's commands by dependency level and groups commands of one kind that may
+ * run together (DESIGN.md, "Step capture"). A command's level is one more than the level of every
+ * command it must follow: the last writers of what it reads (read after write), the readers since
+ * the last write of what it writes (write after read) and that last writer (write after write).
+ * Commands of one level are independent, so those with the same batch key run as one dispatch.
+ * Host code is a barrier. The blocks that concat writes into one buffer (partial writes) are
+ * disjoint, so they do not order each other.
+ */
+import type { GpuBuffer } from './buffer_pool.js';
+
+export interface ScheduleUnit {
+  reads: readonly GpuBuffer[];
+  writes: readonly GpuBuffer[];
+  /** Writes a disjoint block of each written buffer (a concat block). */
+  partialWrite?: boolean;
+  /** Host code: everything before runs before it, everything after runs after it. */
+  barrier?: boolean;
+  /** Units with the same key at the same level run together; none: alone. */
+  batchKey?: string;
+}
+
+/** Groups of unit indices in execution order; a group of several units is one batched dispatch. */
+export function schedule(units: readonly ScheduleUnit[]): number[][] {
+  const fullWrite = new Map<GpuBuffer, number>();
+  const partialWrite = new Map<GpuBuffer, number>();
+  const readSince = new Map<GpuBuffer, number>();
+  const written = (b: GpuBuffer): number => Math.max(fullWrite.get(b) ?? -1, partialWrite.get(b) ?? -1);
+  const levels: number[] = [];
+  let floor = 0;
+  let highest = -1;
+  units.forEach((u) => {
+    let level = floor;
+    for (const b of u.reads) level = Math.max(level, written(b) + 1);
+    for (const b of u.writes) {
+      const after = u.partialWrite ? (fullWrite.get(b) ?? -1) : written(b);
+      level = Math.max(level, after + 1, (readSince.get(b) ?? -1) + 1);
+    }
+    if (u.barrier) level = Math.max(level, highest + 1);
+    levels.push(level);
+    highest = Math.max(highest, level);
+    for (const b of u.reads) readSince.set(b, Math.max(readSince.get(b) ?? -1, level));
+    for (const b of u.writes) {
+      if (u.partialWrite) {
+        partialWrite.set(b, Math.max(partialWrite.get(b) ?? -1, level));
+      } else {
+        fullWrite.set(b, level);
+        partialWrite.delete(b);
+        readSince.delete(b);
+      }
+    }
+    if (u.barrier) floor = level + 1;
+  });
+
+  const order = units.map((_, i) => i).sort((a, b) => levels[a]! - levels[b]! || a - b);
+  const groups: number[][] = [];
+  let levelGroups = new Map<string, number[]>();
+  let current = -1;
+  for (const i of order) {
+    if (levels[i] !== current) {
+      current = levels[i]!;
+      levelGroups = new Map();
+    }
+    const key = units[i]!.batchKey;
+    const group = key === undefined ? undefined : levelGroups.get(key);
+    if (group) group.push(i);
+    else {
+      const fresh = [i];
+      groups.push(fresh);
+      if (key !== undefined) levelGroups.set(key, fresh);
+    }
+  }
+  return groups;
+}
