@@ -6,6 +6,8 @@ export interface BenchOptions {
   json: boolean;
   /** Also write the JSON result to this file (the table still prints). */
   save: string | null;
+  /** Print the report of a result saved with --save (or --json) instead of running. */
+  from: string | null;
   /** Run only cases whose id contains one of these substrings (comma-separated on the command line). */
   filters: string[];
   /** Fewer runs per case. */
@@ -26,7 +28,7 @@ export interface BenchOptions {
 
 /** Parses `argv` (without node and the script); throws on an unknown option. */
 export function parseArgs(argv: readonly string[]): BenchOptions {
-  const o: BenchOptions = { json: false, save: null, filters: [], quick: false, tfjs: true, profile: false, list: false, help: false, worker: false, ids: [], profileOnly: false };
+  const o: BenchOptions = { json: false, save: null, from: null, filters: [], quick: false, tfjs: true, profile: false, list: false, help: false, worker: false, ids: [], profileOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') o.json = true;
@@ -39,6 +41,10 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       const value = a === '--save' ? argv[++i] : a.slice('--save='.length);
       if (!value) throw new Error('bench: --save needs a file name');
       o.save = value;
+    } else if (a === '--from' || a.startsWith('--from=')) {
+      const value = a === '--from' ? argv[++i] : a.slice('--from='.length);
+      if (!value) throw new Error('bench: --from needs a file name');
+      o.from = value;
     } else if (a === '--worker') o.worker = true;
     else if (a === '--profile-only') o.profileOnly = true;
     else if (a === '--ids') o.ids = (argv[++i] ?? '').split(',').filter(Boolean);
@@ -58,5 +64,6 @@ export const usage = `npm run bench -- [options]      (npm run -s bench -- --jso
   --no-tfjs              our engine only (no TensorFlow.js reference)
   --json                 print the result as JSON on stdout; progress goes to stderr
   --save <file>          also write the JSON result to <file>
+  --from <file>          print the report of a saved result (no run)
   --profile              afterwards, GPU time per kernel of our side (needs timestamp-query)
   --list                 list the case ids and exit`;

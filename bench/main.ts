@@ -9,47 +9,28 @@
  * report. Bundled by bench/build.mjs, started by bench/run.mjs. Method: case.ts and runner.ts.
  * Progress goes to stderr; with --json stdout holds the JSON alone.
  */
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { allCases } from './cases/index.js';
-import { parseArgs, usage, type BenchOptions } from './args.js';
-import { comparisons } from './compare.js';
+import { parseArgs, usage } from './args.js';
 import { runInWorkers, type Collected } from './orchestrate.js';
-import { formatProfile } from './profile.js';
-import type { RunEnvironment } from './protocol.js';
-import { formatFailures, formatTable, legend } from './table.js';
-import { evaluateTargets, formatTargets } from './targets.js';
+import { formatReport, makeReport, type Report } from './report.js';
 import { runWorker } from './worker.js';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
-function printReport(env: RunEnvironment | null, collected: Collected, options: BenchOptions, date: string, seconds: number): void {
-  out(`webgpu-descent benchmark, ${date}`);
-  if (env) {
-    const a = env.adapter;
-    out(`adapter: ${a.description || a.device} (${a.vendor}, ${a.architecture}); timestamp-query: ${a.timestampQuery ? 'yes' : 'no'}`);
-    const t = env.tfjs;
-    out(`tfjs: ${t ? `${t.version}, webgpu ${t.webgpu ? 'on the same adapter' : 'unavailable'}, wasm ${t.wasm ? `(${t.wasmFlavour})` : 'unavailable'}` : 'not run (--no-tfjs)'}`);
-    for (const note of t?.notes ?? []) out(`  ${note}`);
-    out(`node ${env.node}, ${env.machine.cpus} CPUs (${env.machine.cpuModel}), load average ${env.machine.loadAverage1m.toFixed(1)} at the start`);
-  }
-  out(`command: ${commandLine()}; ${options.quick ? 'quick run' : 'full run'}, ${seconds.toFixed(0)} s`);
-  out();
-  out(formatTable(collected.results));
-  out();
-  for (const line of legend) out(line);
-  const failures = formatFailures(collected.results);
-  if (failures.length > 0) {
-    out();
-    out('Failures:');
-    for (const f of failures) out(`  ${f}`);
-  }
-  out();
-  out('Targets (issue 6), from this run:');
-  out(formatTargets(evaluateTargets(collected.results)));
-  if (options.profile) {
-    out();
-    out(env?.adapter.timestampQuery ? formatProfile(collected.profiles) : "Profile: the adapter has no 'timestamp-query' feature: no GPU time per kernel.");
+/**
+ * The commit the library was built from, with '+ changes' when the working tree differs from it
+ * (the benchmark bundles whatever the tree holds); null outside a git checkout.
+ */
+function revision(): string | null {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'shaders'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${head} + uncommitted changes in src/ or shaders/` : head;
+  } catch {
+    return null;
   }
 }
 
@@ -63,39 +44,46 @@ async function main(): Promise<void> {
   if (options.worker) return runWorker({ ids: options.ids, quick: options.quick, tfjs: options.tfjs, profileOnly: options.profileOnly });
   if (options.help) return out(usage);
   if (options.list) return out(allCases.map((c) => `${c.id.padEnd(32)} ${c.title}`).join('\n'));
+  if (options.from) {
+    // Targets are judged again: the rules may have changed since the file was written.
+    const saved = JSON.parse(readFileSync(options.from, 'utf8')) as Report;
+    const report = makeReport(saved, saved.cases);
+    return out(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  }
   const cases = allCases.filter((c) => options.filters.length === 0 || options.filters.some((f) => c.id.includes(f)));
   if (cases.length === 0) throw new Error(`bench: no case id contains ${options.filters.map((f) => `'${f}'`).join(' or ')} (see --list)`);
 
   const date = new Date().toISOString();
+  // Now, not at the end: the tree may change while the cases run (the bundle was built just before).
+  const built = revision();
   const t0 = performance.now();
   log(`bench: ${cases.length} cases${options.tfjs ? '' : ' (ours only)'}${options.quick ? ', quick' : ''}`);
   const collected: Collected = { environment: null, results: [], profiles: [] };
   const plan = { quick: options.quick, tfjs: options.tfjs, caseTimeoutS: 600, log };
   await runInWorkers(cases, { ...plan, profileOnly: false }, collected);
   if (options.profile && collected.environment?.adapter.timestampQuery) await runInWorkers(cases, { ...plan, profileOnly: true }, collected);
-  const seconds = (performance.now() - t0) / 1000;
-
-  const report = {
+  const base = {
     date,
     command: commandLine(),
-    seconds,
+    revision: built,
+    seconds: (performance.now() - t0) / 1000,
     ...collected.environment,
     options: { quick: options.quick, tfjs: options.tfjs, filters: options.filters, profile: options.profile },
-    cases: collected.results.map((r) => ({ ...r, comparisons: comparisons(r) })),
-    targets: evaluateTargets(collected.results),
     profile: options.profile ? collected.profiles : null,
   };
+  const report = makeReport(base, collected.results);
   const json = JSON.stringify(report, null, 2);
   if (options.save) writeFileSync(options.save, `${json}\n`);
-  if (options.json) out(json);
-  else printReport(collected.environment, collected, options, date, seconds);
+  out(options.json ? json : formatReport(report));
 }
 
 main().then(
   // A worker's Dawn keeps the event loop alive: leave once the work is done.
   () => process.exit(0),
   (err: unknown) => {
-    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    // The benchmark's own errors say what to do; a stack only helps with the unexpected ones.
+    const own = err instanceof Error && err.message.startsWith('bench');
+    log(err instanceof Error ? (own ? err.message : (err.stack ?? err.message)) : String(err));
     process.exit(1);
   },
 );

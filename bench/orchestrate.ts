@@ -29,6 +29,17 @@ export interface WorkerPlan {
   log: (line: string) => void;
 }
 
+/**
+ * The first worker's environment, with what later ones add: a worker loads tfjs's WASM backend
+ * only for cases that use it.
+ */
+function mergeEnvironment(into: Collected, env: RunEnvironment): void {
+  const known = (into.environment ??= env);
+  if (known !== env && env.tfjs?.wasm && known.tfjs && !known.tfjs.wasm) {
+    known.tfjs = { ...known.tfjs, wasm: true, wasmFlavour: env.tfjs.wasmFlavour };
+  }
+}
+
 /** How one worker ended: the ids it finished and, if it died, on which case (and side) and why. */
 interface WorkerEnd {
   finished: Set<string>;
@@ -41,7 +52,8 @@ function runWorker(ids: string[], plan: WorkerPlan, into: Collected): Promise<Wo
   if (!plan.tfjs) args.push('--no-tfjs');
   if (plan.profileOnly) args.push('--profile-only');
   // The worker's stdout carries Dawn's own messages: they join our stderr, away from the JSON.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 2, 'pipe', 'pipe'].slice(0, messageFd + 1) as never });
+  // Its stderr is piped (forwarded, and its last lines kept); descriptor 3 (messageFd) carries messages.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 2, 'pipe', 'pipe'] });
   const finished = new Set<string>();
   let current: string | null = null;
   let currentSide: string | null = null;
@@ -71,7 +83,7 @@ function runWorker(ids: string[], plan: WorkerPlan, into: Collected): Promise<Wo
     for (const line of lines) {
       if (!line.trim()) continue;
       const m = JSON.parse(line) as WorkerMessage;
-      if (m.type === 'environment') into.environment ??= m.environment;
+      if (m.type === 'environment') mergeEnvironment(into, m.environment);
       else if (m.type === 'start') {
         current = m.id;
         currentSide = null;

@@ -181,20 +181,26 @@ function profilingDevice(device: GPUDevice, timings: Timings): GPUDevice {
   return forward(device, { createCommandEncoder, queue });
 }
 
-/** The report text: per case, the kernels by GPU time. */
-export function formatProfile(cases: readonly CaseProfile[], top = 8): string {
-  const lines = ['GPU time per kernel, ours (timestamp-query; one pass per dispatch while profiling), per unit of work:'];
+/** The report text: per case, the kernels by GPU time (a single kernel on one line). */
+export function formatProfile(cases: readonly CaseProfile[], top = 6): string {
+  const lines = ['GPU time per kernel of ours, per unit of work (timestamp-query; one compute pass per dispatch while profiling):'];
+  const count = (n: number): string => (n % 1 === 0 ? String(n) : n.toFixed(1));
   for (const c of cases) {
     if (c.error) {
-      lines.push('', `${c.id}: FAILED ${c.error}`);
+      lines.push(`${c.id}: FAILED ${c.error}`);
       continue;
     }
-    const total = c.kernels.reduce((n, k) => n + k.dispatches, 0);
-    lines.push('', `${c.id}: ${c.gpuMs.toFixed(3)} ms GPU in ${total % 1 === 0 ? total : total.toFixed(1)} dispatches`);
-    const rows = c.kernels.slice(0, top).map((k) => [k.kernel, k.dispatches % 1 === 0 ? String(k.dispatches) : k.dispatches.toFixed(1), k.ms.toFixed(3), `${((100 * k.ms) / (c.gpuMs || 1)).toFixed(0)}%`]);
+    const dispatches = c.kernels.reduce((n, k) => n + k.dispatches, 0);
+    const head = `${c.id}: ${c.gpuMs.toFixed(3)} ms GPU in ${count(dispatches)} dispatch${dispatches === 1 ? '' : 'es'}`;
+    if (c.kernels.length === 1) {
+      lines.push(`${head}: ${c.kernels[0]!.kernel}`);
+      continue;
+    }
+    lines.push(head);
+    const rows = c.kernels.slice(0, top).map((k) => [k.kernel, count(k.dispatches), k.ms.toFixed(3), `${((100 * k.ms) / (c.gpuMs || 1)).toFixed(0)}%`]);
     if (c.kernels.length > top) rows.push([`(${c.kernels.length - top} more kernels)`, '', '', '']);
     const table = layout(['kernel', 'dispatches', 'ms', 'share'], rows, [false, true, true, true]);
-    lines.push(...table.split('\n').map((l) => `  ${l}`));
+    lines.push(...table.split('\n').map((l) => `    ${l}`));
   }
   return lines.join('\n');
 }
