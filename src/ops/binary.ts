@@ -5,8 +5,11 @@ import { broadcastShapes, broadcastStrides, shapesEqual, type Shape } from '../s
 import { engineOf, installOps, type AsMethods } from './define.js';
 import { powScalar } from './unary.js';
 
-/** (da, db) from (a, b, out, dy), before reduction over broadcast dimensions. */
-type BinaryGrad = ((a: Tensor, b: Tensor, out: Tensor, dy: Tensor) => [Tensor | null, Tensor | null]) | null;
+/**
+ * (da, db) from (a, b, out, dy), before reduction over broadcast dimensions. `need` says which the
+ * tape wants: a rule skips the other (the gradient of x·2 w.r.t. the constant 2 is never used).
+ */
+type BinaryGrad = ((a: Tensor, b: Tensor, out: Tensor, dy: Tensor, need: readonly boolean[]) => [Tensor | null, Tensor | null]) | null;
 
 /** How the output dtype follows the inputs. */
 type DtypeRule = 'arith' | 'float' | 'bool';
@@ -73,9 +76,9 @@ function binary(kernel: BinaryKernelId, opName: string, a: TensorLike, b: Tensor
     bStrides: collapsed.strides[1]!,
   });
   if (grad && e.isRecording) {
-    e.record(opName, out, [x, y], (dy) => {
-      const [da, db] = grad(x, y, out, dy);
-      return [da && sumToShape(da, x.shape), db && sumToShape(db, y.shape)];
+    e.record(opName, out, [x, y], (dy, needed) => {
+      const [da, db] = grad(x, y, out, dy, needed);
+      return [needed[0] && da ? sumToShape(da, x.shape) : null, needed[1] && db ? sumToShape(db, y.shape) : null];
     });
   }
   return out;
@@ -83,32 +86,32 @@ function binary(kernel: BinaryKernelId, opName: string, a: TensorLike, b: Tensor
 
 /** Gradient routing of maximum/minimum: ties split equally between the two inputs (TensorFlow). */
 function extremumGrad(pick: 'greater' | 'less'): BinaryGrad {
-  return (a, b, _out, dy) => {
+  return (a, b, _out, dy, need) => {
     const aWins = pick === 'greater' ? a.greater(b) : a.less(b);
     const tie = a.equal(b).mul(0.5);
     const wa = aWins.add(tie);
-    return [dy.mul(wa), dy.mul(wa.neg().add(1))];
+    return [dy.mul(wa), need[1] ? dy.mul(wa.neg().add(1)) : null];
   };
 }
 
 /** Binary ops with numpy broadcasting; numbers are accepted for either operand. */
 export const binaryOps = {
   add: (a: TensorLike, b: TensorLike): Tensor => binary('add', 'add', a, b, (_a, _b, _o, dy) => [dy, dy], 'arith'),
-  sub: (a: TensorLike, b: TensorLike): Tensor => binary('sub', 'sub', a, b, (_a, _b, _o, dy) => [dy, dy.neg()], 'arith'),
-  mul: (a: TensorLike, b: TensorLike): Tensor => binary('mul', 'mul', a, b, (a, b, _o, dy) => [dy.mul(b), dy.mul(a)], 'arith'),
+  sub: (a: TensorLike, b: TensorLike): Tensor => binary('sub', 'sub', a, b, (_a, _b, _o, dy, need) => [dy, need[1] ? dy.neg() : null], 'arith'),
+  mul: (a: TensorLike, b: TensorLike): Tensor => binary('mul', 'mul', a, b, (a, b, _o, dy, need) => [need[0] ? dy.mul(b) : null, need[1] ? dy.mul(a) : null], 'arith'),
   /** True division (float32 result, also for int32 operands). */
   div: (a: TensorLike, b: TensorLike): Tensor =>
-    binary('div', 'div', a, b, (_a, b, out, dy) => [dy.div(b), dy.mul(out).div(b).neg()], 'float'),
+    binary('div', 'div', a, b, (_a, b, out, dy, need) => [need[0] ? dy.div(b) : null, need[1] ? dy.mul(out).div(b).neg() : null], 'float'),
   /**
    * a^b. With a number exponent a dedicated kernel runs (integer exponents work for negative a);
    * the gradient for b is dy·a^b·log(a), taken as 0 where a <= 0.
    */
   pow: (a: TensorLike, b: TensorLike): Tensor => {
     if (typeof b === 'number' && typeof a !== 'number') return powScalar(a, b);
-    return binary('pow', 'pow', a, b, (a, b, out, dy) => {
-      const da = dy.mul(b).mul(a.pow(b.sub(1)));
-      const safeLog = a.greater(0).where(a, 1).log();
-      return [da, dy.mul(out).mul(safeLog)];
+    return binary('pow', 'pow', a, b, (a, b, out, dy, need) => {
+      const da = need[0] ? dy.mul(b).mul(a.pow(b.sub(1))) : null;
+      const db = need[1] ? dy.mul(out).mul(a.greater(0).where(a, 1).log()) : null;
+      return [da, db];
     }, 'arith');
   },
   /** Elementwise max; at ties each input gets half the gradient. */
@@ -117,19 +120,19 @@ export const binaryOps = {
   minimum: (a: TensorLike, b: TensorLike): Tensor => binary('minimum', 'minimum', a, b, extremumGrad('less'), 'arith'),
   /** atan2(a, b): the angle of the point (b, a). */
   atan2: (a: TensorLike, b: TensorLike): Tensor =>
-    binary('atan2', 'atan2', a, b, (a, b, _o, dy) => {
+    binary('atan2', 'atan2', a, b, (a, b, _o, dy, need) => {
       const r2 = a.square().add(b.square());
-      return [dy.mul(b).div(r2), dy.mul(a).div(r2).neg()];
+      return [need[0] ? dy.mul(b).div(r2) : null, need[1] ? dy.mul(a).div(r2).neg() : null];
     }, 'float'),
   /** (a - b)². */
   squaredDifference: (a: TensorLike, b: TensorLike): Tensor =>
-    binary('squared_difference', 'squaredDifference', a, b, (a, b, _o, dy) => {
+    binary('squared_difference', 'squaredDifference', a, b, (a, b, _o, dy, need) => {
       const g = dy.mul(a.sub(b)).mul(2);
-      return [g, g.neg()];
+      return [g, need[1] ? g.neg() : null];
     }, 'arith'),
   /** Python-style modulo (sign of the divisor); gradient (dy, -dy·floor(a/b)). */
   mod: (a: TensorLike, b: TensorLike): Tensor =>
-    binary('mod', 'mod', a, b, (a, b, _o, dy) => [dy, dy.mul(a.floorDiv(b)).neg()], 'arith'),
+    binary('mod', 'mod', a, b, (a, b, _o, dy, need) => [dy, need[1] ? dy.mul(a.floorDiv(b)).neg() : null], 'arith'),
   /** floor(a / b) (zero gradient). */
   floorDiv: (a: TensorLike, b: TensorLike): Tensor => binary('floor_div', 'floorDiv', a, b, null, 'arith'),
   equal: (a: TensorLike, b: TensorLike): Tensor => binary('equal', 'equal', a, b, null, 'bool'),
@@ -157,9 +160,9 @@ export const binaryOps = {
       bStrides: collapsed.strides[2]!,
     });
     if (e.isRecording) {
-      e.record('where', out, [c, x, y], (dy) => {
+      e.record('where', out, [c, x, y], (dy, needed) => {
         const zero = dy.zerosLike();
-        return [null, sumToShape(c.where(dy, zero), x.shape), sumToShape(c.where(zero, dy), y.shape)];
+        return [null, needed[1] ? sumToShape(c.where(dy, zero), x.shape) : null, needed[2] ? sumToShape(c.where(zero, dy), y.shape) : null];
       });
     }
     return out;

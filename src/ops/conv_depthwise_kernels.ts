@@ -20,7 +20,7 @@ export function depthwiseConv2dOp(x: Tensor, w: Tensor, g: ConvGeometry): Tensor
   const e = x.engine;
   const y = e.runKernel('depthwise_conv2d', [x, w], outputShapeOf(g), 'float32', { ...g, multiplier: multiplierOf(g) });
   if (e.isRecording) {
-    e.record('depthwiseConv2d', y, [x, w], (dy) => [depthwiseBackpropInputOp(dy, w, g), depthwiseBackpropFilterOp(x, dy, g)]);
+    e.record('depthwiseConv2d', y, [x, w], (dy, needed) => [needed[0] ? depthwiseBackpropInputOp(dy, w, g) : null, needed[1] ? depthwiseBackpropFilterOp(x, dy, g) : null]);
   }
   return y;
 }
@@ -30,7 +30,7 @@ export function depthwiseBackpropInputOp(dy: Tensor, w: Tensor, g: ConvGeometry)
   const e = dy.engine;
   const dx = e.runKernel('depthwise_conv2d_backprop_input', [dy, w], inputShapeOf(g), 'float32', { ...g, multiplier: multiplierOf(g) });
   if (e.isRecording) {
-    e.record('depthwiseConv2dBackpropInput', dx, [dy, w], (gx) => [depthwiseConv2dOp(gx, w, g), depthwiseBackpropFilterOp(gx, dy, g)]);
+    e.record('depthwiseConv2dBackpropInput', dx, [dy, w], (gx, needed) => [needed[0] ? depthwiseConv2dOp(gx, w, g) : null, needed[1] ? depthwiseBackpropFilterOp(gx, dy, g) : null]);
   }
   return dx;
 }
@@ -52,7 +52,7 @@ export function depthwiseBackpropFilterOp(x: Tensor, dy: Tensor, g: ConvGeometry
     partial.dispose();
   }
   if (e.isRecording) {
-    e.record('depthwiseConv2dBackpropFilter', dw, [x, dy], (gw) => [depthwiseBackpropInputOp(dy, gw, g), depthwiseConv2dOp(x, gw, g)]);
+    e.record('depthwiseConv2dBackpropFilter', dw, [x, dy], (gw, needed) => [needed[0] ? depthwiseBackpropInputOp(dy, gw, g) : null, needed[1] ? depthwiseConv2dOp(x, gw, g) : null]);
   }
   return dw;
 }

@@ -35,10 +35,11 @@ export function conv2dOp(x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeome
     alpha: activationAlpha(activation),
   });
   if (e.isRecording) {
-    e.record('conv2d', y, inputs, (dy) => {
+    e.record('conv2d', y, inputs, (dy, needed) => {
       const dz = activationBackward(activation, y, dy);
-      const grads = [conv2dBackpropInputOp(dz, w, g), conv2dBackpropFilterOp(x, dz, g)];
-      if (bias) grads.push(dz.sum([0, 1, 2]));
+      // Only what the tape needs: an attack wants dx alone, training never needs the images' dx.
+      const grads = [needed[0] ? conv2dBackpropInputOp(dz, w, g) : null, needed[1] ? conv2dBackpropFilterOp(x, dz, g) : null];
+      if (bias) grads.push(needed[2] ? dz.sum([0, 1, 2]) : null);
       return grads;
     });
   }
@@ -50,7 +51,10 @@ export function conv2dBackpropInputOp(dy: Tensor, w: Tensor, g: ConvGeometry): T
   const e = dy.engine;
   const dx = e.runKernel('conv2d_backprop_input', [dy, w], inputShapeOf(g), 'float32', { ...g });
   if (e.isRecording) {
-    e.record('conv2dBackpropInput', dx, [dy, w], (gx) => [conv2dOp(gx, w, null, g, 'linear'), conv2dBackpropFilterOp(gx, dy, g)]);
+    e.record('conv2dBackpropInput', dx, [dy, w], (gx, needed) => [
+      needed[0] ? conv2dOp(gx, w, null, g, 'linear') : null,
+      needed[1] ? conv2dBackpropFilterOp(gx, dy, g) : null,
+    ]);
   }
   return dx;
 }
@@ -74,7 +78,10 @@ export function conv2dBackpropFilterOp(x: Tensor, dy: Tensor, g: ConvGeometry): 
     partial.dispose();
   }
   if (e.isRecording) {
-    e.record('conv2dBackpropFilter', dw, [x, dy], (gw) => [conv2dBackpropInputOp(dy, gw, g), conv2dOp(x, gw, null, g, 'linear')]);
+    e.record('conv2dBackpropFilter', dw, [x, dy], (gw, needed) => [
+      needed[0] ? conv2dBackpropInputOp(dy, gw, g) : null,
+      needed[1] ? conv2dOp(x, gw, null, g, 'linear') : null,
+    ]);
   }
   return dw;
 }

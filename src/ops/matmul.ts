@@ -59,17 +59,24 @@ function batchedMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: bo
     // A shared B (a layer's weight) against a batch of row-major A: for dB the batch folds into
     // the rows, one product over batch * m rows instead of a batch of products then summed.
     const foldBatch = B.stride === 0 && A.stride !== 0 && !transposeA;
-    e.record('matmul', out, [x, y], (dy) => {
-      const xs = foldBatch ? x.reshape([sizeOf(x.shape.slice(0, -1)), ka]) : x;
-      const dys = foldBatch ? dy.reshape([sizeOf(dy.shape.slice(0, -1)), n]) : dy;
-      // The four cases of TensorFlow's MatMul gradient, each a product with transpose flags.
-      let dx: Tensor;
-      let dw: Tensor;
-      if (!transposeA && !transposeB) [dx, dw] = [mm(dy, y, false, true), mm(xs, dys, true, false)];
-      else if (!transposeA) [dx, dw] = [mm(dy, y, false, false), mm(dys, xs, true, false)];
-      else if (!transposeB) [dx, dw] = [mm(y, dy, false, true), mm(x, dy, false, false)];
-      else [dx, dw] = [mm(y, dy, true, true), mm(dy, x, true, true)];
-      return [sumToShape(dx, x.shape), sumToShape(dw, y.shape)];
+    e.record('matmul', out, [x, y], (dy, needed) => {
+      // The four cases of TensorFlow's MatMul gradient, each a product with transpose flags; only
+      // the gradients the tape needs are computed (an attack needs dx, not the weights' dw).
+      const dx = (): Tensor => {
+        if (!transposeA && !transposeB) return mm(dy, y, false, true);
+        if (!transposeA) return mm(dy, y, false, false);
+        if (!transposeB) return mm(y, dy, false, true);
+        return mm(y, dy, true, true);
+      };
+      const dw = (): Tensor => {
+        const xs = foldBatch ? x.reshape([sizeOf(x.shape.slice(0, -1)), ka]) : x;
+        const dys = foldBatch ? dy.reshape([sizeOf(dy.shape.slice(0, -1)), n]) : dy;
+        if (!transposeA && !transposeB) return mm(xs, dys, true, false);
+        if (!transposeA) return mm(dys, xs, true, false);
+        if (!transposeB) return mm(x, dy, false, false);
+        return mm(dy, x, true, true);
+      };
+      return [needed[0] ? sumToShape(dx(), x.shape) : null, needed[1] ? sumToShape(dw(), y.shape) : null];
     });
   }
   release(A.operand, a);
