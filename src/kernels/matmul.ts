@@ -1,5 +1,5 @@
 /** Batched matrix product C[b] = op(A[b]) @ op(B[b]), op = optional transpose. */
-export const matmulKernelIds = ['matmul'] as const;
+export const matmulKernelIds = ['matmul', 'matvec'] as const;
 
 export interface MatmulParams {
   batch: number;
@@ -18,6 +18,23 @@ export interface MatmulParams {
   bBatchStride: number;
 }
 
+/**
+ * Vector-matrix products (m = 1): partial sums over `splits` chunks of k, out [batch, splits, n]
+ * (shaders/matmul/matvec.wgsl); a row reduction adds the chunks when splits > 1.
+ */
+export interface MatvecParams {
+  batch: number;
+  n: number;
+  k: number;
+  transB: boolean;
+  aBatchStride: number;
+  bBatchStride: number;
+  /** Chunks of k (each ceil(k / splits) long, the last shorter). */
+  splits: number;
+  chunk: number;
+}
+
 export interface MatmulKernels {
   matmul: MatmulParams;
+  matvec: MatvecParams;
 }

@@ -1,3 +1,4 @@
+import type { MatmulParams } from '../kernels/matmul.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, fmt, normalizeAxes, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { sumToShape } from './binary.js';
@@ -52,7 +53,7 @@ function batchedMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: bo
   if (params.batch > 1 && B.stride === 0 && !transposeA && A.stride !== 0) {
     params = { ...params, batch: 1, m: params.batch * m, aBatchStride: 0 };
   }
-  const out = e.runKernel('matmul', [A.operand, B.operand], outShape, dtype, params);
+  const out = params.m === 1 && params.batch <= maxBatchZ ? vectorMatrix(A.operand, B.operand, outShape, dtype, params) : e.runKernel('matmul', [A.operand, B.operand], outShape, dtype, params);
   if (e.isRecording) {
     const x = A.operand;
     const y = B.operand;
@@ -81,6 +82,27 @@ function batchedMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: bo
   }
   release(A.operand, a);
   release(B.operand, b);
+  return out;
+}
+
+const maxBatchZ = 65535;
+
+/**
+ * A product with one row (m = 1: a dense layer on one sample) by the matvec kernel: the weights
+ * stream once, and a long k is split into chunks added by a row reduction, so that a
+ * [1, 25088] x [25088, 512] product keeps every core busy instead of one tile of 64 rows.
+ */
+function vectorMatrix(a: Tensor, b: Tensor, outShape: number[], dtype: Tensor['dtype'], p: MatmulParams): Tensor {
+  const e = a.engine;
+  const columnGroups = Math.ceil(p.n / 64) * p.batch;
+  // Enough workgroups for a GPU (about 256), chunks of at least 256 products each.
+  const splits = Math.max(1, Math.min(Math.ceil(p.k / 256), Math.ceil(256 / columnGroups)));
+  const chunk = Math.ceil(p.k / splits);
+  const params = { batch: p.batch, n: p.n, k: p.k, transB: p.transB, aBatchStride: p.aBatchStride, bBatchStride: p.bBatchStride, splits, chunk };
+  if (splits === 1) return e.runKernel('matvec', [a, b], outShape, dtype, params);
+  const partial = e.runKernel('matvec', [a, b], [p.batch, splits, p.n], 'float32', params);
+  const out = e.runKernel('reduce_sum', [partial], outShape, dtype, { rows: p.batch, cols: splits, inner: p.n });
+  partial.dispose();
   return out;
 }
 

@@ -47,6 +47,18 @@ describe('matmul gradients (finite differences) and GPU against CPU', () => {
     await gpuMatchesCpu((_e, a, b) => a!.matmul(b!, true, true), [{ shape: [200, 130] }, { shape: [70, 200] }], { atol: 1e-3, noGrad: true });
   });
 
+  it('one-row products (the matvec kernel): long k split into chunks, transposed B, batches', async () => {
+    for (const [sa, sb, ta, tb] of [
+      [[1, 700], [700, 67], false, false],
+      [[1, 700], [67, 700], false, true],
+      [[700, 1], [700, 5], true, false],
+      [[3, 1, 300], [3, 300, 9], false, false],
+    ] as [number[], number[], boolean, boolean][]) {
+      await gpuMatchesCpu((_e, a, b) => a!.matmul(b!, ta, tb), [{ shape: sa }, { shape: sb }]);
+    }
+    await checkOp((_e, a, b) => a!.matmul(b!, false, true), [{ shape: [1, 300] }, { shape: [2, 300] }], { wrt: [0] });
+  });
+
   it('more batches than one dispatch dimension holds (65537)', async () => {
     await gpuMatchesCpu((_e, a, b) => a!.matmul(b!), [{ shape: [65537, 1, 2] }, { shape: [65537, 2, 1] }], { noGrad: true });
   });

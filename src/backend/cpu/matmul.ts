@@ -1,5 +1,5 @@
 import type { CpuArray, CpuKernels } from './kernel_table.js';
-import type { MatmulKernels, MatmulParams } from '../../kernels/matmul.js';
+import type { MatmulKernels, MatmulParams, MatvecParams } from '../../kernels/matmul.js';
 
 /**
  * CPU twin of shaders/matmul/matmul.wgsl: the naive triple loop (float64 accumulation), with the
@@ -20,6 +20,23 @@ export const matmulCpuKernels: CpuKernels<MatmulKernels> = {
             acc += av * bv;
           }
           c![cBase + row * p.n + col] = acc;
+        }
+      }
+    }
+  },
+  /** Twin of shaders/matmul/matvec.wgsl: one partial sum per (batch, chunk, column). */
+  matvec: ([a, b]: CpuArray[], [part]: CpuArray[], p: MatvecParams): void => {
+    for (let bt = 0; bt < p.batch; bt++) {
+      for (let s = 0; s < p.splits; s++) {
+        const begin = s * p.chunk;
+        const end = Math.min(begin + p.chunk, p.k);
+        for (let j = 0; j < p.n; j++) {
+          let acc = 0;
+          for (let kk = begin; kk < end; kk++) {
+            const bv = p.transB ? b![bt * p.bBatchStride + j * p.k + kk]! : b![bt * p.bBatchStride + kk * p.n + j]!;
+            acc += a![bt * p.aBatchStride + kk]! * bv;
+          }
+          part![(bt * p.splits + s) * p.n + j] = acc;
         }
       }
     }

@@ -1,7 +1,8 @@
 import type { GpuKernels } from './index.js';
-import type { MatmulKernels, MatmulParams } from '../../../kernels/matmul.js';
+import type { MatmulKernels, MatmulParams, MatvecParams } from '../../../kernels/matmul.js';
 import { maxWorkgroupsPerDim, type GpuKernel } from '../kernel_spec.js';
 import matmulWgsl from '../../../../shaders/matmul/matmul.wgsl';
+import matvecWgsl from '../../../../shaders/matmul/matvec.wgsl';
 
 /** Workgroup shape of one dispatch (the override constants of shaders/matmul/matmul.wgsl). */
 export interface MatmulTiling {
@@ -45,6 +46,15 @@ function workgroups(p: MatmulParams): [number, number, number] {
   return [tilesN, tilesY, batchZ];
 }
 
+const matvecWg = 64;
+
+const matvecKernel: GpuKernel<MatvecParams> = {
+  shader: { file: 'shaders/matmul/matvec.wgsl', code: matvecWgsl },
+  constants: (p) => ({ WG: matvecWg, TRANS_B: p.transB ? 1 : 0 }),
+  uniforms: (p) => ({ n: p.n, k: p.k, chunk: p.chunk, splits: p.splits, a_batch_stride: p.aBatchStride, b_batch_stride: p.bBatchStride }),
+  workgroups: (p) => [Math.ceil(p.n / matvecWg), p.splits, p.batch],
+};
+
 const matmulKernel: GpuKernel<MatmulParams> = {
   shader: { file: 'shaders/matmul/matmul.wgsl', code: matmulWgsl },
   constants: (p) => {
@@ -79,4 +89,5 @@ const matmulKernel: GpuKernel<MatmulParams> = {
 /** WebGPU dispatch of the batched matmul. */
 export const matmulGpuKernels: GpuKernels<MatmulKernels> = {
   matmul: matmulKernel,
+  matvec: matvecKernel,
 };
