@@ -6,6 +6,7 @@
 export const convKernelIds = [
   'conv2d',
   'conv2d_backprop_input',
+  'conv2d_backprop_input_direct',
   'conv2d_backprop_filter',
   'depthwise_conv2d',
   'depthwise_conv2d_backprop_input',
@@ -103,6 +104,8 @@ export interface DepthwiseConv2dBackpropFilterParams extends DepthwiseConv2dPara
 export interface ConvKernels {
   conv2d: Conv2dParams;
   conv2d_backprop_input: Conv2dBackpropInputParams;
+  /** The same gradient, one invocation per dx element: for inputs with few channels. */
+  conv2d_backprop_input_direct: Conv2dBackpropInputParams;
   conv2d_backprop_filter: Conv2dBackpropFilterParams;
   depthwise_conv2d: DepthwiseConv2dParams;
   depthwise_conv2d_backprop_input: DepthwiseConv2dBackpropInputParams;

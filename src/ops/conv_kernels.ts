@@ -46,10 +46,15 @@ export function conv2dOp(x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeome
   return y;
 }
 
+/** Input channels up to which the input gradient uses the direct kernel. */
+const directInputChannels = 8;
+
 /** dx (the geometry's input shape) from dy and the filter, by the conv2d_backprop_input kernel. */
 export function conv2dBackpropInputOp(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
   const e = dy.engine;
-  const dx = e.runKernel('conv2d_backprop_input', [dy, w], inputShapeOf(g), 'float32', { ...g });
+  // Few input channels (an image's 1 or 3) would leave most of a 64-column tile idle: go direct.
+  const kernel = g.inC <= directInputChannels ? 'conv2d_backprop_input_direct' : 'conv2d_backprop_input';
+  const dx = e.runKernel(kernel, [dy, w], inputShapeOf(g), 'float32', { ...g });
   if (e.isRecording) {
     e.record('conv2dBackpropInput', dx, [dy, w], (gx, needed) => [
       needed[0] ? conv2dOp(gx, w, null, g, 'linear') : null,

@@ -67,6 +67,16 @@ describe('conv2d', () => {
     }
   });
 
+  it('input gradient: the direct kernel (few channels) and the tiled one agree with the CPU', async () => {
+    // inC <= 8 takes conv2d_backprop_input_direct, more the tiled kernel; both with stride and dilation.
+    for (const inC of [3, 12]) {
+      for (const options of [{ strides: 2, padding: 'same' }, { dilations: 2 }] as Conv2dOptions[]) {
+        await gpuMatchesCpu((_e, x, w) => x!.conv2d(w!, options).square().sum(), [{ shape: [2, 9, 11, inC] }, { shape: [3, 3, inC, 5] }], { wrt: [0] });
+      }
+    }
+    await gradcheck((_e, x, w) => x!.conv2d(w!, { strides: 2, dilations: 1, padding: 'same' }), [{ shape: [1, 5, 5, 9] }, { shape: [3, 3, 9, 2] }], { wrt: [0] });
+  });
+
   it('rank-3 input (a batch of one)', async () => {
     await checkOp((_e, x, w) => x!.conv2d(w!, { padding: 'same' }), [{ shape: [4, 3, 2] }, { shape: [3, 3, 2, 2] }]);
   });

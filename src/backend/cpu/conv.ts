@@ -191,6 +191,8 @@ function depthwiseConv2dBackpropFilter([x, dy]: CpuArray[], [partial]: CpuArray[
 export const convCpuKernels: CpuKernels<ConvKernels> = {
   conv2d,
   conv2d_backprop_input: conv2dBackpropInput,
+  // Same arithmetic as the tiled kernel: the CPU reference is one loop for both.
+  conv2d_backprop_input_direct: conv2dBackpropInput,
   conv2d_backprop_filter: conv2dBackpropFilter,
   depthwise_conv2d: depthwiseConv2d,
   depthwise_conv2d_backprop_input: depthwiseConv2dBackpropInput,

@@ -11,6 +11,7 @@ import type {
 import { grid1d, maxWorkgroupsPerDim, type GpuKernel, type UniformValues } from '../kernel_spec.js';
 import conv2dWgsl from '../../../../shaders/conv2d/conv2d.wgsl';
 import backpropInputWgsl from '../../../../shaders/conv2d/conv2d_backprop_input.wgsl';
+import backpropInputDirectWgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct.wgsl';
 import backpropFilterWgsl from '../../../../shaders/conv2d/conv2d_backprop_filter.wgsl';
 import depthwiseWgsl from '../../../../shaders/conv2d/depthwise_conv2d.wgsl';
 import depthwiseInputWgsl from '../../../../shaders/conv2d/depthwise_conv2d_backprop_input.wgsl';
@@ -160,6 +161,15 @@ const conv2dBackpropInput: GpuKernel<Conv2dBackpropInputParams> = {
   },
 };
 
+const directWg = 64;
+
+const conv2dBackpropInputDirect: GpuKernel<Conv2dBackpropInputParams> = {
+  shader: { file: 'shaders/conv2d/conv2d_backprop_input_direct.wgsl', code: backpropInputDirectWgsl },
+  constants: () => ({ WG: directWg }),
+  uniforms: (p) => ({ ...geometryUniforms(p), k_h: p.kH, n: p.batch * p.inH * p.inW * p.inC }),
+  workgroups: (p) => grid1d(p.batch * p.inH * p.inW * p.inC, directWg),
+};
+
 /** Rows of the filter gradient: one per tap and input channel. */
 function filterRows(p: ConvGeometry): number {
   return p.kH * p.kW * p.inC;
@@ -226,6 +236,7 @@ const depthwiseConv2dBackpropFilter: GpuKernel<DepthwiseConv2dBackpropFilterPara
 export const convGpuKernels: GpuKernels<ConvKernels> = {
   conv2d,
   conv2d_backprop_input: conv2dBackpropInput,
+  conv2d_backprop_input_direct: conv2dBackpropInputDirect,
   conv2d_backprop_filter: conv2dBackpropFilter,
   depthwise_conv2d: depthwiseConv2d,
   depthwise_conv2d_backprop_input: depthwiseConv2dBackpropInput,
