@@ -29,16 +29,16 @@ const e = await createEngine();
 
 // The article's classifier: Conv2D-BatchNorm-MaxPool-Dropout blocks, Dense, BatchNorm, Dropout, softmax.
 const model = new Sequential([
-  new Conv2D({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+  new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
   new BatchNormalization(),
   new MaxPooling2D({ poolSize: 2 }),
   new Dropout({ rate: 0.25 }),
-  new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu' }),
+  new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }),
   new BatchNormalization(),
   new MaxPooling2D({ poolSize: 2 }),
   new Dropout({ rate: 0.25 }),
   new Flatten(),
-  new Dense({ units: 128, activation: 'relu' }),
+  new Dense({ units: 64, activation: 'relu' }),
   new BatchNormalization(),
   new Dropout({ rate: 0.5 }),
   new Dense({ units: 10, activation: 'softmax' }),

@@ -162,6 +162,13 @@ function trace<Args extends Tensor[], R>(
     if (v.storage !== first) stale = true;
   }
 
+  // The trace only recorded: the first replay computes this call's results.
+  args.forEach((t, i) => {
+    const slot = slots[i];
+    if (slot) engine.backend.copyBuffer(t.storage.buffer, slot.buffer, t.size);
+  });
+  support.replay(step);
+
   const outputs: Capture['outputs'] = [];
   const seen = new Map<Tensor, number>();
   const template = mapTensors(result, (t) => {

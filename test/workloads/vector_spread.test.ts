@@ -103,6 +103,8 @@ describe('runVectorSpread', () => {
   async function spreads(loss: SpreadLossName, n: number, steps: number, lr: number): Promise<void> {
     const e = await gpuEngine();
     if (!e) return;
+    // Earlier tests of this file may leave tensors for the garbage collector: compare with the start.
+    const before = e.memory().tensors;
     for (const dims of [2, 3, 32]) {
       const r = await runVectorSpread(e, { loss, n, dims, steps, lr, seed: 3 });
       const what = `${loss} in ${dims}-D: min angle ${r.initialMinAngleDeg.toFixed(2)}° -> ${r.minAngleDeg.toFixed(2)}°`;
@@ -114,7 +116,7 @@ describe('runVectorSpread', () => {
       expect(r.vectors).toHaveLength(n);
       for (const v of r.vectors) expect(Math.hypot(...v)).toBeCloseTo(0.999, 4);
     }
-    expect(e.memory().tensors).toBe(0);
+    expect(e.memory().tensors).toBeLessThanOrEqual(before);
   }
 
   // Larger rates and fewer steps than the article's 5000 steps at 0.01.

@@ -26,6 +26,8 @@ export interface DynamicDispatch {
   kind: 'dynamic';
   compiled: CompiledKernel;
   firstOutput: number;
+  /** The params drawn while tracing: the first replay uses them. */
+  pending?: object;
   spec: GpuKernel<object>;
   refresh: () => object;
   buffers: GpuBuffer[];
@@ -67,6 +69,11 @@ export class CaptureRecording {
   readonly commands: CapturedCommand[] = [];
   /** Buffers allocated (or freed) while tracing: released when the capture is disposed. */
   private readonly owned = new Set<GpuBuffer>();
+  /**
+   * Buffers allocated while tracing. Only those (when also freed while tracing) are internal to
+   * the step: a buffer made before holds values the step did not compute.
+   */
+  private readonly born = new Set<GpuBuffer>();
   /** Owned buffers whose tensors were freed: they go back to the pool on dispose. */
   private readonly deferred = new Set<GpuBuffer>();
   private readonly written = new Set<GpuBuffer>();
@@ -89,14 +96,19 @@ export class CaptureRecording {
     return this.commands.filter((c) => c.kind === 'dispatch' || c.kind === 'dynamic').length;
   }
 
+  /** A buffer allocated while tracing: it belongs to the capture. */
   own(buffer: GpuBuffer): void {
     buffer.owner = this;
     this.owned.add(buffer);
+    this.born.add(buffer);
   }
 
   /** Called instead of releasing an owned buffer; a buffer freed while referenced becomes owned. */
   deferFree(buffer: GpuBuffer): void {
-    if (!this.owned.has(buffer)) this.own(buffer);
+    if (!this.owned.has(buffer)) {
+      buffer.owner = this;
+      this.owned.add(buffer);
+    }
     this.deferred.add(buffer);
   }
 
@@ -138,8 +150,8 @@ export class CaptureRecording {
     for (let i = firstOutput; i < buffers.length; i++) this.written.add(buffers[i]!);
   }
 
-  dynamicDispatch(compiled: CompiledKernel, spec: GpuKernel<object>, refresh: () => object, buffers: GpuBuffer[], firstOutput: number): void {
-    this.commands.push({ kind: 'dynamic', compiled, firstOutput, spec, refresh, buffers: [...buffers] });
+  dynamicDispatch(compiled: CompiledKernel, spec: GpuKernel<object>, refresh: () => object, pending: object, buffers: GpuBuffer[], firstOutput: number): void {
+    this.commands.push({ kind: 'dynamic', compiled, firstOutput, pending, spec, refresh, buffers: [...buffers] });
     for (const b of buffers) this.used.add(b);
     for (let i = firstOutput; i < buffers.length; i++) this.written.add(buffers[i]!);
   }
@@ -198,7 +210,7 @@ export class CaptureRecording {
       const compiled = compileCapture(this.commands, {
         device,
         compileGenerated,
-        internal: (b) => this.owned.has(b) && this.deferred.has(b),
+        internal: (b) => this.born.has(b) && this.deferred.has(b),
         // Besides its inputs a generated kernel binds the arena, the job table and its output.
         maxInputs: device.limits.maxStorageBuffersPerShaderStage - 3,
         uploads,
@@ -209,6 +221,7 @@ export class CaptureRecording {
       this.fusedKernels = compiled.generatedKernels;
       // Their contents live in the arena now: the pooled buffers go back.
       for (const b of compiled.movedToArena) {
+        this.born.delete(b);
         this.owned.delete(b);
         this.deferred.delete(b);
         b.owner = undefined;

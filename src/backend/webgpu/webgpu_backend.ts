@@ -124,13 +124,25 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     if (buffers.length !== compiled.storageBindings) {
       throw new Error(`${compiled.label}: the shader binds ${compiled.storageBindings} storage buffers, the kernel was given ${buffers.length}`);
     }
-    if (this.ring.full || this.dispatchesInBatch >= maxDispatchesPerSubmit) this.submit();
-    const uniforms = this.encodeDispatch(compiled, spec, params, buffers, workgroups);
     if (this.recording) {
+      // Traced, not run: the first call's results come from the capture's first replay, so a step
+      // of many thousands of kernels never makes a bind group per kernel (lavapipe has crashed
+      // under that load) and runs only in its compiled form.
       const refresh = paramsRefresh(params as object);
-      if (refresh) this.recording.dynamicDispatch(compiled, spec as GpuKernel<object>, refresh, buffers, inputs.length);
-      else this.recording.dispatch(compiled, kernel, params as object, buffers, inputs.length, workgroups, uniforms);
+      if (refresh) this.recording.dynamicDispatch(compiled, spec as GpuKernel<object>, refresh, params as object, buffers, inputs.length);
+      else this.recording.dispatch(compiled, kernel, params as object, buffers, inputs.length, workgroups, this.packUniforms(compiled, spec, params));
+      return;
     }
+    if (this.ring.full || this.dispatchesInBatch >= maxDispatchesPerSubmit) this.submit();
+    this.encodeDispatch(compiled, spec, params, buffers, workgroups);
+  }
+
+  /** The dispatch's uniforms, packed (null when the kernel has none). */
+  private packUniforms<P>(compiled: CompiledKernel, spec: GpuKernel<P>, params: P): Uint8Array | null {
+    if (compiled.uniformBinding < 0) return null;
+    this.uniformBytes.fill(0, 0, compiled.uniformBytes);
+    packUniforms(compiled, spec.uniforms(params), this.uniformScratch);
+    return this.uniformBytes.subarray(0, compiled.uniformBytes);
   }
 
   /** Packs the uniforms into the ring and encodes one dispatch; returns the packed uniforms. */
@@ -145,10 +157,8 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     let uniforms: Uint8Array | null = null;
     if (compiled.uniformBinding >= 0) {
       if (this.ring.full) this.submit();
-      this.uniformBytes.fill(0, 0, compiled.uniformBytes);
-      packUniforms(compiled, spec.uniforms(params), this.uniformScratch);
-      uniforms = this.uniformBytes.subarray(0, compiled.uniformBytes);
-      offset = this.ring.push(uniforms);
+      uniforms = this.packUniforms(compiled, spec, params);
+      offset = this.ring.push(uniforms!);
     }
     const pass = this.computePass();
     pass.setPipeline(compiled.pipeline);
@@ -161,7 +171,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
 
   // ---- step capture (src/compile.ts drives it) ---------------------------------------------
 
-  /** Starts tracing: every command from now on is also recorded, and new buffers belong to it. */
+  /** Starts tracing: commands are recorded (not run), and new buffers belong to the capture. */
   beginCapture(): void {
     if (this.recording) throw new Error('compile: compiled functions cannot be nested');
     this.recording = new CaptureRecording();
@@ -190,12 +200,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   runReplayable(encode: () => void, reads: readonly GpuBuffer[] = []): void {
     const rec = this.recording;
     if (!rec) return encode();
-    this.recording = null;
-    try {
-      encode();
-    } finally {
-      this.recording = rec;
-    }
+    // Like every traced command, it runs at the replays, the first of which completes the call.
     rec.host(encode, reads);
   }
 
@@ -239,7 +244,9 @@ export class WebGpuBackend implements Backend, CaptureSupport {
         pipeline = null;
         this.commandEncoder().copyBufferToBuffer(c.src.gpu, c.src.byteOffset, c.dst.gpu, c.dst.byteOffset, c.numel * 4);
       } else if (c.kind === 'dynamic') {
-        const params = c.refresh();
+        // The params drawn while tracing serve the first replay (which completes the traced call).
+        const params = c.pending ?? c.refresh();
+        c.pending = undefined;
         this.encodeDispatch(c.compiled, c.spec, params, c.buffers, c.spec.workgroups(params));
         this.replayPass = this.pass;
         pipeline = c.compiled.pipeline;
@@ -268,9 +275,12 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   copyBuffer(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
     this.throwIfFailed();
     if (numel === 0) return;
+    if (this.recording) {
+      this.recording.copy(src, dst, numel);
+      return;
+    }
     this.endPass();
     this.commandEncoder().copyBufferToBuffer(src.gpu, src.byteOffset, dst.gpu, dst.byteOffset, numel * 4);
-    this.recording?.copy(src, dst, numel);
   }
 
   async read(buffer: GpuBuffer): Promise<Float32Array> {

@@ -35,12 +35,14 @@ export interface MainJobPlan {
 
 /**
  * The defaults. Step counts are set by what lavapipe does in about a minute per workload family:
- * a min-angle step is a handful of small dispatches, a force step about 18,000 (the article's
- * per-row double loop over 20 vectors), so the force loss gets far fewer steps.
+ * a captured min-angle step is about 17 dispatches (~1.5 ms), a force step about 140 (~20-35 ms:
+ * the article's per-row double loop over 20 vectors traces to some 18,000 kernels, which step
+ * capture fuses and batches), so the force loss gets fewer steps. The force trace itself takes a
+ * few seconds once per dimension.
  */
 export const MAIN_JOB: MainJobPlan = {
   linreg: { optimizers: ['manual', 'rmsprop', 'adam'], steps: 25 },
-  vectorSpread: { n: 20, dims: [2, 3, 32], steps: { 'min-angle': 2000, 'min-angle-variance': 2000, force: 25 } },
+  vectorSpread: { n: 20, dims: [2, 3, 32], steps: { 'min-angle': 2000, 'min-angle-variance': 2000, force: 300 } },
   // 4 steps of 1/255 (the command's default) move a pixel by 4/255 at most, which the shipped
   // classifier mostly withstands; 40 such steps flip most digits and still change a pixel by
   // 13/255 on average.
