@@ -22,18 +22,19 @@ void runDemo(async () => {
   const adapter = describeAdapter(e);
   document.querySelector('#setup')!.textContent = `digit ${digit}, ε = ${(255 * epsilon).toFixed(2)}/255 per step, at most ${maxSteps} steps; ${adapter}`;
 
-  // The article's classifier family, sized for 28x28 digits; the weights the project ships.
+  // The article's classifier family, sized for 28x28 digits (as src/workloads/attack/models.ts
+  // builds it); the weights the project ships.
   const model = new Sequential([
-    new Conv2D({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
     new BatchNormalization(),
     new MaxPooling2D({ poolSize: 2 }),
     new Dropout({ rate: 0.25 }),
-    new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu' }),
+    new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }),
     new BatchNormalization(),
     new MaxPooling2D({ poolSize: 2 }),
     new Dropout({ rate: 0.25 }),
     new Flatten(),
-    new Dense({ units: 128, activation: 'relu' }),
+    new Dense({ units: 64, activation: 'relu' }),
     new BatchNormalization(),
     new Dropout({ rate: 0.5 }),
     new Dense({ units: 10, activation: 'softmax' }),
