@@ -56,10 +56,12 @@ interface Capture {
 const outputMarker = Symbol('compiled output');
 
 /**
- * Step capture (DESIGN.md): the first call with a given argument signature runs `fn` eagerly while
- * the backend records every command; later calls copy the new arguments into fixed slots and
- * re-encode the recording, with no graph work in JavaScript and no new buffers. Results are new
- * tensors (copies of the step's outputs), bit-identical to what eager calls give.
+ * Step capture (DESIGN.md): the first call with a given argument signature runs `fn` while the
+ * backend records its commands instead of running them; the recording is compiled (fusion,
+ * batching) and its first replay gives that call's results. Later calls copy the new arguments
+ * into fixed slots and replay, with no graph work in JavaScript and no new buffers. Results are
+ * new tensors (copies of the step's outputs), equal to what eager calls give (bit-identical with
+ * `fuse: false`).
  */
 export function compileStep<Args extends Tensor[], R>(engine: Engine, fn: StepFunction<Args, R>, options: CompileOptions = {}): CompiledFunction<Args, R> {
   const captures = new Map<string, Capture>();

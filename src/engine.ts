@@ -204,12 +204,12 @@ export class Engine {
   }
 
   /**
-   * Step capture: returns a function that runs `fn` eagerly the first time for each argument
-   * signature (shapes, dtypes, which variables) while the GPU commands are recorded, and afterwards
-   * replays the recording: no graph work in JavaScript, no new buffers, one encoder. Arguments may
-   * change values between calls; variables are bound by identity and updated in place. Results
-   * are identical to eager calls. `fn` must not read tensors back. On the CPU backend it runs
-   * `fn` eagerly (inside tidy) every time.
+   * Step capture: returns a function that traces `fn` the first time for each argument signature
+   * (shapes, dtypes, which variables), recording its GPU commands, and from then on (that first
+   * call included) replays the compiled recording: no graph work in JavaScript, no new buffers,
+   * one encoder. Arguments may change values between calls; variables are bound by identity and
+   * updated in place. Results equal eager calls (bit-identical with `{ fuse: false }`). `fn`
+   * must not read tensors back. On the CPU backend it runs `fn` eagerly (inside tidy) every time.
    */
   compile<Args extends Tensor[], R>(fn: StepFunction<Args, R>, options: CompileOptions = {}): CompiledFunction<Args, R> {
     return compileStep(this, fn, options);

@@ -82,7 +82,8 @@ export class CaptureRecording {
   private externals: GpuBuffer[] = [];
   private uniformBytes: Uint8Array[] = [];
   private uniformBuffer: GPUBuffer | null = null;
-  private pristine: GPUBuffer[] = [];
+  /** GPU buffers finish() made (restore sources, the arena, the job table): destroyed with the capture. */
+  private created: GPUBuffer[] = [];
   private finished = false;
   disposed = false;
 
@@ -189,13 +190,13 @@ export class CaptureRecording {
     const kept: CapturedCommand[] = [];
     const uploads = new Map<GpuBuffer, Float32Array>();
     for (const c of this.commands) {
-      if (c.kind === 'copy' && c.data) uploads.set(swap(c.dst), c.data);
       if (c.kind === 'copy' && c.data) {
+        uploads.set(swap(c.dst), c.data);
         const overwritten = this.written.has(c.dst) || !this.owned.has(c.dst);
         if (!overwritten) continue;
         const pristine = device.createBuffer({ size: Math.max(c.data.byteLength, 4), usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
         device.queue.writeBuffer(pristine, 0, c.data.buffer as ArrayBuffer, c.data.byteOffset, c.data.byteLength);
-        this.pristine.push(pristine);
+        this.created.push(pristine);
         kept.push({ kind: 'copy', src: { numel: c.numel, gpu: pristine, uid: -1, byteOffset: 0, isView: false }, dst: swap(c.dst), numel: c.numel });
       } else if (c.kind === 'copy') {
         kept.push({ ...c, src: swap(c.src), dst: swap(c.dst) });
@@ -217,7 +218,7 @@ export class CaptureRecording {
         uniformSlots: this.uniformBytes,
       });
       this.commands.splice(0, this.commands.length, ...compiled.commands);
-      this.pristine.push(...compiled.created);
+      this.created.push(...compiled.created);
       this.fusedKernels = compiled.generatedKernels;
       // Their contents live in the arena now: the pooled buffers go back.
       for (const b of compiled.movedToArena) {
@@ -281,7 +282,7 @@ export class CaptureRecording {
     this.owned.clear();
     this.deferred.clear();
     if (this.uniformBuffer) destroyLater(this.uniformBuffer);
-    for (const p of this.pristine) destroyLater(p);
+    for (const p of this.created) destroyLater(p);
     this.commands.length = 0;
   }
 }

@@ -78,12 +78,12 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
 
   // The arena: internal buffers that only generated kernels and copies touch.
   const touchedOtherwise = new Set<GpuBuffer>();
-  const candidates: GpuBuffer[] = [];
+  const candidates = new Set<GpuBuffer>();
   for (const u of units) {
     const generatedOrCopy = u.task !== undefined || u.command?.kind === 'copy';
     for (const b of [...u.reads, ...u.writes]) {
       if (!generatedOrCopy) touchedOtherwise.add(b);
-      else if (ctx.internal(b) && !candidates.includes(b)) candidates.push(b);
+      else if (ctx.internal(b)) candidates.add(b);
     }
   }
   const offsets = new Map<GpuBuffer, number>();

@@ -42,4 +42,3 @@ export function padDims(values: readonly number[], length = 8, fill = 0): number
   return [...values, ...new Array<number>(length - values.length).fill(fill)];
 }
 
-export const maxRank = 8;

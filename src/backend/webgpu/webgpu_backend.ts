@@ -145,20 +145,18 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     return this.uniformBytes.subarray(0, compiled.uniformBytes);
   }
 
-  /** Packs the uniforms into the ring and encodes one dispatch; returns the packed uniforms. */
+  /** Packs the uniforms into the ring and encodes one dispatch. */
   private encodeDispatch<P>(
     compiled: CompiledKernel,
     spec: GpuKernel<P>,
     params: P,
     buffers: GpuBuffer[],
     workgroups: readonly [number, number, number],
-  ): Uint8Array | null {
+  ): void {
     let offset = 0;
-    let uniforms: Uint8Array | null = null;
     if (compiled.uniformBinding >= 0) {
       if (this.ring.full) this.submit();
-      uniforms = this.packUniforms(compiled, spec, params);
-      offset = this.ring.push(uniforms!);
+      offset = this.ring.push(this.packUniforms(compiled, spec, params)!);
     }
     const pass = this.computePass();
     pass.setPipeline(compiled.pipeline);
@@ -166,7 +164,6 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2]);
     this.counters.dispatches++;
     this.dispatchesInBatch++;
-    return uniforms;
   }
 
   // ---- step capture (src/compile.ts drives it) ---------------------------------------------
