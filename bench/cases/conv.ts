@@ -1,7 +1,8 @@
 /**
  * The three conv2d kernels (forward, backprop input, backprop filter) at the layer shapes of the
  * article's CNN (128x128x3 input, 3x3 valid convolutions with 32/64/128 filters, each after a 2x2
- * pooling) and of the MNIST CNN of src/workloads/attack (batch 64, 28x28x1, 16 then 32 filters).
+ * pooling) and of the MNIST CNN of src/workloads/attack (`MNIST_MODEL`: batch 64, 28x28x1,
+ * 32 then 64 filters).
  * Forward: `x.conv2d(w)` / `tf.conv2d(x, w, 1, 'valid')`. The backward passes are what the
  * gradients run: our conv2d_backprop_input and conv2d_backprop_filter ops, tfjs's
  * Conv2DBackpropInput and Conv2DBackpropFilter kernels through `tf.engine().runKernel`.
@@ -25,8 +26,8 @@ const layers: Layer[] = [
   { id: 'article-1', what: 'article conv 1: [1,128,128,3] * 3x3x3x32', x: [1, 128, 128, 3], filters: 32 },
   { id: 'article-2', what: 'article conv 2: [1,63,63,32] * 3x3x32x64', x: [1, 63, 63, 32], filters: 64 },
   { id: 'article-3', what: 'article conv 3: [1,30,30,64] * 3x3x64x128', x: [1, 30, 30, 64], filters: 128 },
-  { id: 'mnist-1', what: 'MNIST conv 1: [64,28,28,1] * 3x3x1x16', x: [64, 28, 28, 1], filters: 16 },
-  { id: 'mnist-2', what: 'MNIST conv 2: [64,13,13,16] * 3x3x16x32', x: [64, 13, 13, 16], filters: 32 },
+  { id: 'mnist-1', what: 'MNIST conv 1: [64,28,28,1] * 3x3x1x32', x: [64, 28, 28, 1], filters: 32 },
+  { id: 'mnist-2', what: 'MNIST conv 2: [64,13,13,32] * 3x3x32x64', x: [64, 13, 13, 32], filters: 64 },
 ];
 
 type Pass = 'fwd' | 'bwd-input' | 'bwd-filter';

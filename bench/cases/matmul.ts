@@ -35,8 +35,8 @@ const products: Product[] = [
   { id: 'matmul-article-dense1-dw', what: 'article Dense(512) dW = xᵀ·dy: [1,25088]ᵀ x [1,512]', m: 25088, k: 1, n: 512, transA: true, reps: 2 },
   { id: 'matmul-article-dense1-dx', what: 'article Dense(512) dx = dy·Wᵀ: [1,512] x [25088,512]ᵀ', m: 1, k: 512, n: 25088, transB: true, reps: 2 },
   { id: 'matmul-article-dense2', what: 'article Dense(2) forward: [1,512] x [512,2]', m: 1, k: 512, n: 2 },
-  { id: 'matmul-mnist-dense1', what: 'MNIST Dense(128) forward, batch 64: [64,800] x [800,128]', m: 64, k: 800, n: 128 },
-  { id: 'matmul-mnist-dense1-dw', what: 'MNIST Dense(128) dW = xᵀ·dy: [64,800]ᵀ x [64,128]', m: 800, k: 64, n: 128, transA: true },
+  { id: 'matmul-mnist-dense1', what: 'MNIST Dense(64) forward, batch 64: [64,1600] x [1600,64]', m: 64, k: 1600, n: 64 },
+  { id: 'matmul-mnist-dense1-dw', what: 'MNIST Dense(64) dW = xᵀ·dy: [64,1600]ᵀ x [64,64]', m: 1600, k: 64, n: 64, transA: true },
 ];
 
 /** The matmul cases. */

@@ -1,6 +1,6 @@
 /**
- * One training step of the MNIST CNN of src/workloads/attack (28x28x1, conv 16 and 32 filters,
- * Dense(128), 10 classes) at batch 64 with Adam (lr 0.002): forward in training mode (batch-norm
+ * One training step of the MNIST CNN of src/workloads/attack (`MNIST_MODEL`: 28x28x1, conv 32 and 64
+ * filters, Dense(64), 10 classes) at batch 64 with Adam (lr 0.002): forward in training mode (batch-norm
  * batch statistics, dropout), sparse softmax cross-entropy of the logits, gradients, update. Ours
  * is trainClassifier's step (src/workloads/attack/train.ts): the images live on the device, each
  * step writes the batch's indices into a small variable and the captured step (`opt.compileStep`)

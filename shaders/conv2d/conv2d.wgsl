@@ -5,37 +5,14 @@
 // of it from x straight into workgroup memory.
 // Layout: x NHWC [batch, inH, inW, inC]; w HWIO [kH, kW, inC, outC], i.e. row-major [K, outC];
 // bias [outC]; y NHWC [batch, outH, outW, outC], i.e. row-major [M, outC].
-// Bindings: 0 x, 1 w, 2 bias (read; not read when HAS_BIAS is false), 3 y (write), 4 uniforms.
+// Bindings: 0 x, 1 w, 2 bias (read; not read when HAS_BIAS is false), 3 y (write), 4 uniforms
+// (Params of conv2d_params.wgsl, placed before this file in its prelude).
 // Dispatch: workgroups (x + y·nwg.x) walk the M tiles of BM = WG_M·TM pixels, z the outC tiles
 // of BN = WG_N·TN channels. Per K step of BK taps the workgroup stages a BM x BK tile of A and a
 // BK x BN tile of w (vec4 tiles, k-major); invocation (tx, ty) then accumulates in registers the
 // TM x TN outputs at rows ty·TM.., columns tx·TN.. of the tile: per tap TM/4 + TN/4 vec4 reads
 // of workgroup memory feed TM·TN multiply-adds.
 // conv_activation(v, alpha) is the generated prelude calling op_<activation> of shaders/common.
-
-struct Params {
-  in_h: i32,
-  in_w: i32,
-  in_c: u32,
-  out_h: u32,
-  out_w: u32,
-  out_c: u32,
-  k_w: u32,
-  stride_h: i32,
-  stride_w: i32,
-  dilation_h: i32,
-  dilation_w: i32,
-  pad_top: i32,
-  pad_left: i32,
-  // M = batch·outH·outW output pixels, K = kH·kW·inC taps.
-  m: u32,
-  k: u32,
-  m_tiles: u32,
-  // BK = step_taps·inC + step_c: how far the tap index moves per K step.
-  step_taps: u32,
-  step_c: u32,
-  alpha: f32,
-}
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;

@@ -49,9 +49,44 @@ export function conv2dOp(x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeome
 /** Input channels up to which the input gradient uses the direct kernel. */
 const directInputChannels = 8;
 
+/**
+ * The geometry of dx = conv(dy, w') for a stride-1 convolution, where w'[kh, kw, o, c] =
+ * w[kH-1-kh, kW-1-kw, c, o] (the filter flipped and its channels swapped): dy padded by
+ * dilation·(k-1) - pad before, the input's own size out. Null when the stride is not 1 or the
+ * padding exceeds the filter's reach (a negative pad).
+ */
+function inputGradientAsConv(g: ConvGeometry): ConvGeometry | null {
+  if (g.strideH !== 1 || g.strideW !== 1) return null;
+  const padTop = g.dilationH * (g.kH - 1) - g.padTop;
+  const padLeft = g.dilationW * (g.kW - 1) - g.padLeft;
+  if (padTop < 0 || padLeft < 0) return null;
+  return { ...g, inH: g.outH, inW: g.outW, inC: g.outC, outH: g.inH, outW: g.inW, outC: g.inC, padTop, padLeft };
+}
+
+/**
+ * Input channels from which a stride-1 input gradient runs as a forward convolution of dy with
+ * the flipped filter: whole vec4s of at least 32 channels, the shape the forward kernels serve
+ * best (src/backend/webgpu/kernels/conv.ts); the flip is one small copy of the filter.
+ */
+function usesForwardForInputGradient(g: ConvGeometry): boolean {
+  return g.inC % 4 === 0 && g.inC >= 32;
+}
+
 /** dx (the geometry's input shape) from dy and the filter, by the conv2d_backprop_input kernel. */
 export function conv2dBackpropInputOp(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
   const e = dy.engine;
+  const asConv = usesForwardForInputGradient(g) ? inputGradientAsConv(g) : null;
+  if (asConv) {
+    // Each op records its own gradient, so the composition is differentiable as it stands.
+    const reversed = w.reverse([0, 1]);
+    const flipped = reversed.transpose([0, 1, 3, 2]);
+    const dx = conv2dOp(dy, flipped, null, asConv, 'linear');
+    if (!e.isRecording) {
+      reversed.dispose();
+      flipped.dispose();
+    }
+    return dx;
+  }
   // Few input channels (an image's 1 or 3) would leave most of a 64-column tile idle: go direct.
   const kernel = g.inC <= directInputChannels ? 'conv2d_backprop_input_direct' : 'conv2d_backprop_input';
   const dx = e.runKernel(kernel, [dy, w], inputShapeOf(g), 'float32', { ...g });

@@ -96,8 +96,10 @@ function vectorMatrix(a: Tensor, b: Tensor, outShape: number[], dtype: Tensor['d
   const e = a.engine;
   const columnGroups = Math.ceil(p.n / 64) * p.batch;
   // Enough workgroups for a GPU (about 256), chunks of at least 256 products each.
-  const splits = Math.max(1, Math.min(Math.ceil(p.k / 256), Math.ceil(256 / columnGroups)));
-  const chunk = Math.ceil(p.k / splits);
+  const wanted = Math.max(1, Math.min(Math.ceil(p.k / 256), Math.ceil(256 / columnGroups)));
+  // Chunks of whole vec4s, which the vec4 kernel reads along k with a transposed B.
+  const chunk = Math.ceil(Math.ceil(p.k / wanted) / 4) * 4;
+  const splits = Math.ceil(p.k / chunk);
   const params = { batch: p.batch, n: p.n, k: p.k, transB: p.transB, aBatchStride: p.aBatchStride, bBatchStride: p.bBatchStride, splits, chunk };
   if (splits === 1) return e.runKernel('matvec', [a, b], outShape, dtype, params);
   const partial = e.runKernel('matvec', [a, b], [p.batch, splits, p.n], 'float32', params);

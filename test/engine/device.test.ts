@@ -5,6 +5,7 @@ import type { WebGpuBackend } from '../../src/backend/webgpu/webgpu_backend.js';
 import { zeroStats } from '../../src/backend/backend.js';
 import { gpuEngine } from '../helpers/engines.js';
 import { gpuKernels } from '../../src/backend/webgpu/kernels/index.js';
+import { shaderOf } from '../../src/backend/webgpu/kernel_spec.js';
 
 const noUniforms = { uniforms: () => ({}), workgroups: () => [1, 1, 1] as const };
 
@@ -42,8 +43,9 @@ describe('WebGPU device and shader errors', () => {
     const e = await gpuEngine();
     if (!e) return;
     const original = gpuKernels.neg;
-    const broken = original.shader.code.replace('y[i] = unary_op(x[i], u.alpha, u.beta);', 'y[i] = unary_op(x[i], u.alpha, u.beta) + 1u;');
-    expect(broken).not.toBe(original.shader.code);
+    const source = shaderOf(original, {} as never).code;
+    const broken = source.replace('y[i] = unary_op(x[i], u.alpha, u.beta);', 'y[i] = unary_op(x[i], u.alpha, u.beta) + 1u;');
+    expect(broken).not.toBe(source);
     gpuKernels.neg = { ...original, shader: { file: 'shaders/test/bad_unary.wgsl', code: broken } };
     try {
       const y = e.tensor([1, 2]).neg();

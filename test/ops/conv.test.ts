@@ -77,6 +77,17 @@ describe('conv2d', () => {
     await gradcheck((_e, x, w) => x!.conv2d(w!, { strides: 2, dilations: 1, padding: 'same' }), [{ shape: [1, 5, 5, 9] }, { shape: [3, 3, 9, 2] }], { wrt: [0] });
   });
 
+  it('input gradient as a forward convolution of dy with the flipped filter (stride 1, 32+ channels)', async () => {
+    // Valid, same with dilation, and a padding past the filter's reach (which keeps the tiled kernel).
+    for (const options of [{}, { padding: 'same', dilations: 2 }, { padding: [[3, 0], [1, 2]] }] as Conv2dOptions[]) {
+      // Sums of 324 products of order 1: float32 rounding reaches 1e-4 where they cancel.
+      await gpuMatchesCpu((_e, x, w) => x!.conv2d(w!, options).square().sum(), [{ shape: [2, 9, 8, 36] }, { shape: [3, 3, 36, 5] }], { atol: 1e-3 });
+    }
+    await gradcheck((_e, x, w) => x!.conv2d(w!, { padding: 'same', dilations: [2, 1] }), [{ shape: [1, 5, 4, 32] }, { shape: [3, 2, 32, 3] }]);
+    // Its own gradients (dy and the filter through the flip): second derivatives.
+    await gradcheck((e, x, w) => e.grad((a) => a.conv2d(w!).square().sum())(x!)[0]!.square().sum().reshape([1]), [{ shape: [1, 4, 4, 32] }, { shape: [2, 2, 32, 2] }]);
+  });
+
   it('rank-3 input (a batch of one)', async () => {
     await checkOp((_e, x, w) => x!.conv2d(w!, { padding: 'same' }), [{ shape: [4, 3, 2] }, { shape: [3, 3, 2, 2] }]);
   });
@@ -102,6 +113,10 @@ describe('conv2d', () => {
     ['2x8x9x12 -> 40, 1x1 filter (16-row filter-gradient tiles)', [{ shape: [2, 8, 9, 12] }, { shape: [1, 1, 12, 40] }], {}],
     ['1x12x11x3 -> 40 (32-row filter-gradient tiles)', [{ shape: [1, 12, 11, 3] }, { shape: [3, 3, 3, 40] }, { shape: [40] }], { activation: 'tanh' }],
     ['1x17x15x6 -> 20, stride 3, dilation 2, same', [{ shape: [1, 17, 15, 6] }, { shape: [3, 2, 6, 20] }], { strides: 3, dilations: 2, padding: 'same' }],
+    // The vec4 shaders (channel counts multiples of 4, at least 32).
+    ['2x7x9x5 -> 36, stride 2, dilation 2, same, bias, elu', [{ shape: [2, 7, 9, 5] }, { shape: [3, 3, 5, 36] }, { shape: [36] }], { strides: 2, dilations: 2, padding: 'same', activation: 'elu' }],
+    ['1x6x7x36 -> 128, same, bias', [{ shape: [1, 6, 7, 36] }, { shape: [3, 3, 36, 128] }, { shape: [128] }], { padding: 'same' }],
+    ['3x5x6x32 -> 64, explicit padding, strides [1, 2]', [{ shape: [3, 5, 6, 32] }, { shape: [2, 3, 32, 64] }], { padding: [[2, 1], [1, 0]], strides: [1, 2] }],
   ];
   for (const [name, specs, options] of gpuCases) {
     it(`GPU vs CPU: ${name}`, async () => {

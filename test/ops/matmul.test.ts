@@ -35,6 +35,13 @@ describe('matmul gradients (finite differences) and GPU against CPU', () => {
     [[4], [4, 3]],
     [[2, 4], [4]],
     [[4], [2, 4, 3]],
+    // The vec4 shader (n a multiple of 4, at least 32): partial tiles, aᵀ, batches, shared operands.
+    [[65, 5], [5, 36]],
+    [[2, 7], [7, 32]],
+    [[5, 3], [5, 44], true, false],
+    [[3, 9, 5], [3, 5, 68]],
+    [[9, 5], [3, 5, 40]],
+    [[3, 2, 5], [5, 64]],
   ];
   for (const [sa, sb, ta = false, tb = false] of shapes) {
     it(`[${sa}]${ta ? 'ᵀ' : ''} x [${sb}]${tb ? 'ᵀ' : ''}`, async () => {
@@ -44,6 +51,8 @@ describe('matmul gradients (finite differences) and GPU against CPU', () => {
 
   it('a sizable product [130, 200] x [200, 70] (GPU vs CPU, with gradients)', async () => {
     await gpuMatchesCpu((_e, a, b) => a!.matmul(b!), [{ shape: [130, 200] }, { shape: [200, 70] }], { atol: 1e-3 });
+    await gpuMatchesCpu((_e, a, b) => a!.matmul(b!), [{ shape: [133, 201] }, { shape: [201, 136] }], { atol: 1e-3 });
+    await gpuMatchesCpu((_e, a, b) => a!.matmul(b!, true), [{ shape: [201, 133] }, { shape: [201, 72] }], { atol: 1e-3, noGrad: true });
     await gpuMatchesCpu((_e, a, b) => a!.matmul(b!, true, true), [{ shape: [200, 130] }, { shape: [70, 200] }], { atol: 1e-3, noGrad: true });
   });
 
@@ -53,6 +62,11 @@ describe('matmul gradients (finite differences) and GPU against CPU', () => {
       [[1, 700], [67, 700], false, true],
       [[700, 1], [700, 5], true, false],
       [[3, 1, 300], [3, 300, 9], false, false],
+      // B read as vec4s (shaders/matmul/matvec_vec4.wgsl): n, or k with a transposed B, multiples of 4.
+      [[1, 700], [700, 68], false, false],
+      [[3, 1, 300], [3, 300, 12], false, false],
+      [[2, 1, 44], [2, 9, 44], false, true],
+      [[1, 302], [5, 302], false, true],
     ] as [number[], number[], boolean, boolean][]) {
       await gpuMatchesCpu((_e, a, b) => a!.matmul(b!, ta, tb), [{ shape: sa }, { shape: sb }]);
     }

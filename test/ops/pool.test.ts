@@ -12,6 +12,12 @@ const geometries: [number[], Pool2dOptions][] = [
   [[1, 7, 6, 2], { poolSize: 3, strides: 2, padding: 'valid' }],
   [[2, 5, 7, 1], { poolSize: [3, 2], strides: [1, 2], padding: 'same' }],
   [[1, 4, 3, 2], { poolSize: [2, 3], strides: 1 }],
+  // Non-overlapping windows over whole vec4s of channels (max pooling's blocks kernel): the rows
+  // and columns past the last window, gaps between windows, 'same' padding before the first.
+  [[2, 7, 5, 4], {}],
+  [[1, 7, 5, 8], { padding: 'same' }],
+  [[1, 8, 9, 4], { poolSize: 2, strides: 3 }],
+  [[1, 7, 8, 4], { poolSize: [3, 2], strides: [3, 2], padding: 'same' }],
 ];
 
 describe('maxPool2d', () => {
@@ -46,7 +52,13 @@ describe('maxPool2d', () => {
       const ties = e.tensor([5, 5, 3, 7, 1, 5, 7, 1], [1, 2, 4, 1]);
       const [g] = e.grad((t) => t.maxPool2d().sum())(ties);
       expect(await g!.data()).toEqual(new Float32Array([1, 0, 0, 1, 0, 0, 0, 0]));
-      e.dispose([x, x3, ties, g]);
+      // The same over four channels (the blocks kernel), each with its own winner; a NaN first wins.
+      const channels = [[5, 5, 3, 7, 1, 5, 7, 1], [1, 2, 3, 4, 5, 6, 7, 8], [NaN, 9, 3, 7, 1, 5, 7, 1], [2, 2, 2, 2, 2, 2, 2, 2]];
+      const ties4 = e.tensor(Array.from({ length: 32 }, (_, i) => channels[i % 4]![Math.floor(i / 4)]!), [1, 2, 4, 4]);
+      const [g4] = e.grad((t) => t.maxPool2d().sum())(ties4);
+      const winners = [[1, 0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1, 0, 1], [1, 0, 0, 1, 0, 0, 0, 0], [1, 0, 1, 0, 0, 0, 0, 0]];
+      expect(await g4!.data()).toEqual(new Float32Array(Array.from({ length: 32 }, (_, i) => winners[i % 4]![Math.floor(i / 4)]!)));
+      e.dispose([x, x3, ties, g, ties4, g4]);
     });
 
     it('accumulates the gradient of overlapping windows', async () => {

@@ -19,6 +19,7 @@ import type { FusedTree } from './fusion.js';
 import { planFusion, prologueConsumers, type PlanCommand } from './fusion_plan.js';
 import { schedule, type ScheduleUnit } from './schedule.js';
 import { gpuKernels } from './kernels/index.js';
+import { shaderOf } from './kernel_spec.js';
 import { UniformRing } from './uniform_ring.js';
 
 /** What compileCapture needs from the recording. */
@@ -189,7 +190,7 @@ function dispatchUnit(c: StaticDispatch, i: number, plan: ReturnType<typeof plan
       .split('\n')
       .filter((line) => !/^fn (load_x|store_out|begin_job)\b/.test(line))
       .join('\n');
-    return { task: { kind: 'reduce', input, output, reduceSource: spec.shader.code, prelude }, origin: c, label, reads: inputs, writes };
+    return { task: { kind: 'reduce', input, output, reduceSource: shaderOf(spec, c.params as never).code, prelude }, origin: c, label, reads: inputs, writes };
   }
   return { command: c, reads, writes };
 }

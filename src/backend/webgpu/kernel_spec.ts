@@ -10,7 +10,8 @@ export interface ShaderSource {
 export type UniformValues = Record<string, number | boolean | readonly number[]>;
 
 export interface GpuKernel<P> {
-  shader: ShaderSource;
+  /** The shader, or a choice of shader by the parameters (kernels with a layout-specialised variant). */
+  shader: ShaderSource | ((p: P) => ShaderSource);
   /**
    * Generated WGSL placed before the shader, e.g. `fn unary_op(...)` calling a function of
    * shaders/common. It is part of the pipeline key; it must not depend on sizes.
@@ -21,6 +22,11 @@ export interface GpuKernel<P> {
   uniforms: (p: P) => UniformValues;
   /** Workgroup counts; a zero count skips the dispatch. */
   workgroups: (p: P) => readonly [number, number, number];
+}
+
+/** The shader a kernel runs for these parameters. */
+export function shaderOf<P>(spec: GpuKernel<P>, params: P): ShaderSource {
+  return typeof spec.shader === 'function' ? spec.shader(params) : spec.shader;
 }
 
 /** The largest workgroup count per dimension that every WebGPU device supports. */

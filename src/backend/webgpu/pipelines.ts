@@ -1,6 +1,6 @@
 import { WgslReflect, type TypeInfo, type VariableInfo } from 'wgsl_reflect/wgsl_reflect.module.js';
 import type { BackendStats } from '../backend.js';
-import type { GpuKernel, ShaderSource, UniformValues } from './kernel_spec.js';
+import { shaderOf, type GpuKernel, type ShaderSource, type UniformValues } from './kernel_spec.js';
 import { UniformRing } from './uniform_ring.js';
 import indexingWgsl from '../../../shaders/common/indexing.wgsl';
 import unaryOpsWgsl from '../../../shaders/common/unary_ops.wgsl';
@@ -74,10 +74,11 @@ export class PipelineCache {
   get<P>(kernelId: string, spec: GpuKernel<P>, params: P): CompiledKernel {
     const prelude = typeof spec.prelude === 'function' ? spec.prelude(params) : (spec.prelude ?? '');
     const constants = spec.constants?.(params) ?? {};
-    const key = `${spec.shader.file}\n${prelude}\n${JSON.stringify(constants)}`;
+    const shader = shaderOf(spec, params);
+    const key = `${shader.file}\n${prelude}\n${JSON.stringify(constants)}`;
     let compiled = this.cache.get(key);
     if (!compiled) {
-      compiled = this.compile(kernelId, spec.shader, prelude, constants);
+      compiled = this.compile(kernelId, shader, prelude, constants);
       this.cache.set(key, compiled);
     }
     return compiled;

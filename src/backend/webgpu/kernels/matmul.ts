@@ -2,7 +2,11 @@ import type { GpuKernels } from './index.js';
 import type { MatmulKernels, MatmulParams, MatvecParams } from '../../../kernels/matmul.js';
 import { maxWorkgroupsPerDim, type GpuKernel } from '../kernel_spec.js';
 import matmulWgsl from '../../../../shaders/matmul/matmul.wgsl';
+import matmulVec4Wgsl from '../../../../shaders/matmul/matmul_vec4.wgsl';
 import matvecWgsl from '../../../../shaders/matmul/matvec.wgsl';
+import matvecVec4Wgsl from '../../../../shaders/matmul/matvec_vec4.wgsl';
+import matmulParamsWgsl from '../../../../shaders/matmul/matmul_params.wgsl';
+import matvecParamsWgsl from '../../../../shaders/matmul/matvec_params.wgsl';
 
 /** Workgroup shape of one dispatch (the override constants of shaders/matmul/matmul.wgsl). */
 export interface MatmulTiling {
@@ -34,10 +38,51 @@ export function matmulTiling(p: MatmulParams): MatmulTiling {
   return { wgX: 16, wgY: 8, tm: 8, tn: 8, tk };
 }
 
+/** Workgroup shape of the vec4 shader (shaders/matmul/matmul_vec4.wgsl): 8 lanes along n. */
+export interface MatmulVec4Tiling {
+  /** Row groups per workgroup. */
+  wgY: number;
+  /** Rows per invocation: 4 or 8. */
+  tm: number;
+  /** vec4 columns per invocation: 1 or 2. */
+  tv: number;
+}
+
+/**
+ * Whether the product runs on the vec4 shader: b not transposed, whole vec4 rows of b and c
+ * (n and b's batch offset multiples of 4) and at least 32 columns, so that the 8 lanes of a row
+ * have columns of their own (narrower outputs keep the workgroup-memory tiles of matmul.wgsl).
+ */
+export function usesVec4Matmul(p: MatmulParams): boolean {
+  return !p.transB && p.n % 4 === 0 && p.n >= 32 && p.bBatchStride % 4 === 0;
+}
+
+/**
+ * Picks the vec4 shader's shape: 64 x 64 tiles (8 x 8 invocations of 8 rows by 2 vec4s) for big
+ * products, one vec4 per lane when n is at most 32, fewer row groups when m is small.
+ * Measured on lavapipe at 1024³: 8 rows x 2 vec4s 14-15 GFLOP/s, 8 x 1 11.6, 4 x 2 ~9.
+ */
+export function matmulVec4Tiling(p: MatmulParams): MatmulVec4Tiling {
+  const tv = p.n <= 32 ? 1 : 2;
+  const tm = p.m <= 4 ? 4 : 8;
+  const wgY = Math.max(1, Math.min(8, Math.ceil(p.m / tm)));
+  return { wgY, tm, tv };
+}
+
+/** Rows and columns of c per workgroup of whichever shader runs the product. */
+function tileSize(p: MatmulParams): { rows: number; cols: number } {
+  if (usesVec4Matmul(p)) {
+    const t = matmulVec4Tiling(p);
+    return { rows: t.tm * t.wgY, cols: 32 * t.tv };
+  }
+  const t = matmulTiling(p);
+  return { rows: t.tm * t.wgY, cols: t.tn * t.wgX };
+}
+
 function workgroups(p: MatmulParams): [number, number, number] {
-  const { wgX, wgY, tm, tn } = matmulTiling(p);
-  const tilesN = Math.ceil(p.n / (tn * wgX));
-  const tilesM = Math.ceil(p.m / (tm * wgY));
+  const { rows, cols } = tileSize(p);
+  const tilesN = Math.ceil(p.n / cols);
+  const tilesM = Math.ceil(p.m / rows);
   const batchZ = Math.min(p.batch, maxWorkgroupsPerDim);
   const tilesY = tilesM * Math.ceil(p.batch / maxWorkgroupsPerDim);
   if (tilesN > maxWorkgroupsPerDim || tilesY > maxWorkgroupsPerDim) {
@@ -48,16 +93,37 @@ function workgroups(p: MatmulParams): [number, number, number] {
 
 const matvecWg = 64;
 
+/** Whether B's reads come in whole vec4s (shaders/matmul/matvec_vec4.wgsl): along n, or along k with TRANS_B. */
+export function usesVec4Matvec(p: MatvecParams): boolean {
+  if (p.bBatchStride % 4 !== 0) return false;
+  return p.transB ? p.k % 4 === 0 && p.chunk % 4 === 0 : p.n % 4 === 0;
+}
+
+const matvecShader = { file: 'shaders/matmul/matvec.wgsl', code: matvecWgsl };
+const matvecVec4Shader = { file: 'shaders/matmul/matvec_vec4.wgsl', code: matvecVec4Wgsl };
+
 const matvecKernel: GpuKernel<MatvecParams> = {
-  shader: { file: 'shaders/matmul/matvec.wgsl', code: matvecWgsl },
+  shader: (p) => (usesVec4Matvec(p) ? matvecVec4Shader : matvecShader),
+  prelude: `// shaders/matmul/matvec_params.wgsl\n${matvecParamsWgsl}`,
   constants: (p) => ({ WG: matvecWg, TRANS_B: p.transB ? 1 : 0 }),
   uniforms: (p) => ({ n: p.n, k: p.k, chunk: p.chunk, splits: p.splits, a_batch_stride: p.aBatchStride, b_batch_stride: p.bBatchStride }),
-  workgroups: (p) => [Math.ceil(p.n / matvecWg), p.splits, p.batch],
+  workgroups: (p) => {
+    const columns = usesVec4Matvec(p) && !p.transB ? p.n / 4 : p.n;
+    return [Math.ceil(columns / matvecWg), p.splits, p.batch];
+  },
 };
 
+const matmulShader = { file: 'shaders/matmul/matmul.wgsl', code: matmulWgsl };
+const matmulVec4Shader = { file: 'shaders/matmul/matmul_vec4.wgsl', code: matmulVec4Wgsl };
+
 const matmulKernel: GpuKernel<MatmulParams> = {
-  shader: { file: 'shaders/matmul/matmul.wgsl', code: matmulWgsl },
-  constants: (p) => {
+  shader: (p) => (usesVec4Matmul(p) ? matmulVec4Shader : matmulShader),
+  prelude: `// shaders/matmul/matmul_params.wgsl\n${matmulParamsWgsl}`,
+  constants: (p): Record<string, number> => {
+    if (usesVec4Matmul(p)) {
+      const t = matmulVec4Tiling(p);
+      return { WG_Y: t.wgY, TM: t.tm, TV: t.tv, TRANS_A: p.transA ? 1 : 0 };
+    }
     const t = matmulTiling(p);
     return {
       WG_X: t.wgX,
@@ -72,7 +138,7 @@ const matmulKernel: GpuKernel<MatmulParams> = {
     };
   },
   uniforms: (p) => {
-    const t = matmulTiling(p);
+    const { rows } = tileSize(p);
     return {
       m: p.m,
       n: p.n,
@@ -80,7 +146,7 @@ const matmulKernel: GpuKernel<MatmulParams> = {
       batch: p.batch,
       a_batch_stride: p.aBatchStride,
       b_batch_stride: p.bBatchStride,
-      tiles_m: Math.ceil(p.m / (t.tm * t.wgY)),
+      tiles_m: Math.ceil(p.m / rows),
     };
   },
   workgroups,

@@ -1,0 +1,13 @@
+// The uniform struct of the matmul shaders (matmul.wgsl and matmul_vec4.wgsl), placed before
+// each in its prelude by src/backend/webgpu/kernels/matmul.ts.
+
+struct Params {
+  m: u32,
+  n: u32,
+  k: u32,
+  batch: u32,
+  a_batch_stride: u32,
+  b_batch_stride: u32,
+  // Workgroups along y per batch chunk: ceil(m / rows of c per workgroup).
+  tiles_m: u32,
+}

@@ -1,0 +1,11 @@
+// The uniform struct of the matvec shaders (matvec.wgsl and matvec_vec4.wgsl), placed before
+// each in its prelude by src/backend/webgpu/kernels/matmul.ts.
+
+struct Params {
+  n: u32,
+  k: u32,
+  chunk: u32,
+  splits: u32,
+  a_batch_stride: u32,
+  b_batch_stride: u32,
+}
