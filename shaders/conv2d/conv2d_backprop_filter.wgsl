@@ -6,35 +6,12 @@
 // `splits` partials (reduce_sum over the last axis) unless there is one.
 // Layout: x NHWC [batch, inH, inW, inC]; dy NHWC [batch, outH, outW, outC], i.e. [pixels, outC];
 // partial [kH·kW·inC·outC, splits], i.e. [kH, kW, inC, outC, splits].
-// Bindings: 0 x, 1 dy (read), 2 partial (write), 3 uniforms.
+// Bindings: 0 x, 1 dy (read), 2 partial (write), 3 uniforms (Params of
+// conv2d_backprop_filter_params.wgsl, placed before this file in its prelude).
 // Dispatch: x the M tiles of BM = WG_M·TM taps, y the outC tiles of BN = WG_N·TN, z the chunks.
 // Per step of BK pixels the workgroup stages BM x BK of A and BK x BN of dy (vec4 tiles,
 // pixel-major); invocation (tx, ty) accumulates in registers the TM x TN sums at rows ty·TM..,
 // columns tx·TN.. of the tile.
-
-struct Params {
-  in_h: i32,
-  in_w: i32,
-  in_c: u32,
-  out_h: u32,
-  out_w: u32,
-  out_c: u32,
-  k_w: u32,
-  stride_h: i32,
-  stride_w: i32,
-  dilation_h: i32,
-  dilation_w: i32,
-  pad_top: i32,
-  pad_left: i32,
-  // Rows of the gradient (kH·kW·inC), output pixels, and the split of the pixels.
-  m: u32,
-  pixels: u32,
-  splits: u32,
-  chunk: u32,
-  // BK = step_rows·outW + step_cols: how far the pixel index moves per step.
-  step_rows: u32,
-  step_cols: u32,
-}
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;

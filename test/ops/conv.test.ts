@@ -116,6 +116,7 @@ describe('conv2d', () => {
     // The vec4 shaders (channel counts multiples of 4, at least 32).
     ['2x7x9x5 -> 36, stride 2, dilation 2, same, bias, elu', [{ shape: [2, 7, 9, 5] }, { shape: [3, 3, 5, 36] }, { shape: [36] }], { strides: 2, dilations: 2, padding: 'same', activation: 'elu' }],
     ['1x6x7x36 -> 128, same, bias', [{ shape: [1, 6, 7, 36] }, { shape: [3, 3, 36, 128] }, { shape: [128] }], { padding: 'same' }],
+    ['2x66x40x2 -> 36, stride 2, same: split filter reduction (vec4)', [{ shape: [2, 66, 40, 2] }, { shape: [3, 3, 2, 36] }], { strides: 2, padding: 'same' }],
     ['3x5x6x32 -> 64, explicit padding, strides [1, 2]', [{ shape: [3, 5, 6, 32] }, { shape: [2, 3, 32, 64] }], { padding: [[2, 1], [1, 0]], strides: [1, 2] }],
   ];
   for (const [name, specs, options] of gpuCases) {

@@ -15,6 +15,8 @@ import conv2dParamsWgsl from '../../../../shaders/conv2d/conv2d_params.wgsl';
 import backpropInputWgsl from '../../../../shaders/conv2d/conv2d_backprop_input.wgsl';
 import backpropInputDirectWgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct.wgsl';
 import backpropFilterWgsl from '../../../../shaders/conv2d/conv2d_backprop_filter.wgsl';
+import backpropFilterVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_filter_vec4.wgsl';
+import backpropFilterParamsWgsl from '../../../../shaders/conv2d/conv2d_backprop_filter_params.wgsl';
 import depthwiseWgsl from '../../../../shaders/conv2d/depthwise_conv2d.wgsl';
 import depthwiseInputWgsl from '../../../../shaders/conv2d/depthwise_conv2d_backprop_input.wgsl';
 import depthwiseFilterWgsl from '../../../../shaders/conv2d/depthwise_conv2d_backprop_filter.wgsl';
@@ -222,9 +224,20 @@ function filterTiles(p: ConvGeometry): GemmTiles {
   return checked(gemmTiles(filterRows(p), p.outC));
 }
 
+/** Taps per invocation of the vec4 filter-gradient shader (its named accumulators). */
+const vec4TapsPerInvocation = 8;
+
+function filterVec4Tiles(p: ConvGeometry): Vec4Tiles {
+  return { WG_Y: Math.max(1, Math.min(8, Math.ceil(filterRows(p) / vec4TapsPerInvocation))), TV: p.outC <= 32 ? 1 : 2 };
+}
+
+const backpropFilterShader = { file: 'shaders/conv2d/conv2d_backprop_filter.wgsl', code: backpropFilterWgsl };
+const backpropFilterVec4Shader = { file: 'shaders/conv2d/conv2d_backprop_filter_vec4.wgsl', code: backpropFilterVec4Wgsl };
+
 const conv2dBackpropFilter: GpuKernel<Conv2dBackpropFilterParams> = {
-  shader: { file: 'shaders/conv2d/conv2d_backprop_filter.wgsl', code: backpropFilterWgsl },
-  constants: (p) => ({ ...filterTiles(p) }),
+  shader: (p) => (vec4Channels(p.outC) ? backpropFilterVec4Shader : backpropFilterShader),
+  prelude: `// shaders/conv2d/conv2d_backprop_filter_params.wgsl\n${backpropFilterParamsWgsl}`,
+  constants: (p): Record<string, number> => (vec4Channels(p.outC) ? { ...filterVec4Tiles(p) } : { ...filterTiles(p) }),
   uniforms: (p) => {
     const t = filterTiles(p);
     return {
@@ -238,6 +251,10 @@ const conv2dBackpropFilter: GpuKernel<Conv2dBackpropFilterParams> = {
     };
   },
   workgroups: (p) => {
+    if (vec4Channels(p.outC)) {
+      const t = filterVec4Tiles(p);
+      return [Math.ceil(filterRows(p) / (vec4TapsPerInvocation * t.WG_Y)), Math.ceil(p.outC / (32 * t.TV)), p.splits];
+    }
     const t = filterTiles(p);
     return [Math.ceil(filterRows(p) / tileRows(t)), Math.ceil(p.outC / tileCols(t)), p.splits];
   },
