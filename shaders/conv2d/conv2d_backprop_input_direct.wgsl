@@ -4,26 +4,9 @@
 // dx[n,ih,iw,c] = Σ over taps (kh,kw) landing on an output (oh,ow), and o, of dy[n,oh,ow,o]·w[kh,kw,c,o],
 // with oh = (ih + pad_top - kh·dilation_h) / stride_h when that divides exactly and is in range.
 // Layout: dy [batch,out_h,out_w,out_c], w [k_h,k_w,in_c,out_c] (HWIO), dx [batch,in_h,in_w,in_c].
-// Bindings: 0 dy (read), 1 w (read), 2 dx (write), 3 uniforms.
+// Bindings: 0 dy (read), 1 w (read), 2 dx (write), 3 uniforms (Params of
+// conv2d_backprop_input_direct_params.wgsl, placed before this file in its prelude).
 // Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation writes one dx element.
-
-struct Params {
-  in_h: u32,
-  in_w: u32,
-  in_c: u32,
-  out_h: u32,
-  out_w: u32,
-  out_c: u32,
-  k_h: u32,
-  k_w: u32,
-  stride_h: u32,
-  stride_w: u32,
-  dilation_h: u32,
-  dilation_w: u32,
-  pad_top: u32,
-  pad_left: u32,
-  n: u32,
-}
 
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;

@@ -77,6 +77,19 @@ describe('conv2d', () => {
     await gradcheck((_e, x, w) => x!.conv2d(w!, { strides: 2, dilations: 1, padding: 'same' }), [{ shape: [1, 5, 5, 9] }, { shape: [3, 3, 9, 2] }], { wrt: [0] });
   });
 
+  it('input gradient of 1-4 channels from 32+ (lanes split the output channels)', async () => {
+    // Every channel count of the vec4 direct kernel; strides, dilation, padding; 40 and 64 filters.
+    const cases: [number, number, Conv2dOptions][] = [
+      [1, 32, {}],
+      [2, 40, { strides: 2, padding: 'same' }],
+      [3, 64, { dilations: [2, 1], padding: 'same' }],
+      [4, 36, { strides: [1, 3], padding: [[2, 0], [1, 1]] }],
+    ];
+    for (const [inC, outC, options] of cases) {
+      await gpuMatchesCpu((_e, x, w) => x!.conv2d(w!, options).square().sum(), [{ shape: [2, 9, 11, inC] }, { shape: [3, 3, inC, outC] }], { wrt: [0], atol: 1e-3 });
+    }
+  });
+
   it('input gradient as a forward convolution of dy with the flipped filter (stride 1, 32+ channels)', async () => {
     // Valid, same with dilation, and a padding past the filter's reach (which keeps the tiled kernel).
     for (const options of [{}, { padding: 'same', dilations: 2 }, { padding: [[3, 0], [1, 2]] }] as Conv2dOptions[]) {

@@ -14,6 +14,8 @@ import conv2dVec4Wgsl from '../../../../shaders/conv2d/conv2d_vec4.wgsl';
 import conv2dParamsWgsl from '../../../../shaders/conv2d/conv2d_params.wgsl';
 import backpropInputWgsl from '../../../../shaders/conv2d/conv2d_backprop_input.wgsl';
 import backpropInputDirectWgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct.wgsl';
+import backpropInputDirectVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct_vec4.wgsl';
+import backpropInputDirectParamsWgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct_params.wgsl';
 import backpropFilterWgsl from '../../../../shaders/conv2d/conv2d_backprop_filter.wgsl';
 import backpropFilterVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_filter_vec4.wgsl';
 import backpropFilterParamsWgsl from '../../../../shaders/conv2d/conv2d_backprop_filter_params.wgsl';
@@ -208,11 +210,31 @@ const conv2dBackpropInput: GpuKernel<Conv2dBackpropInputParams> = {
 
 const directWg = 64;
 
+/**
+ * Whether the direct input gradient splits the sum over output channels across lanes
+ * (conv2d_backprop_input_direct_vec4.wgsl): 1 to 4 input channels, outC in whole vec4s.
+ */
+function usesDirectVec4(p: ConvGeometry): boolean {
+  return p.inC <= 4 && vec4Channels(p.outC);
+}
+
+/** Rows of 8 invocations (8 pixels each) per workgroup of the vec4 direct shader. */
+function directVec4Rows(p: ConvGeometry): number {
+  return Math.max(1, Math.min(8, Math.ceil((p.batch * p.inH * p.inW) / 8)));
+}
+
+const directShader = { file: 'shaders/conv2d/conv2d_backprop_input_direct.wgsl', code: backpropInputDirectWgsl };
+const directVec4Shader = { file: 'shaders/conv2d/conv2d_backprop_input_direct_vec4.wgsl', code: backpropInputDirectVec4Wgsl };
+
 const conv2dBackpropInputDirect: GpuKernel<Conv2dBackpropInputParams> = {
-  shader: { file: 'shaders/conv2d/conv2d_backprop_input_direct.wgsl', code: backpropInputDirectWgsl },
-  constants: () => ({ WG: directWg }),
+  shader: (p) => (usesDirectVec4(p) ? directVec4Shader : directShader),
+  prelude: `// shaders/conv2d/conv2d_backprop_input_direct_params.wgsl\n${backpropInputDirectParamsWgsl}`,
+  constants: (p): Record<string, number> => (usesDirectVec4(p) ? { WG_Y: directVec4Rows(p), IN_C: p.inC, UNIT_STRIDE: p.strideH === 1 && p.strideW === 1 ? 1 : 0 } : { WG: directWg }),
   uniforms: (p) => ({ ...geometryUniforms(p), k_h: p.kH, n: p.batch * p.inH * p.inW * p.inC }),
-  workgroups: (p) => grid1d(p.batch * p.inH * p.inW * p.inC, directWg),
+  workgroups: (p): [number, number, number] => {
+    if (!usesDirectVec4(p)) return grid1d(p.batch * p.inH * p.inW * p.inC, directWg);
+    return [...tileGrid(Math.ceil((p.batch * p.inH * p.inW) / (8 * directVec4Rows(p)))), 1];
+  },
 };
 
 /** Rows of the filter gradient: one per tap and input channel. */
