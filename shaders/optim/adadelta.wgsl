@@ -8,8 +8,7 @@
 // Defaults (src/optim/adadelta.ts): lr 0.001, rho 0.95, eps 1e-7.
 // Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
 // param, slots); binding 5: the uniforms below.
-// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation updates one arena element
-// (padding between variables is skipped).
+// Dispatch and entry point: shaders/optim/arena.wgsl.
 
 struct Params {
   n: u32,
@@ -22,14 +21,8 @@ struct Params {
 
 @group(0) @binding(5) var<uniform> u: Params;
 
-override WG: u32 = 256u;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = linear_index(gid, nwg, WG);
-  if (i >= u.n) { return; }
-  let v = arena_var(i, u.nvars);
-  if (v == u.nvars) { return; }
+// Called by the entry point of arena.wgsl for each element i of variable v.
+fn update(i: u32, v: u32) {
   let g = arena_grad(i, v, u.clip_value);
   let acc = slots[i] * u.rho + g * g * (1.0 - u.rho);
   let acc_update = slots[u.n + i];

@@ -6,7 +6,9 @@
 //   2 scale  (read)        per-variable gradient factor: 1, or the clip-by-norm factor (clip_scale)
 //   3 param  (read_write)  parameter arena, updated in place
 //   4 slots  (read_write)  optimizer state: slot j of element i at j * n + i
-// and the kernel's own uniform struct is binding 5.
+// and the kernel's own uniform struct is binding 5 (`u`, with members n and nvars).
+// The entry point is here: each optimizer's shader defines `fn update(i, v)`, the update of
+// arena element i of variable v. Dispatch: ceil(n / ARENA_CHUNK) workgroups on a 2-D grid.
 
 struct VarInfo {
   // Elements [start, end) of the arena belong to this variable.
@@ -27,17 +29,41 @@ struct VarInfo {
 @group(0) @binding(3) var<storage, read_write> param: array<f32>;
 @group(0) @binding(4) var<storage, read_write> slots: array<f32>;
 
-// The variable that owns arena element i, or nvars for alignment padding (binary search over the
-// sorted ranges: a few reads of a small, cached table).
-fn arena_var(i: u32, nvars: u32) -> u32 {
+// Invocations per workgroup, and elements per invocation.
+const WG: u32 = 64u;
+const ARENA_STEPS: u32 = 4u;
+// Arena elements per workgroup. The arena starts every variable at a multiple of it
+// (src/kernels/optim.ts: arenaChunk), so the elements of one workgroup belong to one variable
+// or to padding.
+const ARENA_CHUNK: u32 = WG * ARENA_STEPS;
+
+// The variable whose range holds arena element `first`, or nvars for padding: a binary search over
+// the sorted ranges.
+fn arena_var(first: u32, nvars: u32) -> u32 {
   var lo = 0u;
   var hi = nvars - 1u;
   while (lo < hi) {
     let mid = (lo + hi) / 2u;
-    if (vars[mid].end > i) { hi = mid; } else { lo = mid + 1u; }
+    if (vars[mid].end > first) { hi = mid; } else { lo = mid + 1u; }
   }
-  if (i < vars[lo].start || i >= vars[lo].end) { return nvars; }
+  if (first < vars[lo].start || first >= vars[lo].end) { return nvars; }
   return lo;
+}
+
+// One workgroup per chunk: the variable is looked up once, from the chunk's first element, which
+// is the same in every invocation, so the search's reads are uniform (one load and a broadcast on
+// software Vulkan, where a per-element search cost as much as the update itself).
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let first = (wid.x + wid.y * nwg.x) * ARENA_CHUNK;
+  if (first >= u.n) { return; }
+  let v = arena_var(first, u.nvars);
+  if (v == u.nvars) { return; }
+  let end = vars[v].end;
+  for (var j = 0u; j < ARENA_STEPS; j++) {
+    let i = first + j * WG + lid;
+    if (i < end) { update(i, v); }
+  }
 }
 
 // The gradient the update sees: scaled (clip by norm), then clipped by value when clip_value > 0.

@@ -158,3 +158,10 @@ export interface OptimKernels {
 
 /** Words per variable-table entry: start, end, box flag, pad, lo, hi, pad, pad. */
 export const varTableStride = 8;
+
+/**
+ * Elements per workgroup of the GPU update kernels (ARENA_CHUNK in shaders/optim/arena.wgsl).
+ * Every variable starts at a multiple of it, so a workgroup's elements belong to one variable
+ * and the kernels look that variable up once per workgroup (at most 255 padding elements each).
+ */
+export const arenaChunk = 256;

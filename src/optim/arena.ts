@@ -7,7 +7,7 @@
 import type { BackendBuffer } from '../backend/backend.js';
 import type { Engine } from '../engine.js';
 import type { Storage, Tensor, Variable } from '../tensor.js';
-import { varTableStride } from '../kernels/optim.js';
+import { arenaChunk, varTableStride } from '../kernels/optim.js';
 import type { BoxConstraint } from './constraints.js';
 
 function roundUp(x: number, multiple: number): number {
@@ -48,7 +48,8 @@ export class ParamGroup {
     clipsByNorm: boolean,
   ) {
     const e = engine;
-    const align = e.backend.viewAlignment;
+    // Both are powers of two: the larger is a multiple of the smaller.
+    const align = Math.max(e.backend.viewAlignment, arenaChunk);
     this.offsets = [];
     let cursor = 0;
     for (const v of vars) {

@@ -4,6 +4,7 @@ import { expectClose } from '../helpers/allclose.js';
 import { backends } from '../helpers/engines.js';
 import { uniformValues } from '../helpers/random.js';
 import { quadratic } from './reference.js';
+import { arenaChunk } from '../../src/kernels/optim.js';
 
 /** Odd sizes, a size-1 variable, one just past the 64-element view alignment, a rank-3 one. */
 const shapes = [[7], [1], [65], [3, 5], [2, 2, 3]];
@@ -91,7 +92,8 @@ describe.each(backends)('parameter arena (%s)', (name, makeEngine) => {
     const arena = vars[0]!.storage.parent!;
     expect(arena).toBeDefined();
     for (const v of vars) expect(v.storage.parent).toBe(arena);
-    const align = e.backend.viewAlignment;
+    // Views are aligned for binding, and to the update kernels' chunk (one variable per workgroup).
+    const align = Math.max(e.backend.viewAlignment, arenaChunk);
     const raw = await e.readStorage(arena, arena.buffer.numel);
     let cursor = 0;
     const covered = new Set<number>();

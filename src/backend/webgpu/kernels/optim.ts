@@ -1,5 +1,5 @@
 import type { GpuKernels } from './index.js';
-import type { ArenaParams, OptimKernels } from '../../../kernels/optim.js';
+import { arenaChunk, type ArenaParams, type OptimKernels } from '../../../kernels/optim.js';
 import { grid1d, maxWorkgroupsPerDim, type GpuKernel, type ShaderSource, type UniformValues } from '../kernel_spec.js';
 import arenaWgsl from '../../../../shaders/optim/arena.wgsl';
 import sgdWgsl from '../../../../shaders/optim/sgd.wgsl';
@@ -26,9 +26,9 @@ function updateKernel<P extends ArenaParams>(file: string, code: string, uniform
   return {
     shader,
     prelude: `// shaders/optim/arena.wgsl\n${arenaWgsl}`,
-    constants: () => ({ WG: wg }),
+    // One workgroup per arena chunk (the entry point of arena.wgsl).
     uniforms: (p) => ({ n: p.n, nvars: p.nvars, clip_value: p.clipValue, ...uniforms(p) }),
-    workgroups: (p) => (p.nvars === 0 ? [0, 1, 1] : grid1d(p.n, wg)),
+    workgroups: (p) => (p.nvars === 0 ? [0, 1, 1] : grid1d(p.n, arenaChunk)),
   };
 }
 
