@@ -11,7 +11,7 @@
 // (an a element here: it depends only on the row and k) compiles to one scalar load and a
 // broadcast; any other read, workgroup memory included, is a loop over the lanes. So each lane
 // reads only its own vec4 of b per k step and shares the TM reads of a: TM·TV vec4
-// multiply-adds per TV lane-loads. Measured on lavapipe at 1024³: 14-15 GFLOP/s, against 3-4
+// multiply-adds per TV lane-loads. Measured on lavapipe at 1024³: 12-15 GFLOP/s, against 3-4
 // for the workgroup-memory tiles of shaders/matmul/matmul.wgsl. On a GPU the 8 lanes of a row
 // read 8 consecutive vec4s of b (coalesced) and the same a element (a broadcast from cache).
 // The accumulators are named variables, not an array, so that they stay in registers.
@@ -21,9 +21,9 @@
 @group(0) @binding(2) var<storage, read_write> c: array<vec4f>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-// Row groups per workgroup; rows per invocation (4 or 8); vec4 columns per invocation (1 or 2).
+// Row groups per workgroup; rows per invocation (8 or 16); vec4 columns per invocation (1 or 2).
 override WG_Y: u32 = 8u;
-override TM: u32 = 8u;
+override TM: u32 = 16u;
 override TV: u32 = 2u;
 override TRANS_A: bool = false;
 
@@ -47,7 +47,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   // Reads are clamped into the matrix (the rows and columns past its edge are computed and
   // dropped): the row stays the same in every lane, so its a reads stay broadcasts.
   let last_row = u.m - 1u;
-  let r0 = min(row0, last_row);
+  let r0 = min(row0 + 0u, last_row);
   let r1 = min(row0 + 1u, last_row);
   let r2 = min(row0 + 2u, last_row);
   let r3 = min(row0 + 3u, last_row);
@@ -55,6 +55,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let r5 = min(row0 + 5u, last_row);
   let r6 = min(row0 + 6u, last_row);
   let r7 = min(row0 + 7u, last_row);
+  let r8 = min(row0 + 8u, last_row);
+  let r9 = min(row0 + 9u, last_row);
+  let r10 = min(row0 + 10u, last_row);
+  let r11 = min(row0 + 11u, last_row);
+  let r12 = min(row0 + 12u, last_row);
+  let r13 = min(row0 + 13u, last_row);
+  let r14 = min(row0 + 14u, last_row);
+  let r15 = min(row0 + 15u, last_row);
   let c0 = min(col4, n4 - 1u);
   let c1 = min(col4 + 8u, n4 - 1u);
   let a_base = bt * u.a_batch_stride;
@@ -69,6 +77,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   var acc5_0 = vec4f(0.0); var acc5_1 = vec4f(0.0);
   var acc6_0 = vec4f(0.0); var acc6_1 = vec4f(0.0);
   var acc7_0 = vec4f(0.0); var acc7_1 = vec4f(0.0);
+  var acc8_0 = vec4f(0.0); var acc8_1 = vec4f(0.0);
+  var acc9_0 = vec4f(0.0); var acc9_1 = vec4f(0.0);
+  var acc10_0 = vec4f(0.0); var acc10_1 = vec4f(0.0);
+  var acc11_0 = vec4f(0.0); var acc11_1 = vec4f(0.0);
+  var acc12_0 = vec4f(0.0); var acc12_1 = vec4f(0.0);
+  var acc13_0 = vec4f(0.0); var acc13_1 = vec4f(0.0);
+  var acc14_0 = vec4f(0.0); var acc14_1 = vec4f(0.0);
+  var acc15_0 = vec4f(0.0); var acc15_1 = vec4f(0.0);
 
   for (var kk = 0u; kk < u.k; kk++) {
     let b_row = b_base + kk * n4;
@@ -76,59 +92,99 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     // TM and TV are pipeline constants: the untaken branches compile away.
     var b1 = vec4f(0.0);
     if (TV > 1u) { b1 = b[b_row + c1]; }
-    let a0 = load_a(a_base, r0, kk);
-    let a1 = load_a(a_base, r1, kk);
-    let a2 = load_a(a_base, r2, kk);
-    let a3 = load_a(a_base, r3, kk);
-    acc0_0 = fma(vec4f(a0), b0, acc0_0);
-    acc1_0 = fma(vec4f(a1), b0, acc1_0);
-    acc2_0 = fma(vec4f(a2), b0, acc2_0);
-    acc3_0 = fma(vec4f(a3), b0, acc3_0);
+    let a0 = vec4f(load_a(a_base, r0, kk));
+    let a1 = vec4f(load_a(a_base, r1, kk));
+    let a2 = vec4f(load_a(a_base, r2, kk));
+    let a3 = vec4f(load_a(a_base, r3, kk));
+    let a4 = vec4f(load_a(a_base, r4, kk));
+    let a5 = vec4f(load_a(a_base, r5, kk));
+    let a6 = vec4f(load_a(a_base, r6, kk));
+    let a7 = vec4f(load_a(a_base, r7, kk));
+    acc0_0 = fma(a0, b0, acc0_0);
+    acc1_0 = fma(a1, b0, acc1_0);
+    acc2_0 = fma(a2, b0, acc2_0);
+    acc3_0 = fma(a3, b0, acc3_0);
+    acc4_0 = fma(a4, b0, acc4_0);
+    acc5_0 = fma(a5, b0, acc5_0);
+    acc6_0 = fma(a6, b0, acc6_0);
+    acc7_0 = fma(a7, b0, acc7_0);
     if (TV > 1u) {
-      acc0_1 = fma(vec4f(a0), b1, acc0_1);
-      acc1_1 = fma(vec4f(a1), b1, acc1_1);
-      acc2_1 = fma(vec4f(a2), b1, acc2_1);
-      acc3_1 = fma(vec4f(a3), b1, acc3_1);
+      acc0_1 = fma(a0, b1, acc0_1);
+      acc1_1 = fma(a1, b1, acc1_1);
+      acc2_1 = fma(a2, b1, acc2_1);
+      acc3_1 = fma(a3, b1, acc3_1);
+      acc4_1 = fma(a4, b1, acc4_1);
+      acc5_1 = fma(a5, b1, acc5_1);
+      acc6_1 = fma(a6, b1, acc6_1);
+      acc7_1 = fma(a7, b1, acc7_1);
     }
-    if (TM > 4u) {
-      let a4 = load_a(a_base, r4, kk);
-      let a5 = load_a(a_base, r5, kk);
-      let a6 = load_a(a_base, r6, kk);
-      let a7 = load_a(a_base, r7, kk);
-      acc4_0 = fma(vec4f(a4), b0, acc4_0);
-      acc5_0 = fma(vec4f(a5), b0, acc5_0);
-      acc6_0 = fma(vec4f(a6), b0, acc6_0);
-      acc7_0 = fma(vec4f(a7), b0, acc7_0);
+    if (TM > 8u) {
+      let a8 = vec4f(load_a(a_base, r8, kk));
+      let a9 = vec4f(load_a(a_base, r9, kk));
+      let a10 = vec4f(load_a(a_base, r10, kk));
+      let a11 = vec4f(load_a(a_base, r11, kk));
+      let a12 = vec4f(load_a(a_base, r12, kk));
+      let a13 = vec4f(load_a(a_base, r13, kk));
+      let a14 = vec4f(load_a(a_base, r14, kk));
+      let a15 = vec4f(load_a(a_base, r15, kk));
+      acc8_0 = fma(a8, b0, acc8_0);
+      acc9_0 = fma(a9, b0, acc9_0);
+      acc10_0 = fma(a10, b0, acc10_0);
+      acc11_0 = fma(a11, b0, acc11_0);
+      acc12_0 = fma(a12, b0, acc12_0);
+      acc13_0 = fma(a13, b0, acc13_0);
+      acc14_0 = fma(a14, b0, acc14_0);
+      acc15_0 = fma(a15, b0, acc15_0);
       if (TV > 1u) {
-        acc4_1 = fma(vec4f(a4), b1, acc4_1);
-        acc5_1 = fma(vec4f(a5), b1, acc5_1);
-        acc6_1 = fma(vec4f(a6), b1, acc6_1);
-        acc7_1 = fma(vec4f(a7), b1, acc7_1);
+        acc8_1 = fma(a8, b1, acc8_1);
+        acc9_1 = fma(a9, b1, acc9_1);
+        acc10_1 = fma(a10, b1, acc10_1);
+        acc11_1 = fma(a11, b1, acc11_1);
+        acc12_1 = fma(a12, b1, acc12_1);
+        acc13_1 = fma(a13, b1, acc13_1);
+        acc14_1 = fma(a14, b1, acc14_1);
+        acc15_1 = fma(a15, b1, acc15_1);
       }
     }
   }
 
   let c_base = bt * u.m * n4;
-  store_row(c_base, row0, n4, col4, acc0_0);
+  store_row(c_base, row0 + 0u, n4, col4, acc0_0);
   store_row(c_base, row0 + 1u, n4, col4, acc1_0);
   store_row(c_base, row0 + 2u, n4, col4, acc2_0);
   store_row(c_base, row0 + 3u, n4, col4, acc3_0);
+  store_row(c_base, row0 + 4u, n4, col4, acc4_0);
+  store_row(c_base, row0 + 5u, n4, col4, acc5_0);
+  store_row(c_base, row0 + 6u, n4, col4, acc6_0);
+  store_row(c_base, row0 + 7u, n4, col4, acc7_0);
   if (TV > 1u) {
-    store_row(c_base, row0, n4, col4 + 8u, acc0_1);
+    store_row(c_base, row0 + 0u, n4, col4 + 8u, acc0_1);
     store_row(c_base, row0 + 1u, n4, col4 + 8u, acc1_1);
     store_row(c_base, row0 + 2u, n4, col4 + 8u, acc2_1);
     store_row(c_base, row0 + 3u, n4, col4 + 8u, acc3_1);
+    store_row(c_base, row0 + 4u, n4, col4 + 8u, acc4_1);
+    store_row(c_base, row0 + 5u, n4, col4 + 8u, acc5_1);
+    store_row(c_base, row0 + 6u, n4, col4 + 8u, acc6_1);
+    store_row(c_base, row0 + 7u, n4, col4 + 8u, acc7_1);
   }
-  if (TM > 4u) {
-    store_row(c_base, row0 + 4u, n4, col4, acc4_0);
-    store_row(c_base, row0 + 5u, n4, col4, acc5_0);
-    store_row(c_base, row0 + 6u, n4, col4, acc6_0);
-    store_row(c_base, row0 + 7u, n4, col4, acc7_0);
+  if (TM > 8u) {
+    store_row(c_base, row0 + 8u, n4, col4, acc8_0);
+    store_row(c_base, row0 + 9u, n4, col4, acc9_0);
+    store_row(c_base, row0 + 10u, n4, col4, acc10_0);
+    store_row(c_base, row0 + 11u, n4, col4, acc11_0);
+    store_row(c_base, row0 + 12u, n4, col4, acc12_0);
+    store_row(c_base, row0 + 13u, n4, col4, acc13_0);
+    store_row(c_base, row0 + 14u, n4, col4, acc14_0);
+    store_row(c_base, row0 + 15u, n4, col4, acc15_0);
     if (TV > 1u) {
-      store_row(c_base, row0 + 4u, n4, col4 + 8u, acc4_1);
-      store_row(c_base, row0 + 5u, n4, col4 + 8u, acc5_1);
-      store_row(c_base, row0 + 6u, n4, col4 + 8u, acc6_1);
-      store_row(c_base, row0 + 7u, n4, col4 + 8u, acc7_1);
+      store_row(c_base, row0 + 8u, n4, col4 + 8u, acc8_1);
+      store_row(c_base, row0 + 9u, n4, col4 + 8u, acc9_1);
+      store_row(c_base, row0 + 10u, n4, col4 + 8u, acc10_1);
+      store_row(c_base, row0 + 11u, n4, col4 + 8u, acc11_1);
+      store_row(c_base, row0 + 12u, n4, col4 + 8u, acc12_1);
+      store_row(c_base, row0 + 13u, n4, col4 + 8u, acc13_1);
+      store_row(c_base, row0 + 14u, n4, col4 + 8u, acc14_1);
+      store_row(c_base, row0 + 15u, n4, col4 + 8u, acc15_1);
     }
   }
 }

@@ -42,7 +42,7 @@ export function matmulTiling(p: MatmulParams): MatmulTiling {
 export interface MatmulVec4Tiling {
   /** Row groups per workgroup. */
   wgY: number;
-  /** Rows per invocation: 4 or 8. */
+  /** Rows per invocation: 8 or 16. */
   tm: number;
   /** vec4 columns per invocation: 1 or 2. */
   tv: number;
@@ -58,14 +58,14 @@ export function usesVec4Matmul(p: MatmulParams): boolean {
 }
 
 /**
- * Picks the vec4 shader's shape: 64 x 64 tiles (8 x 8 invocations of 8 rows by 2 vec4s) for big
- * products, one vec4 per lane when n is at most 32, fewer row groups when m is small.
- * Measured on lavapipe at 1024³: 8 rows x 2 vec4s 14-15 GFLOP/s, 8 x 1 11.6, 4 x 2 ~9.
+ * Picks the vec4 shader's shape: 16 rows by 2 vec4s per invocation (8 x 4 invocations: 64 x 64
+ * tiles) for big products, one vec4 per lane when n is at most 32, 8 rows and fewer row groups
+ * when m is small. Measured on lavapipe at 1024³: 16 x 2 13-15 GFLOP/s, 8 x 2 11-14, 8 x 1 ~11.
  */
 export function matmulVec4Tiling(p: MatmulParams): MatmulVec4Tiling {
   const tv = p.n <= 32 ? 1 : 2;
-  const tm = p.m <= 4 ? 4 : 8;
-  const wgY = Math.max(1, Math.min(8, Math.ceil(p.m / tm)));
+  const tm = p.m <= 64 ? 8 : 16;
+  const wgY = Math.max(1, Math.min(64 / tm, Math.ceil(p.m / tm)));
   return { wgY, tm, tv };
 }
 
