@@ -6,8 +6,8 @@
 // argmax_merge / argmin_merge (arg_merge_rows.wgsl) reduce the parts.
 // Bindings: 0 x (read), 1 out (write), 2 uniforms.
 // Dispatch, SERIAL = false (inner = 1, long chunks): one workgroup per output element;
-// invocations stride over the chunk, then a tree in workgroup memory keeps the best value and, at
-// ties, the smaller index. SERIAL = true: one invocation per output element.
+// invocations stride over the chunk, then the first merges their candidates from workgroup memory, keeping
+// the best value and, at ties, the smaller index. SERIAL = true: one invocation per element.
 
 struct Params {
   rows: u32,
@@ -64,18 +64,15 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   if (slot < slots) { best = best_of_chunk(slot, lid, WG); }
   best_value[lid] = best.value;
   best_index[lid] = best.index;
+  // One barrier, then the first invocation merges the WG candidates in order (see
+  // reduce_rows.wgsl for why not a tree). `take` breaks ties by index, so the order is immaterial.
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
-    if (lid < stride) {
-      let other = Best(best_value[lid + stride], best_index[lid + stride]);
-      if (other.index != NONE && take(other.value, other.index, Best(best_value[lid], best_index[lid]))) {
-        best_value[lid] = other.value;
-        best_index[lid] = other.index;
-      }
-    }
-    workgroupBarrier();
-  }
   if (lid == 0u && slot < slots) {
-    out[slot] = f32(best_index[0]);
+    var merged = Best(best_value[0], best_index[0]);
+    for (var j = 1u; j < WG; j++) {
+      let other = Best(best_value[j], best_index[j]);
+      if (other.index != NONE && take(other.value, other.index, merged)) { merged = other; }
+    }
+    out[slot] = f32(merged.index);
   }
 }

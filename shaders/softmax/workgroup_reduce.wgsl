@@ -1,7 +1,10 @@
 // Shared by the row kernels of shaders/softmax (placed before each as its prelude by
 // src/backend/webgpu/kernels/nn.ts): all-reduce of one value per invocation across a workgroup
 // of WG invocations (WG, a power of two, is the shader's override constant). Every invocation
-// must call these (they contain barriers) and every one gets the result.
+// must call these (they contain barriers) and every one gets the result. The first invocation
+// combines the WG values in order rather than all of them as a tree: two barriers instead of
+// 2 + log2(WG), and on software Vulkan (lavapipe), which runs the workgroup's SIMD rows one after
+// the other, a branch taken by one invocation runs for one row only.
 
 struct RowParams {
   rows: u32,
@@ -9,32 +12,30 @@ struct RowParams {
 }
 
 var<workgroup> wg_scratch: array<f32, WG>;
+var<workgroup> wg_result: f32;
 
 fn workgroup_max(v: f32, lid: u32) -> f32 {
   wg_scratch[lid] = v;
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
-    if (lid < stride) {
-      wg_scratch[lid] = max(wg_scratch[lid], wg_scratch[lid + stride]);
-    }
-    workgroupBarrier();
+  if (lid == 0u) {
+    var r = wg_scratch[0];
+    for (var j = 1u; j < WG; j++) { r = max(r, wg_scratch[j]); }
+    wg_result = r;
   }
-  let result = wg_scratch[0];
-  // Nobody may overwrite the scratch for the next reduction before everyone has read it.
   workgroupBarrier();
-  return result;
+  // The next call's first barrier keeps wg_result until everyone has read it.
+  return wg_result;
 }
 
 fn workgroup_sum(v: f32, lid: u32) -> f32 {
   wg_scratch[lid] = v;
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
-    if (lid < stride) {
-      wg_scratch[lid] = wg_scratch[lid] + wg_scratch[lid + stride];
-    }
-    workgroupBarrier();
+  if (lid == 0u) {
+    var r = wg_scratch[0];
+    for (var j = 1u; j < WG; j++) { r = r + wg_scratch[j]; }
+    wg_result = r;
   }
-  let result = wg_scratch[0];
   workgroupBarrier();
-  return result;
+  // The next call's first barrier keeps wg_result until everyone has read it.
+  return wg_result;
 }

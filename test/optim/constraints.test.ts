@@ -57,6 +57,24 @@ describe.each(backends)('constraints (%s)', (_name, makeEngine) => {
     e.dispose(vars);
   });
 
+  it('unitNormRows on rows longer than 256 values (a workgroup per row)', async () => {
+    const e = await makeEngine();
+    if (!e) return;
+    const init = Array.from({ length: 3 * 300 }, (_, i) => Math.sin(i) + 0.1);
+    const v = e.variable(init, [3, 300]);
+    const opt = e.optim.sgd({ learningRate: 0, constraints: [{ var: v, constraint: unitNormRows(2) }] });
+    const g = e.zeros([3, 300]);
+    opt.applyGradients([g], [v]);
+    const out = await v.data();
+    for (let r = 0; r < 3; r++) {
+      const row = init.slice(r * 300, r * 300 + 300);
+      const k = 2 / (1e-7 + Math.hypot(...row));
+      expectClose(out.subarray(r * 300, r * 300 + 300), row.map((x) => x * k), 1e-6, 1e-5, `row ${r}`);
+    }
+    opt.dispose();
+    e.dispose([v, g]);
+  });
+
   it('costs one dispatch per unitNormRows variable and none for box constraints', async () => {
     const e = await makeEngine();
     if (!e) return;

@@ -14,6 +14,7 @@ import lionWgsl from '../../../../shaders/optim/lion.wgsl';
 import gradSqNormsWgsl from '../../../../shaders/optim/grad_sq_norms.wgsl';
 import clipScaleWgsl from '../../../../shaders/optim/clip_scale.wgsl';
 import unitNormRowsWgsl from '../../../../shaders/optim/unit_norm_rows.wgsl';
+import unitNormRowsSerialWgsl from '../../../../shaders/optim/unit_norm_rows_serial.wgsl';
 
 const wg = 256;
 
@@ -31,6 +32,11 @@ function updateKernel<P extends ArenaParams>(file: string, code: string, uniform
     workgroups: (p) => (p.nvars === 0 ? [0, 1, 1] : grid1d(p.n, arenaChunk)),
   };
 }
+
+/** Row length up to which unitNormRows runs one invocation per row (unit_norm_rows_serial.wgsl). */
+const serialNormCols = 256;
+const unitNormRowsSerial: ShaderSource = { file: 'shaders/optim/unit_norm_rows_serial.wgsl', code: unitNormRowsSerialWgsl };
+const unitNormRowsTree: ShaderSource = { file: 'shaders/optim/unit_norm_rows.wgsl', code: unitNormRowsWgsl };
 
 /** One workgroup per item, on a 2-D grid past 65535 items. */
 function itemGrid(count: number): [number, number, number] {
@@ -93,9 +99,10 @@ export const optimGpuKernels: GpuKernels<OptimKernels> = {
     workgroups: (p) => (p.nvars === 0 ? [0, 1, 1] : [1, 1, 1]),
   },
   unit_norm_rows: {
-    shader: { file: 'shaders/optim/unit_norm_rows.wgsl', code: unitNormRowsWgsl },
+    // Short rows: one invocation each; long rows: a workgroup each, summing as a tree.
+    shader: (p) => (p.cols <= serialNormCols ? unitNormRowsSerial : unitNormRowsTree),
     constants: () => ({ WG: 64 }),
     uniforms: (p) => ({ rows: p.rows, cols: p.cols, factor: p.factor, epsilon: p.epsilon }),
-    workgroups: (p) => (p.cols === 0 ? [0, 1, 1] : itemGrid(p.rows)),
+    workgroups: (p) => (p.cols === 0 ? [0, 1, 1] : p.cols <= serialNormCols ? grid1d(p.rows, 64) : itemGrid(p.rows)),
   },
 };
