@@ -139,7 +139,28 @@ const vec4PixelsPerInvocation = 16;
  * 10-25% faster than 8.
  */
 function vec4Tiles(pixels: number, channels: number): Vec4Tiles {
-  return { WG_Y: Math.max(1, Math.min(8, Math.ceil(pixels / vec4PixelsPerInvocation))), TV: channels <= 32 ? 1 : 2 };
+  return { WG_Y: rowsPerWorkgroup(Math.ceil(pixels / vec4PixelsPerInvocation)), TV: channels <= 32 ? 1 : 2 };
+}
+
+/**
+ * Invocation rows per workgroup (8, 4, 2 or 1) for `rows` rows of work: the most that leaves at
+ * most an eighth of the last workgroup's rows idle (idle rows still run, on clamped copies).
+ */
+function rowsPerWorkgroup(rows: number): number {
+  for (const wgY of [8, 4, 2]) {
+    if (rows >= wgY && (Math.ceil(rows / wgY) * wgY - rows) * 8 <= rows) return wgY;
+  }
+  return Math.max(1, Math.min(8, rows));
+}
+
+/**
+ * Whether some window reaches past the input (padding before, or past the end after): 'valid'
+ * convolutions never do, and the vec4 shaders then skip the per-tap bounds checks.
+ */
+export function windowsLeaveInput(g: ConvGeometry): boolean {
+  const lastRow = (g.outH - 1) * g.strideH - g.padTop + (g.kH - 1) * g.dilationH;
+  const lastCol = (g.outW - 1) * g.strideW - g.padLeft + (g.kW - 1) * g.dilationW;
+  return g.padTop > 0 || g.padLeft > 0 || lastRow >= g.inH || lastCol >= g.inW;
 }
 
 /** Output pixels per workgroup of the forward shader in use. */
@@ -161,7 +182,7 @@ const conv2d: GpuKernel<Conv2dParams> = {
     `// shaders/conv2d/conv2d_params.wgsl\n${conv2dParamsWgsl}\nfn conv_activation(v: f32, alpha: f32) -> f32 { return op_${p.activation === 'linear' ? 'copy' : p.activation}(v, alpha, 0.0); }`,
   constants: (p): Record<string, number> =>
     vec4Channels(p.outC)
-      ? { ...vec4Tiles(forwardRows(p), p.outC), HAS_BIAS: p.hasBias ? 1 : 0 }
+      ? { ...vec4Tiles(forwardRows(p), p.outC), HAS_BIAS: p.hasBias ? 1 : 0, CHECK_BOUNDS: windowsLeaveInput(p) ? 1 : 0 }
       : { ...forwardTiles(p), HAS_BIAS: p.hasBias ? 1 : 0 },
   uniforms: (p) => {
     const t = forwardTiles(p);
@@ -259,7 +280,8 @@ const backpropFilterVec4Shader = { file: 'shaders/conv2d/conv2d_backprop_filter_
 const conv2dBackpropFilter: GpuKernel<Conv2dBackpropFilterParams> = {
   shader: (p) => (vec4Channels(p.outC) ? backpropFilterVec4Shader : backpropFilterShader),
   prelude: `// shaders/conv2d/conv2d_backprop_filter_params.wgsl\n${backpropFilterParamsWgsl}`,
-  constants: (p): Record<string, number> => (vec4Channels(p.outC) ? { ...filterVec4Tiles(p) } : { ...filterTiles(p) }),
+  constants: (p): Record<string, number> =>
+    vec4Channels(p.outC) ? { ...filterVec4Tiles(p), CHECK_BOUNDS: windowsLeaveInput(p) ? 1 : 0 } : { ...filterTiles(p) },
   uniforms: (p) => {
     const t = filterTiles(p);
     return {
