@@ -41,7 +41,8 @@ fn tap_value(t: Tap, image: i32, ih0: i32, iw0: i32) -> f32 {
   let iw = iw0 + t.dw;
   let at = ((image + ih) * u.in_w + iw) * i32(u.in_c) + i32(t.c);
   if (!CHECK_BOUNDS) { return x[u32(at)]; }
-  let inside = ih >= 0 && ih < u.in_h && iw >= 0 && iw < u.in_w;
+  // `&`, not `&&`: see tap_offset in conv2d_vec4.wgsl (SwiftShader's compiler and branches).
+  let inside = (u32(ih) < u32(u.in_h)) & (u32(iw) < u32(u.in_w));
   return select(0.0, x[u32(select(0, at, inside))], inside);
 }
 

@@ -41,16 +41,17 @@ fn pixel_of(p: u32) -> Pixel {
 fn dy_offset(px: Pixel, kh: u32, kw: u32, out_c4: u32) -> i32 {
   let th = px.h - i32(kh * u.dilation_h);
   let tw = px.w - i32(kw * u.dilation_w);
-  if (th < 0 || tw < 0) { return -1; }
+  // `|`, not `||` (no branches; see tap_offset in conv2d_vec4.wgsl).
+  if ((th < 0) | (tw < 0)) { return -1; }
   var oh = u32(th);
   var ow = u32(tw);
   // Integer division runs once per lane on CPU drivers: skipped for the usual stride 1.
   if (!UNIT_STRIDE) {
-    if (th % i32(u.stride_h) != 0 || tw % i32(u.stride_w) != 0) { return -1; }
+    if ((th % i32(u.stride_h) != 0) | (tw % i32(u.stride_w) != 0)) { return -1; }
     oh /= u.stride_h;
     ow /= u.stride_w;
   }
-  if (oh >= u.out_h || ow >= u.out_w) { return -1; }
+  if ((oh >= u.out_h) | (ow >= u.out_w)) { return -1; }
   return i32(((px.b * u.out_h + oh) * u.out_w + ow) * out_c4);
 }
 

@@ -45,8 +45,12 @@ fn window_of(m: u32) -> Window {
 fn tap_offset(win: Window, dh: i32, dw: i32) -> i32 {
   let ih = win.ih + dh;
   let iw = win.iw + dw;
-  if (CHECK_BOUNDS && (ih < 0 || ih >= u.in_h || iw < 0 || iw >= u.in_w)) { return -1; }
-  return i32(win.image) + (ih * u.in_w + iw) * i32(u.in_c);
+  let at = i32(win.image) + (ih * u.in_w + iw) * i32(u.in_c);
+  if (!CHECK_BOUNDS) { return at; }
+  // `&`, not `&&`: short-circuit conditions are branches, and SwiftShader's shader compiler does
+  // not finish (minutes) on this function inlined 16 times with them. Negative values wrap to
+  // large ones as u32.
+  return select(-1, at, (u32(ih) < u32(u.in_h)) & (u32(iw) < u32(u.in_w)));
 }
 
 // x at a tap offset plus channel c; 0 in the padding (the read itself is clamped to x[c]).
