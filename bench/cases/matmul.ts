@@ -43,7 +43,8 @@ const products: Product[] = [
 export const matmulCases: BenchCase[] = products.map((p) => {
   const flops = 2 * p.m * p.k * p.n;
   const reps = p.reps ?? repsFor(flops);
-  const slow = flops >= 2e9;
+  // Only 2048³ is slow enough to need fewer runs; 1024³ keeps 7 for a steady median on a shared machine.
+  const slow = flops >= 1e10;
   const [sa, sb] = shapes(p);
   const [ta, tb] = [p.transA ?? false, p.transB ?? false];
   return {
