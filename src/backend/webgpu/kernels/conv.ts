@@ -267,11 +267,22 @@ function filterTiles(p: ConvGeometry): GemmTiles {
   return checked(gemmTiles(filterRows(p), p.outC));
 }
 
-/** Taps per invocation of the vec4 filter-gradient shader (its named accumulators). */
-const vec4TapsPerInvocation = 8;
+/** Most taps per invocation of the vec4 filter-gradient shader (its named accumulators). */
+const vec4MaxTaps = 16;
 
-function filterVec4Tiles(p: ConvGeometry): Vec4Tiles {
-  return { WG_Y: Math.max(1, Math.min(8, Math.ceil(filterRows(p) / vec4TapsPerInvocation))), TV: p.outC <= 32 ? 1 : 2 };
+/** Shape of a vec4 filter-gradient dispatch: Vec4Tiles and the taps per invocation. */
+interface FilterVec4Tiles extends Vec4Tiles {
+  TAPS: number;
+}
+
+/**
+ * Taps per invocation: the fewest invocation rows of at most 16 taps, evened out (9 taps: one row
+ * of 9, not 16 with 7 idle or two of 8 with 7 idle; 27: two of 14). Measured on lavapipe, the
+ * first MNIST layer's gradient (9 taps): 1.8x faster than two rows of 8.
+ */
+function filterVec4Tiles(p: ConvGeometry): FilterVec4Tiles {
+  const groups = Math.ceil(filterRows(p) / vec4MaxTaps);
+  return { WG_Y: rowsPerWorkgroup(groups), TV: p.outC <= 32 ? 1 : 2, TAPS: Math.ceil(filterRows(p) / groups) };
 }
 
 const backpropFilterShader = { file: 'shaders/conv2d/conv2d_backprop_filter.wgsl', code: backpropFilterWgsl };
@@ -297,7 +308,7 @@ const conv2dBackpropFilter: GpuKernel<Conv2dBackpropFilterParams> = {
   workgroups: (p) => {
     if (vec4Channels(p.outC)) {
       const t = filterVec4Tiles(p);
-      return [Math.ceil(filterRows(p) / (vec4TapsPerInvocation * t.WG_Y)), Math.ceil(p.outC / (32 * t.TV)), p.splits];
+      return [Math.ceil(filterRows(p) / (t.TAPS * t.WG_Y)), Math.ceil(p.outC / (32 * t.TV)), p.splits];
     }
     const t = filterTiles(p);
     return [Math.ceil(filterRows(p) / tileRows(t)), Math.ceil(p.outC / tileCols(t)), p.splits];
