@@ -108,7 +108,8 @@ const matvecKernel: GpuKernel<MatvecParams> = {
   constants: (p) => ({ WG: matvecWg, TRANS_B: p.transB ? 1 : 0 }),
   uniforms: (p) => ({ n: p.n, k: p.k, chunk: p.chunk, splits: p.splits, a_batch_stride: p.aBatchStride, b_batch_stride: p.bBatchStride }),
   workgroups: (p) => {
-    const columns = usesVec4Matvec(p) && !p.transB ? p.n / 4 : p.n;
+    // Per invocation of the vec4 shader: four vec4s of columns, or four rows of B (TRANS_B).
+    const columns = !usesVec4Matvec(p) ? p.n : p.transB ? Math.ceil(p.n / 4) : Math.ceil(p.n / 16);
     return [Math.ceil(columns / matvecWg), p.splits, p.batch];
   },
 };
