@@ -21,14 +21,14 @@ struct Params {
 
 @group(0) @binding(5) var<uniform> u: Params;
 
-// Called by the entry point of arena.wgsl for each element i of variable v.
+// Called by the entry point of arena.wgsl for each vec4 i of variable v (vec4 arithmetic).
 fn update(i: u32, v: u32) {
   let g = arena_grad(i, v, u.clip_value);
-  let acc = slots[i] * u.rho + g * g * (1.0 - u.rho);
-  let acc_update = slots[u.n + i];
+  let acc = slots[slot_at(0u, i)] * u.rho + g * g * (1.0 - u.rho);
+  let acc_update = slots[slot_at(1u, i)];
   let update = sqrt(acc_update + u.epsilon) / sqrt(acc + u.epsilon) * g;
-  slots[i] = acc;
-  slots[u.n + i] = acc_update * u.rho + update * update * (1.0 - u.rho);
+  slots[slot_at(0u, i)] = acc;
+  slots[slot_at(1u, i)] = acc_update * u.rho + update * update * (1.0 - u.rho);
   let w = param[i] - update * u.lr;
   arena_store(i, v, w);
 }

@@ -18,11 +18,11 @@ struct Params {
 
 @group(0) @binding(5) var<uniform> u: Params;
 
-// Called by the entry point of arena.wgsl for each element i of variable v.
+// Called by the entry point of arena.wgsl for each vec4 i of variable v (vec4 arithmetic).
 fn update(i: u32, v: u32) {
   let g = arena_grad(i, v, u.clip_value);
-  let acc = slots[i] + g * g;
-  slots[i] = acc;
+  let acc = slots[slot_at(0u, i)] + g * g;
+  slots[slot_at(0u, i)] = acc;
   let w = param[i] - g * u.lr / (sqrt(acc) + u.epsilon);
   arena_store(i, v, w);
 }

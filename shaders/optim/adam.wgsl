@@ -25,19 +25,19 @@ struct Params {
 
 @group(0) @binding(5) var<uniform> u: Params;
 
-// Called by the entry point of arena.wgsl for each element i of variable v.
+// Called by the entry point of arena.wgsl for each vec4 i of variable v (vec4 arithmetic).
 fn update(i: u32, v: u32) {
   let g = arena_grad(i, v, u.clip_value);
   var w = param[i];
-  var m = slots[i];
-  var vel = slots[u.n + i];
+  var m = slots[slot_at(0u, i)];
+  var vel = slots[slot_at(1u, i)];
   m = m + (g - m) * (1.0 - u.beta1);
   vel = vel + (g * g - vel) * (1.0 - u.beta2);
-  slots[i] = m;
-  slots[u.n + i] = vel;
+  slots[slot_at(0u, i)] = m;
+  slots[slot_at(1u, i)] = vel;
   if (u.amsgrad != 0u) {
-    vel = max(slots[2u * u.n + i], vel);
-    slots[2u * u.n + i] = vel;
+    vel = max(slots[slot_at(2u, i)], vel);
+    slots[slot_at(2u, i)] = vel;
   }
   w = w - m * u.alpha / (sqrt(vel) + u.epsilon);
   arena_store(i, v, w);

@@ -22,14 +22,14 @@ struct Params {
 
 @group(0) @binding(5) var<uniform> u: Params;
 
-// Called by the entry point of arena.wgsl for each element i of variable v.
+// Called by the entry point of arena.wgsl for each vec4 i of variable v (vec4 arithmetic).
 fn update(i: u32, v: u32) {
   let g = arena_grad(i, v, u.clip_value);
-  var m = slots[i];
+  var m = slots[slot_at(0u, i)];
   m = m + (g - m) * (1.0 - u.beta1);
-  let inf_norm = max(u.beta2 * slots[u.n + i], abs(g));
-  slots[i] = m;
-  slots[u.n + i] = inf_norm;
+  let inf_norm = max(u.beta2 * slots[slot_at(1u, i)], abs(g));
+  slots[slot_at(0u, i)] = m;
+  slots[slot_at(1u, i)] = inf_norm;
   let w = param[i] - u.lr_t * (m / (inf_norm + u.epsilon));
   arena_store(i, v, w);
 }

@@ -21,13 +21,13 @@ struct Params {
 
 @group(0) @binding(5) var<uniform> u: Params;
 
-// Called by the entry point of arena.wgsl for each element i of variable v.
+// Called by the entry point of arena.wgsl for each vec4 i of variable v (vec4 arithmetic).
 fn update(i: u32, v: u32) {
   let g = arena_grad(i, v, u.clip_value);
-  let m = slots[i];
+  let m = slots[slot_at(0u, i)];
   var w = param[i];
   w = w - w * u.weight_decay * u.lr;
   w = w - u.lr * sign(m * u.beta1 + g * (1.0 - u.beta1));
-  slots[i] = m * u.beta2 + g * (1.0 - u.beta2);
+  slots[slot_at(0u, i)] = m * u.beta2 + g * (1.0 - u.beta2);
   arena_store(i, v, w);
 }

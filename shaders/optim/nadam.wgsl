@@ -33,16 +33,16 @@ struct Params {
 
 @group(0) @binding(5) var<uniform> u: Params;
 
-// Called by the entry point of arena.wgsl for each element i of variable v.
+// Called by the entry point of arena.wgsl for each vec4 i of variable v (vec4 arithmetic).
 fn update(i: u32, v: u32) {
   let g = arena_grad(i, v, u.clip_value);
   let g_prime = g / (1.0 - u.m_schedule_new);
-  let m = u.beta1 * slots[i] + (1.0 - u.beta1) * g;
+  let m = u.beta1 * slots[slot_at(0u, i)] + (1.0 - u.beta1) * g;
   let m_prime = m / (1.0 - u.m_schedule_next);
-  let vel = u.beta2 * slots[u.n + i] + (1.0 - u.beta2) * g * g;
+  let vel = u.beta2 * slots[slot_at(1u, i)] + (1.0 - u.beta2) * g * g;
   let v_prime = vel / u.v_denom;
-  slots[i] = m;
-  slots[u.n + i] = vel;
+  slots[slot_at(0u, i)] = m;
+  slots[slot_at(1u, i)] = vel;
   let m_bar = (1.0 - u.m_t) * g_prime + u.m_t1 * m_prime;
   let w = param[i] - u.lr * m_bar / (sqrt(v_prime) + u.epsilon);
   arena_store(i, v, w);

@@ -28,15 +28,15 @@ struct Params {
 
 @group(0) @binding(5) var<uniform> u: Params;
 
-// Called by the entry point of arena.wgsl for each element i of variable v.
+// Called by the entry point of arena.wgsl for each vec4 i of variable v (vec4 arithmetic).
 fn update(i: u32, v: u32) {
   let g = arena_grad(i, v, u.clip_value);
   let has_momentum = u.momentum > 0.0;
-  let ms_at = i;
-  let mom_at = u.n + i;
-  let mg_at = select(u.n, 2u * u.n, has_momentum) + i;
+  let ms_at = slot_at(0u, i);
+  let mom_at = slot_at(1u, i);
+  let mg_at = slot_at(select(1u, 2u, has_momentum), i);
   var ms = slots[ms_at];
-  var mg = 0.0;
+  var mg = vec4f(0.0);
   if (has_momentum) {
     ms = ms + (g * g - ms) * (1.0 - u.rho);
     if (u.centered != 0u) { mg = slots[mg_at] + (g - slots[mg_at]) * (1.0 - u.rho); }

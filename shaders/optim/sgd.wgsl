@@ -21,13 +21,13 @@ struct Params {
 
 @group(0) @binding(5) var<uniform> u: Params;
 
-// Called by the entry point of arena.wgsl for each element i of variable v.
+// Called by the entry point of arena.wgsl for each vec4 i of variable v (vec4 arithmetic).
 fn update(i: u32, v: u32) {
   let g = arena_grad(i, v, u.clip_value);
   var w = param[i];
   if (u.momentum > 0.0) {
-    let vel = slots[i] * u.momentum - g * u.lr;
-    slots[i] = vel;
+    let vel = slots[slot_at(0u, i)] * u.momentum - g * u.lr;
+    slots[slot_at(0u, i)] = vel;
     if (u.nesterov != 0u) {
       w = w + (vel * u.momentum - g * u.lr);
     } else {
