@@ -120,12 +120,12 @@ function forwardTiles(p: ConvGeometry): GemmTiles {
  * counts that are multiples of 4 and at least 32, so that every lane of a row has channels of
  * its own; on lavapipe they run 3-4x the workgroup-memory tiles (see their headers).
  */
-export function vec4Channels(channels: number): boolean {
+function vec4Channels(channels: number): boolean {
   return channels % 4 === 0 && channels >= 32;
 }
 
 /** Shape of a vec4 conv dispatch: invocation rows per workgroup and vec4 channels per lane. */
-export interface Vec4Tiles {
+interface Vec4Tiles {
   WG_Y: number;
   TV: number;
 }
@@ -157,7 +157,7 @@ function rowsPerWorkgroup(rows: number): number {
  * Whether some window reaches past the input (padding before, or past the end after): 'valid'
  * convolutions never do, and the vec4 shaders then skip the per-tap bounds checks.
  */
-export function windowsLeaveInput(g: ConvGeometry): boolean {
+function windowsLeaveInput(g: ConvGeometry): boolean {
   const lastRow = (g.outH - 1) * g.strideH - g.padTop + (g.kH - 1) * g.dilationH;
   const lastCol = (g.outW - 1) * g.strideW - g.padLeft + (g.kW - 1) * g.dilationW;
   return g.padTop > 0 || g.padLeft > 0 || lastRow >= g.inH || lastCol >= g.inW;

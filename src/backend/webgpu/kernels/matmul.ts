@@ -39,7 +39,7 @@ export function matmulTiling(p: MatmulParams): MatmulTiling {
 }
 
 /** Workgroup shape of the vec4 shader (shaders/matmul/matmul_vec4.wgsl): 8 lanes along n. */
-export interface MatmulVec4Tiling {
+interface MatmulVec4Tiling {
   /** Row groups per workgroup. */
   wgY: number;
   /** Rows per invocation: 8 or 16. */
@@ -53,7 +53,7 @@ export interface MatmulVec4Tiling {
  * (n and b's batch offset multiples of 4) and at least 32 columns, so that the 8 lanes of a row
  * have columns of their own (narrower outputs keep the workgroup-memory tiles of matmul.wgsl).
  */
-export function usesVec4Matmul(p: MatmulParams): boolean {
+function usesVec4Matmul(p: MatmulParams): boolean {
   return !p.transB && p.n % 4 === 0 && p.n >= 32 && p.bBatchStride % 4 === 0;
 }
 
@@ -62,7 +62,7 @@ export function usesVec4Matmul(p: MatmulParams): boolean {
  * tiles) for big products, one vec4 per lane when n is at most 32, 8 rows and fewer row groups
  * when m is small. Measured on lavapipe at 1024³: 16 x 2 13-15 GFLOP/s, 8 x 2 11-14, 8 x 1 ~11.
  */
-export function matmulVec4Tiling(p: MatmulParams): MatmulVec4Tiling {
+function matmulVec4Tiling(p: MatmulParams): MatmulVec4Tiling {
   const tv = p.n <= 32 ? 1 : 2;
   const tm = p.m <= 64 ? 8 : 16;
   const wgY = Math.max(1, Math.min(64 / tm, Math.ceil(p.m / tm)));
@@ -94,7 +94,7 @@ function workgroups(p: MatmulParams): [number, number, number] {
 const matvecWg = 64;
 
 /** Whether B's reads come in whole vec4s (shaders/matmul/matvec_vec4.wgsl): along n, or along k with TRANS_B. */
-export function usesVec4Matvec(p: MatvecParams): boolean {
+function usesVec4Matvec(p: MatvecParams): boolean {
   if (p.bBatchStride % 4 !== 0) return false;
   return p.transB ? p.k % 4 === 0 && p.chunk % 4 === 0 : p.n % 4 === 0;
 }

@@ -84,7 +84,7 @@ function poolKernel(shader: ShaderSource, prelude: string, per: 'output' | 'inpu
  * windows that do not overlap and channels in whole vec4s. Measured on lavapipe it is several
  * times faster than the gather form, which rescans every window once per input element.
  */
-export function usesPoolBlocks(p: Pool2dParams): boolean {
+function usesPoolBlocks(p: Pool2dParams): boolean {
   return p.strideH >= p.poolH && p.strideW >= p.poolW && p.channels % 4 === 0;
 }
 
