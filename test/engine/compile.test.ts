@@ -95,7 +95,8 @@ describe('e.compile on WebGPU', () => {
     expect(s1.pipelineCompilations - s0.pipelineCompilations).toBe(0);
     expect(s1.bindGroupCreations - s0.bindGroupCreations).toBe(0);
     expect(s1.dispatches - s0.dispatches).toBe(20 * step.dispatchesPerCall);
-    expect(step.dispatchesPerCall).toBeGreaterThan(5);
+    // A real step: several kernels even after fusion (sums with their epilogues, the updates).
+    expect(step.dispatchesPerCall).toBeGreaterThan(3);
     await e.flush();
     expect(e.memory()).toEqual(m0);
     step.dispose();

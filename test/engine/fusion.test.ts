@@ -56,6 +56,28 @@ describe('fusion in captured steps', () => {
     x.dispose();
   });
 
+  it('runs the elementwise consumer of a reduction in its store (an epilogue)', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const x = e.tensor(Array.from({ length: 4 * 70 }, (_, i) => Math.cos(i * 0.37)), [4, 70]);
+    const y = e.tensor([0.5, -1, 2, 0.25], [4]);
+    // A mean (sum, then divide), a sum combined with another input, a max with a broadcast scalar.
+    await compare(e, (t, u) => [t.square().mean(), t.sum(1).mul(u).exp(), t.max(1).sub(t.min()).sqrt()], [x, y]);
+    const f = e.compile((t: Tensor, u: Tensor) => t.sub(0.5).square().sum(1).mul(u).add(1));
+    f(x, y).dispose();
+    expect(f.commandsPerCall).toEqual(['fused_reduce_sum']);
+    f.dispose();
+    // Not when the reduction's result has another reader: it must be stored as it is.
+    const g = e.compile((t: Tensor, u: Tensor) => {
+      const s = t.sum(1);
+      return [s.mul(u), s];
+    });
+    e.dispose(g(x, y));
+    expect(g.commandsPerCall.length).toBe(2);
+    g.dispose();
+    e.dispose([x, y]);
+  });
+
   it('fuses the gradient of slices (pads) and the blocks of a stack (scatters)', async () => {
     const e = await gpuEngine();
     if (!e) return;

@@ -67,14 +67,16 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
   });
   const plan = planFusion(planned, ctx.internal, ctx.maxInputs);
   const treeOf = (root: number): FusedTree => ({ root, nodes: plan.nodes, operands: plan.operands });
+  // Elementwise commands that run inside a reduction's store.
+  const epilogueConsumers = new Set(plan.epilogues.values());
 
   const units: Unit[] = [];
   commands.forEach((c, i) => {
-    if (plan.removed.has(i)) return;
+    if (plan.removed.has(i) || epilogueConsumers.has(i)) return;
     if (c.kind === 'copy') units.push({ command: c, reads: [c.src], writes: [c.dst] });
     else if (c.kind === 'host') units.push({ command: c, reads: c.reads, writes: [], barrier: true });
     else if (c.kind === 'dynamic') units.push({ command: c, reads: c.buffers.slice(0, c.firstOutput), writes: c.buffers.slice(c.firstOutput) });
-    else units.push(dispatchUnit(c, i, plan, treeOf));
+    else units.push(dispatchUnit(c, i, plan, treeOf, (k) => (commands[k] as StaticDispatch).buffers.at(-1)!));
   });
 
   // The arena: internal buffers that only generated kernels and copies touch.
@@ -165,7 +167,13 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
 }
 
 /** A dispatch as a unit: a generation task when its kernel is elementwise, a reduction or a scatter. */
-function dispatchUnit(c: StaticDispatch, i: number, plan: ReturnType<typeof planFusion>, treeOf: (root: number) => FusedTree): Unit {
+function dispatchUnit(
+  c: StaticDispatch,
+  i: number,
+  plan: ReturnType<typeof planFusion>,
+  treeOf: (root: number) => FusedTree,
+  outputOf: (command: number) => GpuBuffer,
+): Unit {
   const reads = c.buffers.slice(0, c.firstOutput);
   const writes = c.buffers.slice(c.firstOutput);
   const output = writes[0]!;
@@ -190,7 +198,16 @@ function dispatchUnit(c: StaticDispatch, i: number, plan: ReturnType<typeof plan
       .split('\n')
       .filter((line) => !/^fn (load_x|store_out|begin_job)\b/.test(line))
       .join('\n');
-    return { task: { kind: 'reduce', input, output, reduceSource: shaderOf(spec, c.params as never).code, prelude }, origin: c, label, reads: inputs, writes };
+    const reduceSource = shaderOf(spec, c.params as never).code;
+    const consumer = plan.epilogues.get(i);
+    if (consumer === undefined) return { task: { kind: 'reduce', input, output, reduceSource, prelude }, origin: c, label, reads: inputs, writes };
+    // The consumer runs in the store: the reduction writes the consumer's output instead of its own.
+    const tree = treeOf(consumer);
+    const finalOutput = outputOf(consumer);
+    const epilogue = { tree, root: consumer, reduced: output };
+    const allReads = [...new Set([...inputs, ...treeLeaves(tree, consumer).filter((b) => b !== output)])];
+    const task: GenerationTask = { kind: 'reduce', input, output: finalOutput, reduceSource, prelude, epilogue };
+    return { task, origin: c, label: `fused_${c.kernel}`, reads: allReads, writes: [finalOutput] };
   }
   return { command: c, reads, writes };
 }

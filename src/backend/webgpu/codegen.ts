@@ -13,8 +13,18 @@ import { f32Literal, indexExpression, isIdentity, padIndex, type FusedTree } fro
 /** What to generate: an elementwise tree, or a reduction / scatter whose input is a tree or a buffer. */
 export type GenerationTask =
   | { kind: 'elementwise'; tree: FusedTree; output: GpuBuffer }
-  | { kind: 'reduce'; input: TreeOrLeaf; output: GpuBuffer; reduceSource: string; prelude: string }
+  | { kind: 'reduce'; input: TreeOrLeaf; output: GpuBuffer; reduceSource: string; prelude: string; epilogue?: Epilogue }
   | { kind: 'scatter'; input: TreeOrLeaf; output: GpuBuffer; inShape: readonly number[]; outStrides: readonly number[]; outOffset: number };
+
+/**
+ * An elementwise tree a reduction's store computes (FusionPlan.epilogues): `reduced`, the
+ * reduction's own output, is read in it element for element, as the value being stored.
+ */
+export interface Epilogue {
+  tree: FusedTree;
+  root: number;
+  reduced: GpuBuffer;
+}
 
 /** A reduction's or scatter's input: computed by a tree (rooted at `root`), or read from a buffer. */
 export type TreeOrLeaf = { tree: FusedTree; root: number } | { leaf: GpuBuffer };
@@ -56,8 +66,12 @@ class KernelBuilder {
     return `jp(${this.params.push(value) - 1}u)`;
   }
 
+  /** A buffer whose reads are replaced by an expression (an epilogue's reduced value). */
+  substitute: { buffer: GpuBuffer; expression: string } | null = null;
+
   /** Element `index` of buffer b. */
   read(b: GpuBuffer, index: string): string {
+    if (this.substitute && b === this.substitute.buffer) return this.substitute.expression;
     // The output itself, read where it is written (an in-place update, see readsInPlaceOnly).
     if (b === this.output && this.externalOutput) return `out[${index}]`;
     const offset = this.arenaOffset(b);
@@ -99,13 +113,13 @@ class KernelBuilder {
   }
 }
 
-/** Node functions `fn node_<n>(j: u32) -> f32` of the tree under `root`, named in emission order. */
-function emitTree(tree: FusedTree, root: number, kb: KernelBuilder): { fns: string[]; rootName: string } {
+/** Node functions `fn <prefix>_<n>(j: u32) -> f32` of the tree under `root`, named in emission order. */
+function emitTree(tree: FusedTree, root: number, kb: KernelBuilder, prefix = 'node'): { fns: string[]; rootName: string } {
   const fns: string[] = [];
   let emitted = 0;
   const emit = (id: number): string => {
     const node = tree.nodes.get(id)!;
-    const name = `node_${emitted++}`;
+    const name = `${prefix}_${emitted++}`;
     const lines: string[] = [];
     const rank = node.shape.length;
     const needsCoords = node.operands.some((op) => op.uniformOffset || op.pad || !isIdentity(op, node.shape));
@@ -194,7 +208,15 @@ export function generateKernel(task: GenerationTask, arenaOffset: (b: GpuBuffer)
   } else {
     const { fns, at } = inputOf(task.input, kb);
     const load = at('i');
-    const store = kb.write('i', 'v');
+    let store = kb.write('i', 'v');
+    if (task.epilogue) {
+      // The consumer's tree, reading the reduced value where it would read the reduction's output.
+      kb.substitute = { buffer: task.epilogue.reduced, expression: 'epilogue_value' };
+      const tail = emitTree(task.epilogue.tree, task.epilogue.root, kb, 'epilogue');
+      kb.substitute = null;
+      fns.push('var<private> epilogue_value: f32;', ...tail.fns);
+      store = `epilogue_value = v; ${kb.write('i', `${tail.rootName}(i)`)}`;
+    }
     // The reduction's own source without its bindings; its struct Params carries the job fields.
     const source = task.reduceSource
       .split('\n')

@@ -32,6 +32,12 @@ export interface FusionPlan {
   roots: number[];
   /** Row reductions and scatters → the producer tree computing their input. */
   prologues: Map<number, number>;
+  /**
+   * Row reductions → the elementwise command that runs in their store (the epilogue): the only
+   * reader of the reduction's output, reading it element for element. The consumer does not run
+   * on its own; the reduction writes the consumer's output instead of its own.
+   */
+  epilogues: Map<number, number>;
 }
 
 /**
@@ -167,5 +173,86 @@ export function planFusion(commands: readonly PlanCommand[], internal: (b: GpuBu
     if (count === readers.get(produced)!.length) removed.add(producer);
   }
   const roots = [...nodes.keys()].filter((i) => !removed.has(i) && operands.get(i)!.some((o) => 'child' in o));
-  return { nodes, operands, removed, roots, prologues };
+  const epilogues = planEpilogues(commands, { nodes, operands, removed, leaves, inlinedCount, prologues, readers, writers, internal, maxInputs });
+  return { nodes, operands, removed, roots, prologues, epilogues };
+}
+
+/** Row reductions whose store may compute an elementwise consumer (FusionPlan.epilogues). */
+const epilogueReductions = new Set(['reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod']);
+
+interface EpilogueContext {
+  nodes: Map<number, FusionNode>;
+  operands: FusedTree['operands'];
+  removed: Set<number>;
+  leaves: Map<number, Set<GpuBuffer>>;
+  inlinedCount: Map<number, number>;
+  prologues: Map<number, number>;
+  readers: Map<GpuBuffer, number[]>;
+  writers: Map<GpuBuffer, number[]>;
+  internal: (b: GpuBuffer) => boolean;
+  maxInputs: number;
+}
+
+/**
+ * Pairs each elementwise command with the row reduction it can finish: a small step is mostly
+ * dispatches (a mean is a sum, then a division of its result; a loss is a reduction, then a
+ * combination of reductions), and each pair becomes one. Conditions: the reduction's output is
+ * internal, written only by it and read only within the consumer's fused tree (by producers
+ * inlined there alone), element for element; nobody inlines the consumer; no command between the
+ * two touches the consumer's inputs or output (its write moves up to the reduction); the
+ * bindings fit.
+ */
+function planEpilogues(commands: readonly PlanCommand[], x: EpilogueContext): Map<number, number> {
+  const epilogues = new Map<number, number>();
+  const dispatchOf = (i: number): PlannedDispatch | null => {
+    const c = commands[i]!;
+    return 'dispatch' in c ? c.dispatch : null;
+  };
+  const io = (i: number): { reads: GpuBuffer[]; writes: GpuBuffer[] } => {
+    const c = commands[i]!;
+    if ('dispatch' in c) return { reads: c.dispatch.buffers.slice(0, c.dispatch.firstOutput), writes: c.dispatch.buffers.slice(c.dispatch.firstOutput) };
+    return c;
+  };
+  for (const [i, node] of x.nodes) {
+    if (x.removed.has(i) || (x.inlinedCount.get(i) ?? 0) > 0) continue;
+    const d = dispatchOf(i)!;
+    const output = d.buffers.at(-1)!;
+    const mine = x.leaves.get(i)!;
+    if (mine.has(output)) continue;
+    // The commands whose work runs in i's tree.
+    const members = new Set<number>();
+    const walk = (id: number): void => {
+      members.add(id);
+      for (const o of x.operands.get(id) ?? []) if ('child' in o) walk(o.child);
+    };
+    walk(i);
+    const tree: FusedTree = { root: i, nodes: x.nodes, operands: x.operands };
+    const elements = node.shape.reduce((a, b) => a * b, 1);
+    for (const reduced of mine) {
+      const w = x.writers.get(reduced);
+      if (!w || w.length !== 1 || w[0]! >= i || epilogues.has(w[0]!)) continue;
+      const r = w[0]!;
+      const rd = dispatchOf(r);
+      if (!rd || !epilogueReductions.has(rd.kernel) || rd.firstOutput !== 1 || rd.buffers.length !== 2) continue;
+      if (!x.internal(reduced) || reduced.numel !== elements) continue;
+      // Only this tree reads it (its inlined producers run nowhere else), element for element.
+      if (!x.readers.get(reduced)!.every((reader) => members.has(reader))) continue;
+      const holders = [...members].filter((m) => m !== i && x.leaves.get(m)?.has(reduced));
+      if (!holders.every((m) => x.removed.has(m) && x.readers.get(dispatchOf(m)!.buffers.at(-1)!)!.every((reader) => members.has(reader)))) continue;
+      if (!readsInPlaceOnly(tree, i, reduced)) continue;
+      const touched = new Set([...mine, output]);
+      let clash = false;
+      for (let j = r + 1; j < i && !clash; j++) {
+        const { reads, writes } = io(j);
+        clash = writes.some((b) => touched.has(b)) || reads.includes(output);
+      }
+      if (clash) continue;
+      const producer = x.prologues.get(r);
+      const inputs = producer === undefined ? [rd.buffers[0]!] : [...x.leaves.get(producer)!];
+      if (new Set([...inputs, ...[...mine].filter((b) => b !== reduced)]).size > x.maxInputs) continue;
+      epilogues.set(r, i);
+      break;
+    }
+  }
+  return epilogues;
 }
