@@ -130,7 +130,7 @@ interface Vec4Tiles {
   TV: number;
 }
 
-/** Output pixels per invocation of the vec4 forward shader (its named accumulators). */
+/** Output pixels per invocation of the vec4 forward shader (PIXELS in the shader). */
 const vec4PixelsPerInvocation = 16;
 
 /**
@@ -267,7 +267,7 @@ function filterTiles(p: ConvGeometry): GemmTiles {
   return checked(gemmTiles(filterRows(p), p.outC));
 }
 
-/** Most taps per invocation of the vec4 filter-gradient shader (its named accumulators). */
+/** Most taps per invocation of the vec4 filter-gradient shader (the size of its accumulator array). */
 const vec4MaxTaps = 16;
 
 /** Shape of a vec4 filter-gradient dispatch: Vec4Tiles and the taps per invocation. */
