@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import type { BenchCase } from './case.js';
 import type { CaseProfile } from './profile.js';
 import { messageFd, type RunEnvironment, type WorkerMessage } from './protocol.js';
-import type { CaseResult } from './runner.js';
+import { caseHeader, type CaseResult } from './runner.js';
 import { summarize } from './stats.js';
 
 /** What the workers reported. */
@@ -116,15 +116,9 @@ function runWorker(ids: string[], plan: WorkerPlan, into: Collected): Promise<Wo
 /** The result of a case whose worker died while `side` was being built or run (null: unknown). */
 function crashed(c: BenchCase, side: string | null, reason: string): CaseResult {
   return {
-    id: c.id,
-    group: c.group,
-    title: c.title,
-    unit: c.unit,
-    flops: c.flops ?? null,
-    reps: c.reps,
+    ...caseHeader(c),
     runs: 0,
     warmup: 0,
-    tolerance: c.tolerance,
     sides: [
       {
         name: side ?? 'ours',

@@ -225,19 +225,18 @@ export async function measureCase(c: BenchCase, env: RunEnv): Promise<CaseResult
   sides.push(...failed);
   sides.sort((a, b) => order(a.name) - order(b.name));
   return {
-    id: c.id,
-    group: c.group,
-    title: c.title,
-    unit: c.unit,
-    flops: c.flops ?? null,
-    reps: c.reps,
+    ...caseHeader(c),
     runs,
     warmup,
-    tolerance: c.tolerance,
     sides,
     seconds: (performance.now() - t0) / 1000,
     leaked,
   };
+}
+
+/** The fields of a case result that come from the case itself. */
+export function caseHeader(c: BenchCase): Pick<CaseResult, 'id' | 'group' | 'title' | 'unit' | 'flops' | 'reps' | 'tolerance'> {
+  return { id: c.id, group: c.group, title: c.title, unit: c.unit, flops: c.flops ?? null, reps: c.reps, tolerance: c.tolerance };
 }
 
 function order(name: string): number {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Engine, Tensor } from '../../src/index.js';
+import type { Tensor } from '../../src/index.js';
 import { checkOp, gpuMatchesCpu } from '../helpers/gradcheck.js';
 import { backends, cpu64Engine } from '../helpers/engines.js';
 import { expectClose } from '../helpers/allclose.js';
+import { settledMemory } from '../helpers/memory.js';
 
 /** op(a) @ op(b) in plain loops, for 2-D stored operands. */
 function reference(a: number[][], b: number[][], ta = false, tb = false): number[][] {
@@ -203,21 +204,6 @@ describe('matmul values', () => {
     }
   });
 });
-
-/** Live memory once the unreachable tensors of earlier tests are collected, so only new ones show. */
-async function settledMemory(e: Engine): Promise<ReturnType<Engine['memory']>> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  await e.flush();
-  let last = e.memory();
-  for (let i = 0; i < 10 && gc; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const now = e.memory();
-    if (i > 0 && now.tensors === last.tensors) break;
-    last = now;
-  }
-  return e.memory();
-}
 
 describe.each(backends)('matmul on %s frees its intermediates', (_name, make) => {
   it('outside tidy, only the result stays alive', async () => {

@@ -5,6 +5,7 @@ import { checkOp, gpuMatchesCpu, readF64 } from '../helpers/gradcheck.js';
 import { backends, cpu64Engine } from '../helpers/engines.js';
 import { expectClose } from '../helpers/allclose.js';
 import { uniformValues } from '../helpers/random.js';
+import { settledMemory } from '../helpers/memory.js';
 
 /** Shapes with odd sizes, a size-1 dimension and sizes just past a workgroup of 64 (and 256). */
 const axisCases: [number[], Axes[]][] = [
@@ -354,21 +355,6 @@ describe('reduction errors', () => {
     x.dispose();
   });
 });
-
-/** Live memory once the unreachable tensors of earlier tests are collected, so only new ones show. */
-async function settledMemory(e: Engine): Promise<ReturnType<Engine['memory']>> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  await e.flush();
-  let last = e.memory();
-  for (let i = 0; i < 10 && gc; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const now = e.memory();
-    if (i > 0 && now.tensors === last.tensors) break;
-    last = now;
-  }
-  return e.memory();
-}
 
 describe.each(backends)('reductions on %s free their intermediates', (_name, make) => {
   it('outside tidy, only the result stays alive', async () => {

@@ -14,29 +14,26 @@ import lionWgsl from '../../../../shaders/optim/lion.wgsl';
 import gradSqNormsWgsl from '../../../../shaders/optim/grad_sq_norms.wgsl';
 import clipScaleWgsl from '../../../../shaders/optim/clip_scale.wgsl';
 import unitNormRowsWgsl from '../../../../shaders/optim/unit_norm_rows.wgsl';
-import unitNormRowsSerialWgsl from '../../../../shaders/optim/unit_norm_rows_serial.wgsl';
 
 const wg = 256;
 
 /**
- * An update kernel: shaders/optim/arena.wgsl (the shared bindings and helpers) goes in front of the
- * optimizer's shader as its prelude; one invocation per arena element.
+ * An update kernel: shaders/optim/arena.wgsl (the shared bindings, helpers and entry point) goes
+ * in front of the optimizer's shader as its prelude; one workgroup per arena chunk, one
+ * invocation per vec4 of the arena.
  */
 function updateKernel<P extends ArenaParams>(file: string, code: string, uniforms: (p: P) => UniformValues): GpuKernel<P> {
   const shader: ShaderSource = { file: `shaders/optim/${file}`, code };
   return {
     shader,
     prelude: `// shaders/optim/arena.wgsl\n${arenaWgsl}`,
-    // One workgroup per arena chunk (the entry point of arena.wgsl).
     uniforms: (p) => ({ n: p.n, nvars: p.nvars, clip_value: p.clipValue, ...uniforms(p) }),
     workgroups: (p) => (p.nvars === 0 ? [0, 1, 1] : grid1d(p.n, arenaChunk)),
   };
 }
 
-/** Row length up to which unitNormRows runs one invocation per row (unit_norm_rows_serial.wgsl). */
+/** Row length up to which unitNormRows runs one invocation per row (SERIAL in unit_norm_rows.wgsl). */
 const serialNormCols = 256;
-const unitNormRowsSerial: ShaderSource = { file: 'shaders/optim/unit_norm_rows_serial.wgsl', code: unitNormRowsSerialWgsl };
-const unitNormRowsTree: ShaderSource = { file: 'shaders/optim/unit_norm_rows.wgsl', code: unitNormRowsWgsl };
 
 /** One workgroup per item, on a 2-D grid past 65535 items. */
 function itemGrid(count: number): [number, number, number] {
@@ -100,8 +97,8 @@ export const optimGpuKernels: GpuKernels<OptimKernels> = {
   },
   unit_norm_rows: {
     // Short rows: one invocation each; long rows: a workgroup each, summing as a tree.
-    shader: (p) => (p.cols <= serialNormCols ? unitNormRowsSerial : unitNormRowsTree),
-    constants: () => ({ WG: 64 }),
+    shader: { file: 'shaders/optim/unit_norm_rows.wgsl', code: unitNormRowsWgsl },
+    constants: (p) => ({ WG: 64, SERIAL: p.cols <= serialNormCols ? 1 : 0 }),
     uniforms: (p) => ({ rows: p.rows, cols: p.cols, factor: p.factor, epsilon: p.epsilon }),
     workgroups: (p) => (p.cols === 0 ? [0, 1, 1] : p.cols <= serialNormCols ? grid1d(p.rows, 64) : itemGrid(p.rows)),
   },
