@@ -36,6 +36,9 @@ describe('vec4 kernels', () => {
   it('conv2d, 1 -> 32 channels, and its gradients', () =>
     gradientsMatchCpu((x, w) => x.conv2d(w).square().sum(), [1, 6, 5, 1], [3, 3, 1, 32]));
 
+  it('conv2d, 3 -> 8 channels, same padding, and its gradients (tiles of the input gradient)', () =>
+    gradientsMatchCpu((x, w) => x.conv2d(w, { padding: 'same' }).square().sum(), [1, 9, 7, 3], [3, 3, 3, 8]));
+
   it('conv2d, 32 -> 36 channels, same padding, and its gradients', () =>
     gradientsMatchCpu((x, w) => x.conv2d(w, { padding: 'same' }).square().sum(), [1, 5, 4, 32], [3, 3, 32, 36]));
 

@@ -1,13 +1,15 @@
 // Input gradient of conv2d for 1 to 4 input channels (an image's) and output channels in whole
-// vec4s (at least 32): dx[n,ih,iw,c] = Σ over taps (kh,kw) landing on an output (oh,ow), and o,
-// of dy[n,oh,ow,o]·w[kh,kw,c,o], as conv2d_backprop_input_direct.wgsl (same layouts and uniforms;
-// dy and w bound as vec4s along o). Here the 8 lanes of a row split the sum over o instead of
-// owning dx elements: invocation (lane, g) accumulates, for the 8 pixels p0 + 8·g.. and every
-// input channel, the vec4s o4 = lane, lane + 8, ... of the products; the lanes' sums are then
-// added through workgroup memory, lane i writing pixel i's channels. Per tap a lane reads one
-// vec4 of dy per pixel and IN_C vec4s of w shared by its 8 pixels, where the per-element kernel
-// reads 2·outC scalars per dx element; on software Vulkan (lavapipe) every such read is a loop
-// over the SIMD lanes (see shaders/matmul/matmul_vec4.wgsl), so this does ~5x fewer.
+// vec4s (at least 32), strided or dilated (stride-1 undilated ones take the faster
+// conv2d_backprop_input_tiles_vec4.wgsl): dx[n,ih,iw,c] = Σ over taps (kh,kw) landing on an
+// output (oh,ow), and o, of dy[n,oh,ow,o]·w[kh,kw,c,o], as conv2d_backprop_input_direct.wgsl
+// (same layouts and uniforms; dy and w bound as vec4s along o). Here the 8 lanes of a row split
+// the sum over o instead of owning dx elements: invocation (lane, g) accumulates, for the 8
+// pixels p0 + 8·g.. and every input channel, the vec4s o4 = lane, lane + 8, ... of the
+// products; the lanes' sums are then added through workgroup memory, lane i writing pixel i's
+// channels. Per tap a lane reads one vec4 of dy per pixel and IN_C vec4s of w shared by its 8
+// pixels, where the per-element kernel reads 2·outC scalars per dx element; on software Vulkan
+// (lavapipe) every such read is a loop over the SIMD lanes (see shaders/matmul/matmul_vec4.wgsl),
+// so this does ~5x fewer.
 // Dispatch: workgroups (x + y·nwg.x) walk tiles of 8·WG_Y pixels.
 
 @group(0) @binding(0) var<storage, read> dy: array<vec4f>;

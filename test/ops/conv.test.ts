@@ -77,16 +77,33 @@ describe('conv2d', () => {
     await gradcheck((_e, x, w) => x!.conv2d(w!, { strides: 2, dilations: 1, padding: 'same' }), [{ shape: [1, 5, 5, 9] }, { shape: [3, 3, 9, 2] }], { wrt: [0] });
   });
 
-  it('input gradient of 1-4 channels from 32+ (lanes split the output channels)', async () => {
+  it('input gradient of 1-4 channels from 32+, strided or dilated (lanes split the output channels)', async () => {
     // Every channel count of the vec4 direct kernel; strides, dilation, padding; 40 and 64 filters.
     const cases: [number, number, Conv2dOptions][] = [
-      [1, 32, {}],
+      [1, 32, { dilations: 2 }],
       [2, 40, { strides: 2, padding: 'same' }],
       [3, 64, { dilations: [2, 1], padding: 'same' }],
       [4, 36, { strides: [1, 3], padding: [[2, 0], [1, 1]] }],
     ];
     for (const [inC, outC, options] of cases) {
       await gpuMatchesCpu((_e, x, w) => x!.conv2d(w!, options).square().sum(), [{ shape: [2, 9, 11, inC] }, { shape: [3, 3, inC, outC] }], { wrt: [0], atol: 1e-3 });
+    }
+  });
+
+  it('input gradient of 1-4 channels at stride 1 (tiles of dx pixels sharing their dy reads)', async () => {
+    // conv2d_backprop_input_tiles_vec4.wgsl: tiles fitted to dx (7x7 for 28x28, 8x4 for 128x128)
+    // and cut by its edges here; 'same' and uneven paddings zero the reads past dy; filters 1x1
+    // to 5x5; outC 8 or 12 (any whole vec4s).
+    const cases: [number[], number[], Conv2dOptions][] = [
+      [[2, 9, 11, 1], [3, 3, 1, 8], {}],
+      [[1, 13, 10, 3], [3, 3, 3, 12], { padding: 'same' }],
+      [[3, 5, 6, 2], [2, 3, 2, 8], { padding: [[1, 0], [2, 1]] }],
+      [[1, 11, 9, 4], [1, 1, 4, 8], {}],
+      [[2, 12, 7, 1], [5, 5, 1, 4], { padding: 'same' }],
+      [[1, 28, 28, 1], [3, 3, 1, 32], {}],
+    ];
+    for (const [x, w, options] of cases) {
+      await gpuMatchesCpu((_e, a, b) => a!.conv2d(b!, options).square().sum(), [{ shape: x }, { shape: w }], { wrt: [0], atol: 1e-3 });
     }
   });
 

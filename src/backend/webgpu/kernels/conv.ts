@@ -15,6 +15,7 @@ import conv2dParamsWgsl from '../../../../shaders/conv2d/conv2d_params.wgsl';
 import backpropInputWgsl from '../../../../shaders/conv2d/conv2d_backprop_input.wgsl';
 import backpropInputDirectWgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct.wgsl';
 import backpropInputDirectVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct_vec4.wgsl';
+import backpropInputTilesVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_input_tiles_vec4.wgsl';
 import backpropInputDirectParamsWgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct_params.wgsl';
 import backpropFilterWgsl from '../../../../shaders/conv2d/conv2d_backprop_filter.wgsl';
 import backpropFilterVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_filter_vec4.wgsl';
@@ -232,6 +233,43 @@ const conv2dBackpropInput: GpuKernel<Conv2dBackpropInputParams> = {
 const directWg = 64;
 
 /**
+ * Whether the direct input gradient runs on tiles of dx pixels sharing their dy reads
+ * (conv2d_backprop_input_tiles_vec4.wgsl): stride 1, no dilation, 1 to 4 input channels, outC in
+ * whole vec4s, and at most 36 filter vec4s per output-channel vec4 (the shader's wv array).
+ */
+function usesTilesVec4(p: ConvGeometry): boolean {
+  const unit = p.strideH === 1 && p.strideW === 1 && p.dilationH === 1 && p.dilationW === 1;
+  return unit && p.inC <= 4 && p.outC % 4 === 0 && p.kH * p.kW * p.inC <= 36;
+}
+
+/** Accumulators of the tiles shader (the size of its acc array): S·R·inC at most. */
+const tilesVec4Sums = 96;
+
+/**
+ * Tile of the tiles shader: R columns (4 to 8) and S rows, S·R·inC within the shader's sums. Picked by a cost model fitted on lavapipe (MNIST's first layer at 7x7, 4x8 and 2x8
+ * tiles): per tile and output-channel vec4, each dy read costs about 8 dot products, and tiles
+ * reaching past dx's edge do their whole work. 7x7 for MNIST's 28x28; 8x4 for the article's
+ * 128x128x3 (4x8 measured the same).
+ */
+function tilesVec4Shape(p: ConvGeometry): { S: number; R: number } {
+  let best = { S: 1, R: 4, cost: Infinity };
+  for (let R = 4; R <= 8; R++) {
+    for (let S = 1; S * R * p.inC <= tilesVec4Sums; S++) {
+      const tiles = Math.ceil(p.inH / S) * Math.ceil(p.inW / R);
+      const cost = tiles * ((S + p.kH - 1) * (R + p.kW - 1) * 8 + S * R * p.kH * p.kW * p.inC);
+      if (cost < best.cost) best = { S, R, cost };
+    }
+  }
+  return { S: best.S, R: best.R };
+}
+
+/** Invocations of the tiles shader: one per tile of dx pixels. */
+function tilesVec4Count(p: ConvGeometry): number {
+  const { S, R } = tilesVec4Shape(p);
+  return p.batch * Math.ceil(p.inH / S) * Math.ceil(p.inW / R);
+}
+
+/**
  * Whether the direct input gradient splits the sum over output channels across lanes
  * (conv2d_backprop_input_direct_vec4.wgsl): 1 to 4 input channels, outC in whole vec4s.
  */
@@ -246,13 +284,19 @@ function directVec4Rows(p: ConvGeometry): number {
 
 const directShader = { file: 'shaders/conv2d/conv2d_backprop_input_direct.wgsl', code: backpropInputDirectWgsl };
 const directVec4Shader = { file: 'shaders/conv2d/conv2d_backprop_input_direct_vec4.wgsl', code: backpropInputDirectVec4Wgsl };
+const tilesVec4Shader = { file: 'shaders/conv2d/conv2d_backprop_input_tiles_vec4.wgsl', code: backpropInputTilesVec4Wgsl };
 
 const conv2dBackpropInputDirect: GpuKernel<Conv2dBackpropInputParams> = {
-  shader: (p) => (usesDirectVec4(p) ? directVec4Shader : directShader),
+  shader: (p) => (usesTilesVec4(p) ? tilesVec4Shader : usesDirectVec4(p) ? directVec4Shader : directShader),
   prelude: `// shaders/conv2d/conv2d_backprop_input_direct_params.wgsl\n${backpropInputDirectParamsWgsl}`,
-  constants: (p): Record<string, number> => (usesDirectVec4(p) ? { WG_Y: directVec4Rows(p), IN_C: p.inC, UNIT_STRIDE: p.strideH === 1 && p.strideW === 1 ? 1 : 0 } : { WG: directWg }),
+  constants: (p): Record<string, number> => {
+    if (usesTilesVec4(p)) return { ...tilesVec4Shape(p), IN_C: p.inC, K_H: p.kH, K_W: p.kW };
+    if (usesDirectVec4(p)) return { WG_Y: directVec4Rows(p), IN_C: p.inC, UNIT_STRIDE: p.strideH === 1 && p.strideW === 1 ? 1 : 0 };
+    return { WG: directWg };
+  },
   uniforms: (p) => ({ ...geometryUniforms(p), k_h: p.kH, n: p.batch * p.inH * p.inW * p.inC }),
   workgroups: (p): [number, number, number] => {
+    if (usesTilesVec4(p)) return [...tileGrid(Math.ceil(tilesVec4Count(p) / 64)), 1];
     if (!usesDirectVec4(p)) return grid1d(p.batch * p.inH * p.inW * p.inC, directWg);
     return [...tileGrid(Math.ceil((p.batch * p.inH * p.inW) / (8 * directVec4Rows(p)))), 1];
   },
