@@ -118,6 +118,27 @@ describe('fusion in captured steps', () => {
     e.dispose([x, w, w2]);
   });
 
+  it('recomputes a small shared producer in each reduction reading it (a linear regression gradient)', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const h = e.tensor(Array.from({ length: 150 }, (_, i) => 1.5 + Math.sin(i) * 0.2), [150]);
+    const y = e.tensor(Array.from({ length: 150 }, (_, i) => 60 + Math.cos(i * 0.7) * 9), [150]);
+    const slope = e.variable([2], []);
+    const intercept = e.variable([-1], []);
+    const lossAndGrads = (): Tensor[] => {
+      const { value, grads } = e.valueAndGrad(() => h.mul(slope).add(intercept).sub(y).square().mean(), [slope, intercept]);
+      return [value, ...grads];
+    };
+    await compare(e, lossAndGrads, []);
+    // The residual's gradient, 2/n·(h·slope + intercept - y) (7 nodes), runs inside both gradient
+    // sums instead of being stored once and read twice: 3 reductions, no elementwise kernel.
+    const f = e.compile(lossAndGrads);
+    e.dispose(f());
+    expect(f.commandsPerCall).toEqual(['fused_reduce_sum', 'fused_reduce_sum', 'fused_reduce_sum']);
+    f.dispose();
+    e.dispose([h, y, slope, intercept]);
+  });
+
   it('does not fuse an in-place update that reads other elements, nor across a write of its inputs', async () => {
     const e = await gpuEngine();
     if (!e) return;
