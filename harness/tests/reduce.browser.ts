@@ -27,4 +27,18 @@ describe('reductions', () => {
     expect(await take(x.min(0))).toAllClose([1, -5, -3]);
     x.dispose();
   });
+
+  it('independent sums in a captured step run stacked and match the eager ones', async () => {
+    const e = await gpuEngine();
+    const x = e.tensor(Array.from({ length: 3 * 100 }, (_, i) => Math.cos(i * 0.37)), [3, 100]);
+    const y = e.tensor(Array.from({ length: 2 * 100 }, (_, i) => Math.sin(i * 0.11)), [2, 100]);
+    const f = (a: typeof x, b: typeof x) => [a.sum(1), b.square().sum(1).mul(2), a.abs().sum(1)];
+    const compiled = e.compile(f);
+    const got = compiled(x, y);
+    expect(compiled.commandsPerCall).toEqual(['stacked_reduce_sum']);
+    const want = f(x, y);
+    for (let k = 0; k < 3; k++) expect(await take(got[k]!)).toAllClose(await take(want[k]!), { atol: 1e-5 });
+    e.dispose([...got, ...want, x, y]);
+    compiled.dispose();
+  });
 });

@@ -118,7 +118,7 @@ describe('fusion in captured steps', () => {
     e.dispose([x, w, w2]);
   });
 
-  it('recomputes a small shared producer in each reduction reading it (a linear regression gradient)', async () => {
+  it('recomputes a small shared producer in each reduction reading it, and stacks the reductions (a linear regression gradient)', async () => {
     const e = await gpuEngine();
     if (!e) return;
     const h = e.tensor(Array.from({ length: 150 }, (_, i) => 1.5 + Math.sin(i) * 0.2), [150]);
@@ -131,12 +131,40 @@ describe('fusion in captured steps', () => {
     };
     await compare(e, lossAndGrads, []);
     // The residual's gradient, 2/n·(h·slope + intercept - y) (7 nodes), runs inside both gradient
-    // sums instead of being stored once and read twice: 3 reductions, no elementwise kernel.
+    // sums instead of being stored once and read twice; the loss and the two sums, independent
+    // and of one row shape, then run as one stacked reduction.
     const f = e.compile(lossAndGrads);
     e.dispose(f());
-    expect(f.commandsPerCall).toEqual(['fused_reduce_sum', 'fused_reduce_sum', 'fused_reduce_sum']);
+    expect(f.commandsPerCall).toEqual(['stacked_reduce_sum']);
     f.dispose();
     e.dispose([h, y, slope, intercept]);
+  });
+
+  it('stacks independent reductions of one kind and row shape into one kernel', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const x = e.tensor(Array.from({ length: 3 * 300 }, (_, i) => Math.cos(i * 0.37)), [3, 300]);
+    const y = e.tensor(Array.from({ length: 5 * 300 }, (_, i) => Math.sin(i * 0.11)), [5, 300]);
+    const z = e.tensor(Array.from({ length: 4 * 7 }, (_, i) => Math.sin(i * 0.7)), [4, 7]);
+    // Rows 3 and 5 of 300 (a workgroup per row), one with an epilogue and one with an input read
+    // as it is; columns of [3, 300] (strided: inner 300, serial) and rows of 7 (serial); a min
+    // beside them (another kind: its own kernel).
+    const f = (a: Tensor, b: Tensor, c: Tensor): Tensor[] => [
+      a.sum(1),
+      b.square().sum(1).mul(2),
+      b.sum(1),
+      a.sum(0),
+      a.abs().sum(0),
+      c.sum(1),
+      c.exp().sum(1).sqrt(),
+      a.min(1),
+    ];
+    await compare(e, f, [x, y, z]);
+    const g = e.compile(f);
+    e.dispose(g(x, y, z));
+    expect([...g.commandsPerCall].sort()).toEqual(['reduce_min', 'stacked_reduce_sum', 'stacked_reduce_sum', 'stacked_reduce_sum']);
+    g.dispose();
+    e.dispose([x, y, z]);
   });
 
   it('does not fuse an in-place update that reads other elements, nor across a write of its inputs', async () => {

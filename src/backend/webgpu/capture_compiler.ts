@@ -7,20 +7,23 @@
  * 3. the commands are ordered by dependency level (schedule.ts) and the generated kernels of one
  *    level and one source run as ONE dispatch, job by job along workgroup z, their addresses read
  *    from a job table. A step of thousands of tiny kernels (the article's force loss, with its
- *    per-pair slices) becomes a few dozen dispatches.
+ *    per-pair slices) becomes a few dozen dispatches. Reductions of one level left alone this way
+ *    but of one kind and row shape run as one kernel over their rows stacked (a linear
+ *    regression's loss and two gradient sums: one dispatch).
  * Handwritten kernels (matmul, convolutions, ...), dynamic dispatches, host code and copies keep
  * their own buffers and run alone.
  */
 import type { GpuBuffer } from './buffer_pool.js';
 import { newBufferUid } from './buffer_pool.js';
 import type { CapturedCommand, CompileGenerated, StaticDispatch } from './capture.js';
-import { generateKernel, type GenerationTask, type TreeOrLeaf } from './codegen.js';
+import { generateKernel, generateStackedReduce, type GeneratedKernel, type GenerationTask, type TreeOrLeaf } from './codegen.js';
 import type { FusedTree } from './fusion.js';
 import { planFusion, prologueConsumers, type PlanCommand } from './fusion_plan.js';
 import { schedule, type ScheduleUnit } from './schedule.js';
 import { gpuKernels } from './kernels/index.js';
 import { shaderOf } from './kernel_spec.js';
 import { UniformRing } from './uniform_ring.js';
+import type { ReduceParams } from '../../kernels/reduce.js';
 
 /** What compileCapture needs from the recording. */
 export interface CaptureContext {
@@ -117,7 +120,7 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
     const workgroups = u.task.kind === 'reduce' ? origin.workgroups : grid(kernel.size);
     const constants = u.task.kind === 'reduce' ? (gpuKernels[origin.kernel as 'reduce_sum'].constants?.(origin.params as never) ?? {}) : undefined;
     const compiled = ctx.compileGenerated(kernel.code, [workgroups[0], workgroups[1], 1], constants);
-    const bound = [...kernel.externals, ...(kernel.externalOutput ? [u.task.output] : [])];
+    const bound = [...kernel.externals, ...kernel.externalOutputs];
     const sizes = u.task.kind === 'reduce' ? Array.from(ctx.uniformSlots[origin.uniformOffset / UniformRing.slotBytes]!.subarray(0, 16)).join(',') : '';
     const key = [compiled.uid, workgroups[0], workgroups[1], sizes, ...bound.map((b) => `${b.uid}@${b.byteOffset}+${b.numel}`)].join(':');
     return { kernel, compiled, workgroups, bound, key };
@@ -128,6 +131,7 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
     partialWrite: u.partialWrite,
     barrier: u.barrier,
     batchKey: generated[i]?.key,
+    stackKey: u.task?.kind === 'reduce' ? stackKey(u.origin!) : undefined,
   }));
 
   const jobs: number[] = [];
@@ -137,6 +141,22 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
     const gen = generated[group[0]!];
     if (!gen) {
       out.push(withArena(first.command!, inArena));
+      continue;
+    }
+    if (group.some((i) => generated[i]!.key !== gen!.key)) {
+      // Reductions of different sources, one row shape: one kernel over their rows stacked.
+      const stacked = stackReductions(group.map((i) => units[i]!), offsets, ctx);
+      jobs.push(...stacked.kernel.params);
+      out.push({
+        kind: 'dispatch',
+        compiled: stacked.compiled,
+        kernel: `stacked_${first.origin!.kernel}`,
+        params: { jobs: 1, parts: group.length },
+        firstOutput: 0,
+        buffers: [...(stacked.kernel.usesArena ? [arena] : []), ...stacked.bound, ...(stacked.kernel.usesJobs ? [jobTablePlaceholder] : [])],
+        workgroups: stacked.workgroups,
+        uniformOffset: stacked.uniformOffset(jobs.length - stacked.kernel.params.length),
+      });
       continue;
     }
     const jobBase = jobs.length;
@@ -164,6 +184,37 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
   if (jobs.length > 0) ctx.device.queue.writeBuffer(table.gpu, 0, new Int32Array(jobs));
   for (const c of out) if (c.kind === 'dispatch') c.buffers = c.buffers.map((b) => (b === jobTablePlaceholder ? table : b));
   return { commands: out, movedToArena: [...offsets.keys()], created, generatedKernels: generated.filter(Boolean).length };
+}
+
+/** The reduction's kernel and row shape (cols, inner, parts): what stacked reductions share. */
+function stackKey(origin: StaticDispatch): string {
+  const p = origin.params as unknown as ReduceParams;
+  return [origin.kernel, p.cols, p.inner ?? 1, p.parts ?? 1].join(':');
+}
+
+/** One kernel for independent reductions of one stack key (codegen.ts, generateStackedReduce). */
+function stackReductions(parts: Unit[], offsets: ReadonlyMap<GpuBuffer, number>, ctx: CaptureContext) {
+  const origin = parts[0]!.origin!;
+  const p = origin.params as unknown as ReduceParams;
+  const rows = parts.map((u) => (u.origin!.params as unknown as ReduceParams).rows);
+  const tasks = parts.map((u, k) => ({ task: u.task as Extract<GenerationTask, { kind: 'reduce' }>, rows: rows[k]! }));
+  const kernel: GeneratedKernel = generateStackedReduce(tasks, p.cols * (p.inner ?? 1), (p.parts ?? 1) * (p.inner ?? 1), (b) => offsets.get(b));
+  const stackedParams = { ...p, rows: rows.reduce((a, b) => a + b, 0) };
+  const spec = gpuKernels[origin.kernel as 'reduce_sum'];
+  const workgroups = spec.workgroups(stackedParams);
+  const compiled = ctx.compileGenerated(kernel.code, [workgroups[0], workgroups[1], 1], spec.constants?.(stackedParams) ?? {});
+  const uniformOffset = (jobBase: number): number => {
+    // The traced slot's sizes (rows, cols, inner, parts: see rowUniforms in kernels/reduce.ts)
+    // with the stacked rows, then the job fields.
+    const slot = new Uint8Array(UniformRing.slotBytes);
+    slot.set(ctx.uniformSlots[origin.uniformOffset / UniformRing.slotBytes]!.subarray(0, 16));
+    const fields = new Uint32Array(slot.buffer, 0, 6);
+    fields[0] = stackedParams.rows;
+    fields[4] = jobBase;
+    fields[5] = kernel.params.length;
+    return ctx.uniformSlots.push(slot) * UniformRing.slotBytes - UniformRing.slotBytes;
+  };
+  return { kernel, compiled, workgroups: [workgroups[0], workgroups[1], 1] as [number, number, number], bound: [...kernel.externals, ...kernel.externalOutputs], uniformOffset };
 }
 
 /** A dispatch as a unit: a generation task when its kernel is elementwise, a reduction or a scatter. */

@@ -34,8 +34,8 @@ export interface GeneratedKernel {
   code: string;
   /** Buffers bound one by one (not in the arena), in binding order after the arena. */
   externals: GpuBuffer[];
-  /** True when the output is bound as `out` (outside the arena). */
-  externalOutput: boolean;
+  /** Outputs outside the arena, bound as out0, out1, ... after the externals. */
+  externalOutputs: GpuBuffer[];
   /** Whether the source binds the arena and the job table. */
   usesArena: boolean;
   usesJobs: boolean;
@@ -48,17 +48,23 @@ export interface GeneratedKernel {
 /** Collects the bindings and per-job integers while a kernel's source is written. */
 class KernelBuilder {
   readonly externals: GpuBuffer[] = [];
+  readonly externalOutputs: GpuBuffer[] = [];
   readonly params: number[] = [];
   private readonly bases = new Map<GpuBuffer, number>();
   usesArena = false;
 
+  /** `output`: what write() stores into; a stacked reduction switches it part by part. */
   constructor(
     private readonly arenaOffset: (b: GpuBuffer) => number | undefined,
-    readonly output: GpuBuffer,
+    public output: GpuBuffer,
   ) {}
 
-  get externalOutput(): boolean {
-    return this.arenaOffset(this.output) === undefined;
+  /** The binding name of the current output when it is outside the arena, else null. */
+  private outputName(): string | null {
+    if (this.arenaOffset(this.output) !== undefined) return null;
+    let k = this.externalOutputs.indexOf(this.output);
+    if (k < 0) k = this.externalOutputs.push(this.output) - 1;
+    return `out${k}`;
   }
 
   /** A per-job integer: `jp(k)`. */
@@ -72,9 +78,9 @@ class KernelBuilder {
   /** Element `index` of buffer b. */
   read(b: GpuBuffer, index: string): string {
     if (this.substitute && b === this.substitute.buffer) return this.substitute.expression;
-    // The output itself, read where it is written (an in-place update, see readsInPlaceOnly).
-    if (b === this.output && this.externalOutput) return `out[${index}]`;
     const offset = this.arenaOffset(b);
+    // The output itself, read where it is written (an in-place update, see readsInPlaceOnly).
+    if (b === this.output && offset === undefined) return `${this.outputName()}[${index}]`;
     if (offset !== undefined) return `arena[${this.base(b, offset)} + ${index}]`;
     let e = this.externals.indexOf(b);
     if (e < 0) e = this.externals.push(b) - 1;
@@ -83,9 +89,9 @@ class KernelBuilder {
 
   /** The statement storing `value` at element `index` of the output. */
   write(index: string, value: string): string {
-    const offset = this.arenaOffset(this.output);
-    if (offset === undefined) return `out[${index}] = ${value};`;
-    return `arena[${this.base(this.output, offset)} + ${index}] = ${value};`;
+    const name = this.outputName();
+    if (name) return `${name}[${index}] = ${value};`;
+    return `arena[${this.base(this.output, this.arenaOffset(this.output)!)} + ${index}] = ${value};`;
   }
 
   private base(b: GpuBuffer, offset: number): string {
@@ -98,13 +104,13 @@ class KernelBuilder {
     return `u32(jp(${k}u))`;
   }
 
-  /** Bindings: the arena, the externals, `out` when outside the arena, then the job table. */
+  /** Bindings: the arena, the externals, the outputs outside the arena, then the job table. */
   bindings(): string[] {
     const lines: string[] = [];
     let binding = 0;
     if (this.usesArena) lines.push(`@group(0) @binding(${binding++}) var<storage, read_write> arena: array<f32>;`);
     this.externals.forEach((_, i) => lines.push(`@group(0) @binding(${binding++}) var<storage, read> in${i}: array<f32>;`));
-    if (this.externalOutput) lines.push(`@group(0) @binding(${binding++}) var<storage, read_write> out: array<f32>;`);
+    this.externalOutputs.forEach((_, i) => lines.push(`@group(0) @binding(${binding++}) var<storage, read_write> out${i}: array<f32>;`));
     if (this.params.length > 0) lines.push(`@group(0) @binding(${binding++}) var<storage, read> jobs: array<i32>;`);
     lines.push(`@group(0) @binding(${binding}) var<uniform> u: Params;`);
     lines.push('var<private> job_base: u32;');
@@ -148,9 +154,9 @@ function emitTree(tree: FusedTree, root: number, kb: KernelBuilder, prefix = 'no
 }
 
 /** The expression computing input element `i` of a reduction or scatter. */
-function inputOf(input: TreeOrLeaf, kb: KernelBuilder): { fns: string[]; at: (i: string) => string } {
+function inputOf(input: TreeOrLeaf, kb: KernelBuilder, prefix = 'node'): { fns: string[]; at: (i: string) => string } {
   if ('leaf' in input) return { fns: [], at: (i) => kb.read(input.leaf, i) };
-  const { fns, rootName } = emitTree(input.tree, input.root, kb);
+  const { fns, rootName } = emitTree(input.tree, input.root, kb, prefix);
   return { fns, at: (i) => `${rootName}(${i})` };
 }
 
@@ -206,31 +212,99 @@ export function generateKernel(task: GenerationTask, arenaOffset: (b: GpuBuffer)
       '}',
     ];
   } else {
-    const { fns, at } = inputOf(task.input, kb);
-    const load = at('i');
-    let store = kb.write('i', 'v');
-    if (task.epilogue) {
-      // The consumer's tree, reading the reduced value where it would read the reduction's output.
-      kb.substitute = { buffer: task.epilogue.reduced, expression: 'epilogue_value' };
-      const tail = emitTree(task.epilogue.tree, task.epilogue.root, kb, 'epilogue');
-      kb.substitute = null;
-      fns.push('var<private> epilogue_value: f32;', ...tail.fns);
-      store = `epilogue_value = v; ${kb.write('i', `${tail.rootName}(i)`)}`;
-    }
-    // The reduction's own source without its bindings; its struct Params carries the job fields.
-    const source = task.reduceSource
-      .split('\n')
-      .filter((line) => !line.startsWith('@group(0)'))
-      .join('\n');
-    body = [
-      ...fns,
-      `fn load_x(i: u32) -> f32 { return ${load}; }`,
-      `fn store_out(i: u32, v: f32) { ${store} }`,
-      `fn begin_job(job: u32) {\n${beginJob('job')}\n}`,
-      task.prelude,
-      source,
-    ];
+    const { fns, load, store } = reducePart(task, kb, '');
+    body = [...fns, `fn load_x(i: u32) -> f32 { return ${load('i')}; }`, `fn store_out(i: u32, v: f32) { ${store('i')} }`, ...reduceTail(task)];
   }
+  return finish(kb, body, size);
+}
+
+function finish(kb: KernelBuilder, body: string[], size: number): GeneratedKernel {
   const code = ['// Generated by src/backend/webgpu/codegen.ts for a captured step.', ...kb.bindings(), ...body].join('\n');
-  return { code, externals: kb.externals, externalOutput: kb.externalOutput, usesArena: kb.usesArena, usesJobs: kb.params.length > 0, params: kb.params, size };
+  return { code, externals: kb.externals, externalOutputs: kb.externalOutputs, usesArena: kb.usesArena, usesJobs: kb.params.length > 0, params: kb.params, size };
+}
+
+type ReduceTask = Extract<GenerationTask, { kind: 'reduce' }>;
+
+/**
+ * A reduction's input load and output store (with its epilogue) as expressions of an index,
+ * their node functions named with `prefix` (distinct per part of a stacked reduction).
+ */
+function reducePart(task: ReduceTask, kb: KernelBuilder, prefix: string): { fns: string[]; load: (i: string) => string; store: (i: string) => string } {
+  kb.output = task.output;
+  const { fns, at } = inputOf(task.input, kb, `${prefix}node`);
+  const output = task.output;
+  if (!task.epilogue) {
+    return {
+      fns,
+      load: at,
+      store: (i) => {
+        kb.output = output;
+        return kb.write(i, 'v');
+      },
+    };
+  }
+  // The consumer's tree, reading the reduced value where it would read the reduction's output.
+  kb.substitute = { buffer: task.epilogue.reduced, expression: 'epilogue_value' };
+  const tail = emitTree(task.epilogue.tree, task.epilogue.root, kb, `${prefix}epilogue`);
+  kb.substitute = null;
+  fns.push(...tail.fns);
+  return {
+    fns,
+    load: at,
+    store: (i) => {
+      kb.output = output;
+      return `epilogue_value = v; ${kb.write(i, `${tail.rootName}(${i})`)}`;
+    },
+  };
+}
+
+/** What follows load_x and store_out in a generated reduction: begin_job, the prelude, the shader. */
+function reduceTail(task: ReduceTask): string[] {
+  // The reduction's own source without its bindings; its struct Params carries the job fields.
+  const source = task.reduceSource
+    .split('\n')
+    .filter((line) => !line.startsWith('@group(0)'))
+    .join('\n');
+  return ['var<private> epilogue_value: f32;', `fn begin_job(job: u32) {\n${beginJob('job')}\n}`, task.prelude, source];
+}
+
+/** A part of a stacked reduction: a reduction task and its rows. */
+export interface StackedPart {
+  task: ReduceTask;
+  rows: number;
+}
+
+/**
+ * Several independent row reductions of one kind and one row shape (cols, parts, inner) as ONE
+ * reduction over their rows stacked: input element i and output slot i belong to the part whose
+ * range holds them, and each part reads and writes its own buffers (its prologue and epilogue
+ * included). The stacked dispatch runs with rows = Σ rows; `elementsPerRow` = cols·inner and
+ * `slotsPerRow` = parts·inner. The branches depend only on the index: uniform within a workgroup
+ * of the reduction (one slot each), or one per invocation (serial).
+ */
+export function generateStackedReduce(parts: readonly StackedPart[], elementsPerRow: number, slotsPerRow: number, arenaOffset: (b: GpuBuffer) => number | undefined): GeneratedKernel {
+  const kb = new KernelBuilder(arenaOffset, parts[0]!.task.output);
+  const fns: string[] = [];
+  const loads: string[] = [];
+  const stores: string[] = [];
+  let row = 0;
+  parts.forEach((part, k) => {
+    const { fns: partFns, load, store } = reducePart(part.task, kb, `p${k}_`);
+    fns.push(...partFns);
+    const element = row * elementsPerRow;
+    const slot = row * slotsPerRow;
+    row += part.rows;
+    const last = k === parts.length - 1;
+    // The last part takes everything past the others (no bound check: the kernel stays in range).
+    const value = load(`i - ${element}u`);
+    loads.push(last ? `return ${value};` : `if (i < ${row * elementsPerRow}u) { return ${value}; }`);
+    stores.push(`${last ? '' : `if (i < ${row * slotsPerRow}u) `}{ ${store(`i - ${slot}u`)} return; }`);
+  });
+  const body = [
+    ...fns,
+    `fn load_x(i: u32) -> f32 {\n  ${loads.join('\n  ')}\n}`,
+    `fn store_out(i: u32, v: f32) {\n  ${stores.join('\n  ')}\n}`,
+    ...reduceTail(parts[0]!.task),
+  ];
+  return finish(kb, body, 0);
 }

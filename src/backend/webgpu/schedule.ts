@@ -5,7 +5,8 @@
  * the last write of what it writes (write after read) and that last writer (write after write).
  * Commands of one level are independent, so those with the same batch key run as one dispatch.
  * Host code is a barrier. The blocks that concat writes into one buffer (partial writes) are
- * disjoint, so they do not order each other.
+ * disjoint, so they do not order each other. A group holds units of one batch key, or (stacked)
+ * single units of different batch keys and one stack key.
  */
 import type { GpuBuffer } from './buffer_pool.js';
 
@@ -18,6 +19,11 @@ export interface ScheduleUnit {
   barrier?: boolean;
   /** Units with the same key at the same level run together; none: alone. */
   batchKey?: string;
+  /**
+   * Units of one level left alone by their batch key (no other unit shares it there) but with the
+   * same stack key also run together, as one kernel covering all of them (a stacked reduction).
+   */
+  stackKey?: string;
 }
 
 /** Groups of unit indices in execution order; a group of several units is one batched dispatch. */
@@ -54,21 +60,44 @@ export function schedule(units: readonly ScheduleUnit[]): number[][] {
 
   const order = units.map((_, i) => i).sort((a, b) => levels[a]! - levels[b]! || a - b);
   const groups: number[][] = [];
-  let levelGroups = new Map<string, number[]>();
+  let levelGroups: number[][] = [];
+  let byKey = new Map<string, number[]>();
   let current = -1;
+  const endLevel = (): void => {
+    groups.push(...stackSingles(levelGroups, units));
+  };
   for (const i of order) {
     if (levels[i] !== current) {
+      endLevel();
       current = levels[i]!;
-      levelGroups = new Map();
+      levelGroups = [];
+      byKey = new Map();
     }
     const key = units[i]!.batchKey;
-    const group = key === undefined ? undefined : levelGroups.get(key);
+    const group = key === undefined ? undefined : byKey.get(key);
     if (group) group.push(i);
     else {
       const fresh = [i];
-      groups.push(fresh);
-      if (key !== undefined) levelGroups.set(key, fresh);
+      levelGroups.push(fresh);
+      if (key !== undefined) byKey.set(key, fresh);
     }
   }
+  endLevel();
   return groups;
+}
+
+/** One level's groups, its single units of a shared stack key merged (at the first one's place). */
+function stackSingles(groups: number[][], units: readonly ScheduleUnit[]): number[][] {
+  const stacks = new Map<string, number[]>();
+  const out: number[][] = [];
+  for (const g of groups) {
+    const key = g.length === 1 ? units[g[0]!]!.stackKey : undefined;
+    const stack = key === undefined ? undefined : stacks.get(key);
+    if (stack) stack.push(g[0]!);
+    else {
+      out.push(g);
+      if (key !== undefined) stacks.set(key, g);
+    }
+  }
+  return out;
 }
