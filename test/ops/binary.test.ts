@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../../src/index.js';
-import { checkOp } from '../helpers/gradcheck.js';
+import { checkOp, gpuMatchesCpu } from '../helpers/gradcheck.js';
 import { cpuEngine } from '../helpers/engines.js';
 
 /** Shape pairs: equal, scalar, broadcasting both ways, size-1 dims, past a workgroup boundary. */
@@ -47,6 +47,13 @@ describe('binary ops', () => {
 
   it('numbers act as scalars on either side', async () => {
     await checkOp((e, x) => e.sub(1, x!.mul(2)).div(3).add(e.div(2, x!)), [{ shape: [5], range: [0.5, 2] }]);
+  });
+
+  it('flat forms (same shapes, a single value on either side) past several workgroups, on the GPU', async () => {
+    // binary.wgsl's FLAT path: four elements per invocation, 1024 per workgroup; 2051 leaves a tail.
+    for (const [sa, sb] of [[[2051], [2051]], [[2051], []], [[], [2051]], [[1], [3, 683]]] as [number[], number[]][]) {
+      await gpuMatchesCpu((_e, a, b) => a!.sub(b!).mul(a!).div(b!.abs().add(1)), [{ shape: sa }, { shape: sb }]);
+    }
   });
 
   it('ties in maximum split the gradient equally', async () => {

@@ -16,7 +16,7 @@
 import type { GpuBuffer } from './buffer_pool.js';
 import { newBufferUid } from './buffer_pool.js';
 import type { CapturedCommand, CompileGenerated, StaticDispatch } from './capture.js';
-import { generateKernel, generateStackedReduce, type GeneratedKernel, type GenerationTask, type TreeOrLeaf } from './codegen.js';
+import { elementwisePerInvocation, generateKernel, generateStackedReduce, type GeneratedKernel, type GenerationTask, type TreeOrLeaf } from './codegen.js';
 import type { FusedTree } from './fusion.js';
 import { planFusion, prologueConsumers, type PlanCommand } from './fusion_plan.js';
 import { schedule, type ScheduleUnit } from './schedule.js';
@@ -117,7 +117,8 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
     if (!u.task) return null;
     const kernel = generateKernel(u.task, (b) => offsets.get(b));
     const origin = u.origin!;
-    const workgroups = u.task.kind === 'reduce' ? origin.workgroups : grid(kernel.size);
+    const invocations = u.task.kind === 'elementwise' ? Math.ceil(kernel.size / elementwisePerInvocation(kernel.size)) : kernel.size;
+    const workgroups = u.task.kind === 'reduce' ? origin.workgroups : grid(invocations);
     const constants = u.task.kind === 'reduce' ? (gpuKernels[origin.kernel as 'reduce_sum'].constants?.(origin.params as never) ?? {}) : undefined;
     const compiled = ctx.compileGenerated(kernel.code, [workgroups[0], workgroups[1], 1], constants);
     const bound = [...kernel.externals, ...kernel.externalOutputs];
@@ -290,7 +291,7 @@ function makeBuffer(device: GPUDevice, numel: number, usage: number, label: stri
   return { numel, gpu, uid: newBufferUid(), byteOffset: 0, isView: false };
 }
 
-/** Workgroups of 256 invocations covering `size` elements, on a 2-D grid past 65535. */
+/** Workgroups of 256 covering `size` invocations, on a 2-D grid past 65535. */
 function grid(size: number): [number, number] {
   const groups = Math.max(Math.ceil(size / 256), 1);
   if (groups <= 65535) return [groups, 1];

@@ -161,6 +161,17 @@ function inputOf(input: TreeOrLeaf, kb: KernelBuilder, prefix = 'node'): { fns: 
 }
 
 const jobStruct = 'struct Params { job_base: u32, job_stride: u32 }';
+
+/**
+ * Elements one invocation of a generated elementwise kernel computes: four for big tensors (on
+ * lavapipe an invocation's memory accesses cost about the same for one element as for four: the
+ * compiled 8-op chain over 1M values 6 -> 4.5 ms), one for small ones (the force loss's jobs of
+ * 32 values ran 15% slower with four).
+ */
+export function elementwisePerInvocation(size: number): number {
+  return size >= 4096 ? 4 : 1;
+}
+
 const beginJob = (job: string): string => `  job_base = u.job_base + ${job} * u.job_stride;`;
 
 /**
@@ -175,6 +186,7 @@ export function generateKernel(task: GenerationTask, arenaOffset: (b: GpuBuffer)
     const { fns, rootName } = emitTree(task.tree, task.tree.root, kb);
     size = task.tree.nodes.get(task.tree.root)!.shape.reduce((a, b) => a * b, 1);
     const store = kb.write('o', `${rootName}(o)`);
+    const perInvocation = elementwisePerInvocation(size);
     body = [
       jobStruct,
       ...fns,
@@ -182,9 +194,11 @@ export function generateKernel(task: GenerationTask, arenaOffset: (b: GpuBuffer)
       '@compute @workgroup_size(WG)',
       'fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {',
       beginJob('gid.z'),
-      '  let o = linear_index(gid, nwg, WG);',
-      `  if (o >= ${size}u) { return; }`,
-      `  ${store}`,
+      `  let o0 = ${perInvocation}u * linear_index(gid, nwg, WG);`,
+      `  for (var k = 0u; k < ${perInvocation}u; k++) {`,
+      '    let o = o0 + k;',
+      `    if (o < ${size}u) { ${store} }`,
+      '  }',
       '}',
     ];
   } else if (task.kind === 'scatter') {

@@ -7,11 +7,19 @@ import whereWgsl from '../../../../shaders/elementwise/where.wgsl';
 
 const wg = 256;
 
+/**
+ * Whether the shapes collapsed to at most one dimension where each side steps by 0 or 1 (same
+ * shapes, or one side a single value): binary.wgsl's FLAT form, four elements per invocation.
+ */
+function isFlat(p: BinaryParams): boolean {
+  return p.outShape.length <= 1 && [p.aStrides[0] ?? 0, p.bStrides[0] ?? 0].every((s) => s === 0 || s === 1);
+}
+
 function binaryKernel(id: string): GpuKernel<BinaryParams> {
   return {
     shader: { file: 'shaders/elementwise/binary.wgsl', code: binaryWgsl },
     prelude: `fn binary_op(a: f32, b: f32) -> f32 { return op_${id}(a, b); }`,
-    constants: () => ({ WG: wg }),
+    constants: (p): Record<string, number> => (isFlat(p) ? { WG: wg, FLAT: 1, A_STEP: p.aStrides[0] ?? 0, B_STEP: p.bStrides[0] ?? 0 } : { WG: wg }),
     uniforms: (p) => ({
       out_shape: padDims(p.outShape, 8, 1),
       a_strides: padDims(p.aStrides),
@@ -19,7 +27,7 @@ function binaryKernel(id: string): GpuKernel<BinaryParams> {
       rank: p.outShape.length,
       n: sizeOf(p.outShape),
     }),
-    workgroups: (p) => grid1d(sizeOf(p.outShape), wg),
+    workgroups: (p) => grid1d(isFlat(p) ? Math.ceil(sizeOf(p.outShape) / 4) : sizeOf(p.outShape), wg),
   };
 }
 

@@ -12,7 +12,8 @@ function unaryKernel(id: string): GpuKernel<UnaryParams> {
     prelude: `fn unary_op(x: f32, a: f32, b: f32) -> f32 { return op_${id}(x, a, b); }`,
     constants: () => ({ WG: wg }),
     uniforms: (p) => ({ n: p.n, alpha: p.alpha, beta: p.beta }),
-    workgroups: (p) => grid1d(p.n, wg),
+    // Four elements per invocation (shaders/elementwise/unary.wgsl).
+    workgroups: (p) => grid1d(Math.ceil(p.n / 4), wg),
   };
 }
 
