@@ -6,7 +6,9 @@
 // row-major index into the noise shape, whose broadcast axes have stride 0 (shared mask).
 // Layout: x and y are row-major of shape `shape` (rank dims, n elements).
 // Bindings: 0 x (read), 1 y (write), 2 uniforms.
-// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation per element.
+// Dispatch: ceil(n / 4 / WG) workgroups on a 2-D grid; one invocation per four consecutive
+// elements (see shaders/elementwise/unary.wgsl for why on lavapipe): when the innermost axis
+// holds whole fours, their mask indices follow from the first's by its noise stride.
 
 struct Params {
   shape: array<vec4u, 2>,
@@ -24,17 +26,30 @@ struct Params {
 
 override WG: u32 = 256u;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = linear_index(gid, nwg, WG);
-  if (i >= u.n) { return; }
+// Row-major index into the noise shape of element i (see the header).
+fn mask_index(i: u32) -> u32 {
   var rem = i;
-  var mask_index = 0u;
+  var index = 0u;
   for (var d = i32(u.rank) - 1; d >= 0; d--) {
     let size = dim8(u.shape, u32(d));
-    mask_index += (rem % size) * dim8(u.noise_strides, u32(d));
+    index += (rem % size) * dim8(u.noise_strides, u32(d));
     rem = rem / size;
   }
-  let keep = uniform01(u.seed, mask_index, 0u) >= u.rate;
-  y[i] = select(0.0, x[i] * u.scale, keep);
+  return index;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i0 = 4u * linear_index(gid, nwg, WG);
+  if (i0 >= u.n) { return; }
+  let last = max(u.rank, 1u) - 1u;
+  // Uniform: the four share a row of the innermost axis, or each finds its own index.
+  let same_row = dim8(u.shape, last) % 4u == 0u;
+  let first = mask_index(i0);
+  for (var i = i0; i < min(i0 + 4u, u.n); i++) {
+    var index = first + (i - i0) * dim8(u.noise_strides, last);
+    if (!same_row) { index = mask_index(i); }
+    let keep = uniform01(u.seed, index, 0u) >= u.rate;
+    y[i] = select(0.0, x[i] * u.scale, keep);
+  }
 }

@@ -4,7 +4,9 @@
 // Layout: x and y are row-major with channels innermost (n elements); each per-channel input is
 // a [channels] vector read with stride 1, or a single value read with stride 0.
 // Bindings: 0 x, 1 mean, 2 variance, 3 scale, 4 offset (read), 5 y (write), 6 uniforms.
-// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation per element.
+// Dispatch: ceil(n / 4 / WG) workgroups on a 2-D grid; one invocation per four consecutive
+// elements (their channels follow on, so one division finds them all; see
+// shaders/elementwise/unary.wgsl for why four per invocation on lavapipe).
 
 struct Params {
   n: u32,
@@ -28,9 +30,12 @@ override WG: u32 = 256u;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = linear_index(gid, nwg, WG);
-  if (i >= u.n) { return; }
-  let c = i % u.channels;
-  let invstd = inverseSqrt(variance[c * u.variance_stride] + u.epsilon);
-  y[i] = (x[i] - mean[c * u.mean_stride]) * invstd * scale[c * u.scale_stride] + offset[c * u.offset_stride];
+  let i0 = 4u * linear_index(gid, nwg, WG);
+  var c = i0 % u.channels;
+  for (var i = i0; i < min(i0 + 4u, u.n); i++) {
+    let invstd = inverseSqrt(variance[c * u.variance_stride] + u.epsilon);
+    y[i] = (x[i] - mean[c * u.mean_stride]) * invstd * scale[c * u.scale_stride] + offset[c * u.offset_stride];
+    // The next element's channel (they follow on along the innermost axis).
+    c = select(c + 1u, 0u, c + 1u == u.channels);
+  }
 }

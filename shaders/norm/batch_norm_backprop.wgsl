@@ -6,7 +6,8 @@
 // sum_dy_xhat are [channels]; gamma is [channels] (stride 1) or one value (stride 0).
 // Bindings: 0 x, 1 dy, 2 mean, 3 variance, 4 gamma, 5 sum_dy, 6 sum_dy_xhat (read), 7 dx (write),
 // 8 uniforms.
-// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation per element.
+// Dispatch: ceil(n / 4 / WG) workgroups on a 2-D grid; one invocation per four consecutive
+// elements (as shaders/norm/batch_norm.wgsl).
 
 struct Params {
   n: u32,
@@ -30,11 +31,14 @@ override WG: u32 = 256u;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = linear_index(gid, nwg, WG);
-  if (i >= u.n) { return; }
-  let c = i % u.channels;
-  let invstd = inverseSqrt(variance[c] + u.epsilon);
-  let xhat = (x[i] - mean[c]) * invstd;
+  let i0 = 4u * linear_index(gid, nwg, WG);
   let inv_m = 1.0 / f32(u.rows);
-  dx[i] = gamma[c * u.gamma_stride] * invstd * (dy[i] - sum_dy[c] * inv_m - xhat * (sum_dy_xhat[c] * inv_m));
+  var c = i0 % u.channels;
+  for (var i = i0; i < min(i0 + 4u, u.n); i++) {
+    let invstd = inverseSqrt(variance[c] + u.epsilon);
+    let xhat = (x[i] - mean[c]) * invstd;
+    dx[i] = gamma[c * u.gamma_stride] * invstd * (dy[i] - sum_dy[c] * inv_m - xhat * (sum_dy_xhat[c] * inv_m));
+    // The next element's channel (they follow on along the innermost axis).
+    c = select(c + 1u, 0u, c + 1u == u.channels);
+  }
 }

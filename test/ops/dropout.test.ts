@@ -13,12 +13,20 @@ describe('dropout', () => {
     const gpu = await gpuEngine();
     if (!gpu) return;
     const cpu = await cpuEngine();
-    const values = Array.from({ length: 3 * 67 * 5 }, (_, i) => (i % 13) - 6.5);
-    for (const noiseShape of [undefined, [3, 1, 5], [1, 67, null]]) {
-      const options = { seed: 0xdeadbeef, noiseShape };
-      const onCpu = cpu.tensor(values, [3, 67, 5]).dropout(0.3, options);
-      const onGpu = gpu.tensor(values, [3, 67, 5]).dropout(0.3, options);
-      expect(await onGpu.data()).toEqual(await onCpu.data());
+    // Innermost 5 (each element finds its mask index) and 8 (whole fours: indices follow on
+    // from the first of each four, by the noise stride, 0 where the noise broadcasts).
+    const cases: [number[], ((number | null)[] | undefined)[]][] = [
+      [[3, 67, 5], [undefined, [3, 1, 5], [1, 67, null]]],
+      [[3, 9, 8], [undefined, [3, 1, 8], [3, 9, 1]]],
+    ];
+    for (const [shape, noiseShapes] of cases) {
+      const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (i % 13) - 6.5);
+      for (const noiseShape of noiseShapes) {
+        const options = { seed: 0xdeadbeef, noiseShape };
+        const onCpu = cpu.tensor(values, shape).dropout(0.3, options);
+        const onGpu = gpu.tensor(values, shape).dropout(0.3, options);
+        expect(await onGpu.data()).toEqual(await onCpu.data());
+      }
     }
   });
 

@@ -35,6 +35,8 @@ import sparseSoftmaxCrossEntropyWgsl from '../../../../shaders/softmax/sparse_so
 import sparseSoftmaxCrossEntropyBackwardWgsl from '../../../../shaders/softmax/sparse_softmax_cross_entropy_backward.wgsl';
 
 const elementWg = 256;
+/** Elements per invocation of the batch-norm and dropout kernels (see their shader headers). */
+const elementsPerInvocation = 4;
 const rowWg = 64;
 
 /** One workgroup per item (row, channel), on a 2-D grid past one grid dimension. */
@@ -151,14 +153,14 @@ const batchNorm: GpuKernel<BatchNormParams> = {
     scale_stride: p.scaleStride,
     offset_stride: p.offsetStride,
   }),
-  workgroups: (p) => grid1d(p.n, elementWg),
+  workgroups: (p) => grid1d(Math.ceil(p.n / elementsPerInvocation), elementWg),
 };
 
 const batchNormBackprop: GpuKernel<BatchNormBackpropParams> = {
   shader: { file: 'shaders/norm/batch_norm_backprop.wgsl', code: batchNormBackpropWgsl },
   constants: () => ({ WG: elementWg }),
   uniforms: (p) => ({ n: p.n, rows: p.rows, channels: p.channels, epsilon: p.epsilon, gamma_stride: p.gammaStride }),
-  workgroups: (p) => grid1d(p.n, elementWg),
+  workgroups: (p) => grid1d(Math.ceil(p.n / elementsPerInvocation), elementWg),
 };
 
 // ---- dropout --------------------------------------------------------------------------------
@@ -175,7 +177,7 @@ const dropout: GpuKernel<DropoutParams> = {
     rate: p.rate,
     scale: p.scale,
   }),
-  workgroups: (p) => grid1d(p.n, elementWg),
+  workgroups: (p) => grid1d(Math.ceil(p.n / elementsPerInvocation), elementWg),
 };
 
 // ---- softmax --------------------------------------------------------------------------------
