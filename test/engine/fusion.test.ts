@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine, Tensor } from '../../src/index.js';
 import { gpuEngine } from '../helpers/engines.js';
+import type { WebGpuBackend } from '../../src/backend/webgpu/webgpu_backend.js';
 import { expectClose } from '../helpers/allclose.js';
 
 /**
@@ -165,6 +166,23 @@ describe('fusion in captured steps', () => {
     expect([...g.commandsPerCall].sort()).toEqual(['reduce_min', 'stacked_reduce_sum', 'stacked_reduce_sum', 'stacked_reduce_sum']);
     g.dispose();
     e.dispose([x, y, z]);
+  });
+
+  it('splits a stack whose buffers would pass the device\'s storage-binding limit', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    // Ten sums of ten inputs, ten results: 20 buffers outside the arena, more than lavapipe's 16.
+    const xs = Array.from({ length: 10 }, (_, k) => e.tensor(Array.from({ length: 3 * 40 }, (_, i) => Math.sin(i * 0.1 + k)), [3, 40]));
+    const f = (...ts: Tensor[]): Tensor[] => ts.map((t) => t.sum(1));
+    await compare(e, f, xs);
+    const g = e.compile(f);
+    e.dispose(g(...xs));
+    const limit = (e.backend as WebGpuBackend).device.limits.maxStorageBuffersPerShaderStage;
+    // Each part binds its input and its output; the arena and the job table take two more.
+    expect(g.commandsPerCall.length).toBe(Math.ceil(10 / Math.floor((limit - 2) / 2)));
+    expect(g.commandsPerCall.every((k) => k === 'stacked_reduce_sum' || k === 'fused_reduce_sum')).toBe(true);
+    g.dispose();
+    e.dispose(xs);
   });
 
   it('does not fuse an in-place update that reads other elements, nor across a write of its inputs', async () => {

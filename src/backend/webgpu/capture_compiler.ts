@@ -137,29 +137,10 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
 
   const jobs: number[] = [];
   const out: CapturedCommand[] = [];
-  for (const group of schedule(scheduleUnits)) {
+  /** Generated kernels of one source: one dispatch, a job each. */
+  const emitBatch = (group: number[]): void => {
     const first = units[group[0]!]!;
-    const gen = generated[group[0]!];
-    if (!gen) {
-      out.push(withArena(first.command!, inArena));
-      continue;
-    }
-    if (group.some((i) => generated[i]!.key !== gen!.key)) {
-      // Reductions of different sources, one row shape: one kernel over their rows stacked.
-      const stacked = stackReductions(group.map((i) => units[i]!), offsets, ctx);
-      jobs.push(...stacked.kernel.params);
-      out.push({
-        kind: 'dispatch',
-        compiled: stacked.compiled,
-        kernel: `stacked_${first.origin!.kernel}`,
-        params: { jobs: 1, parts: group.length },
-        firstOutput: 0,
-        buffers: [...(stacked.kernel.usesArena ? [arena] : []), ...stacked.bound, ...(stacked.kernel.usesJobs ? [jobTablePlaceholder] : [])],
-        workgroups: stacked.workgroups,
-        uniformOffset: stacked.uniformOffset(jobs.length - stacked.kernel.params.length),
-      });
-      continue;
-    }
+    const gen = generated[group[0]!]!;
     const jobBase = jobs.length;
     for (const i of group) jobs.push(...generated[i]!.kernel.params);
     const slot = new Uint8Array(UniformRing.slotBytes);
@@ -179,12 +160,61 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
       workgroups: [gen.workgroups[0], gen.workgroups[1], group.length],
       uniformOffset,
     });
+  };
+  /** Reductions of different sources and one row shape: one kernel over their rows stacked. */
+  const emitStacked = (group: number[]): void => {
+    const stacked = stackReductions(group.map((i) => units[i]!), offsets, ctx);
+    jobs.push(...stacked.kernel.params);
+    out.push({
+      kind: 'dispatch',
+      compiled: stacked.compiled,
+      kernel: `stacked_${units[group[0]!]!.origin!.kernel}`,
+      params: { jobs: 1, parts: group.length },
+      firstOutput: 0,
+      buffers: [...(stacked.kernel.usesArena ? [arena] : []), ...stacked.bound, ...(stacked.kernel.usesJobs ? [jobTablePlaceholder] : [])],
+      workgroups: stacked.workgroups,
+      uniformOffset: stacked.uniformOffset(jobs.length - stacked.kernel.params.length),
+    });
+  };
+
+  for (const group of schedule(scheduleUnits)) {
+    const gen = generated[group[0]!];
+    if (!gen) out.push(withArena(units[group[0]!]!.command!, inArena));
+    else if (group.every((i) => generated[i]!.key === gen.key)) emitBatch(group);
+    else {
+      // A stack binds its parts' buffers together: split it where they would pass the device's
+      // limit (besides them: the arena and the job table).
+      for (const part of withinBindingLimit(group, (i) => generated[i]!.bound, ctx.maxInputs + 1)) {
+        if (part.length === 1) emitBatch(part);
+        else emitStacked(part);
+      }
+    }
   }
   const table = makeBuffer(ctx.device, Math.max(jobs.length, 1), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'capture job table');
   created.push(table.gpu);
   if (jobs.length > 0) ctx.device.queue.writeBuffer(table.gpu, 0, new Int32Array(jobs));
   for (const c of out) if (c.kind === 'dispatch') c.buffers = c.buffers.map((b) => (b === jobTablePlaceholder ? table : b));
   return { commands: out, movedToArena: [...offsets.keys()], created, generatedKernels: generated.filter(Boolean).length };
+}
+
+/** Consecutive runs of `group` whose bound buffers together number at most `limit`. */
+function withinBindingLimit(group: readonly number[], bound: (i: number) => readonly GpuBuffer[], limit: number): number[][] {
+  const runs: number[][] = [];
+  let run: number[] = [];
+  let buffers = new Set<GpuBuffer>();
+  for (const i of group) {
+    const joined = new Set([...buffers, ...bound(i)]);
+    if (run.length > 0 && joined.size > limit) {
+      runs.push(run);
+      run = [i];
+      buffers = new Set(bound(i));
+    } else {
+      run.push(i);
+      buffers = joined;
+    }
+  }
+  runs.push(run);
+  return runs;
 }
 
 /** The reduction's kernel and row shape (cols, inner, parts): what stacked reductions share. */
