@@ -86,7 +86,8 @@ function linregCase(captured: boolean): BenchCase {
     title: `linear regression, 150 samples, RMSprop (lr ${lr}), ${steps} steps per run; ours ${captured ? 'captured (opt.compileStep)' : 'eager (opt.minimize)'}`,
     unit: 'step',
     reps: steps,
-    runs: 7,
+    // Runs of a few milliseconds: 15 keep the median steady on a shared machine.
+    runs: 15,
     warmup: 2,
     tolerance: 1e-3,
     ours: (e) => ours(e, captured),

@@ -114,7 +114,9 @@ function tfjs(tf: Tf, metric: Metric, dims: number, reps: number): Side {
 
 function spreadCase(metric: Metric, dims: number, captured: boolean): BenchCase {
   const force = metric === 'force';
-  // The force step is slow in tfjs (thousands of kernels): one step per run, few runs.
+  // The force step is slow in tfjs (thousands of kernels): one step per run, few runs. A
+  // min-angle run takes milliseconds, which a shared machine's scheduling moves by tens of per
+  // cent: 15 runs keep the median steady.
   const reps = force ? 1 : 10;
   const name = force ? 'force' : 'minangle';
   return {
@@ -123,7 +125,7 @@ function spreadCase(metric: Metric, dims: number, captured: boolean): BenchCase 
     title: `vector spread, ${metric} metric, ${n} vectors in ${dims}-D: metric, gradient, SGD step${force ? ' (clip 200)' : ''}, renormalise; ours ${captured ? 'captured (opt.compileStep)' : 'eager (opt.maximize)'}`,
     unit: 'step',
     reps,
-    runs: force ? 5 : 7,
+    runs: force ? 5 : 15,
     warmup: 2,
     tolerance: 1e-3,
     ours: (e) => ours(e, metric, dims, captured, reps),

@@ -60,7 +60,11 @@ function batchedMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: bo
     // A shared B (a layer's weight) against a batch of row-major A: for dB the batch folds into
     // the rows, one product over batch * m rows instead of a batch of products then summed.
     const foldBatch = B.stride === 0 && A.stride !== 0 && !transposeA;
+    // The Gram product x·xᵀ (the vector spread's V Vᵀ): the two gradients, dy·x and dyᵀ·x, go to
+    // the same tensor, and their sum is one product, (dy + dyᵀ)·x.
+    const gram = x === y && !transposeA && transposeB && x.rank === 2;
     e.record('matmul', out, [x, y], (dy, needed) => {
+      if (gram && needed[0] && needed[1]) return [mm(dy.add(dy.transpose()), x, false, false), null];
       // The four cases of TensorFlow's MatMul gradient, each a product with transpose flags; only
       // the gradients the tape needs are computed (an attack needs dx, not the weights' dw).
       const dx = (): Tensor => {

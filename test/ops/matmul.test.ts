@@ -78,6 +78,13 @@ describe('matmul gradients (finite differences) and GPU against CPU', () => {
     await gpuMatchesCpu((_e, a, b) => a!.matmul(b!), [{ shape: [65537, 1, 2] }, { shape: [65537, 2, 1] }], { noGrad: true });
   });
 
+  it('the Gram product x·xᵀ (one gradient product, (dy + dyᵀ)·x) and its second derivatives', async () => {
+    // An asymmetric weighting, so that dy ≠ dyᵀ.
+    const weights = [0.3, -1.2, 0.7, 2.0, -0.4, 1.1, 0.2, -0.9, 0.5];
+    await checkOp((e, x) => x!.matmul(x!, false, true).mul(e.tensor(weights, [3, 3])).sum().reshape([1]), [{ shape: [3, 5] }]);
+    await checkOp((e, x) => e.grad((v) => v.matmul(v, false, true).sin().sum())(x!)[0]!, [{ shape: [3, 2] }]);
+  });
+
   it('second derivatives: the gradient of a product of products', async () => {
     await checkOp((e, a, b) => e.grad((x, y) => x.matmul(y).square().sum())(a!, b!)[0]!, [{ shape: [3, 4] }, { shape: [4, 2] }]);
   });
