@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attackMnist } from '../../src/cli/commands/attack.js';
+import { Output } from '../../src/cli/context.js';
 import type { Engine, Sequential } from '../../src/index.js';
 import {
   articleInput,
@@ -285,6 +287,22 @@ describe('the MNIST classifier and the attack on WebGPU', () => {
     expect(result.testAccuracy).toBeGreaterThanOrEqual(0);
     expect(result.testAccuracy).toBeLessThanOrEqual(1);
     result.model.dispose();
+  });
+
+  it('the attack command trains its own classifier with --train (on a subset here)', async () => {
+    if (!e) return;
+    const text: string[] = [];
+    const sink = { write: (chunk: string) => text.push(chunk) };
+    const settings = { train: true, epochs: 1, batch: 32, seed: 2, images: 3, epsilon: 2 / 255, iterations: 2, trainDigits: 128, heldOut: 40 };
+    const run = await attackMnist(e, settings, new Output(false, { stdout: sink, stderr: sink }));
+    expect(run.classifier).toMatch(/^trained here: 1 epoch, batch 32, seed 2, 4 steps in /);
+    expect(run.heldOut).toBe(40);
+    expect(run.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(run.testAccuracy).toBeLessThanOrEqual(1);
+    expect(run.result.images).toBe(3);
+    expect(run.result.iterations).toBe(2);
+    // The progress bars went to the output's stream: training, then the attack.
+    expect(text.join('')).toContain('train 1 epoch');
   });
 });
 

@@ -137,6 +137,8 @@ export interface MnistAttackSettings {
   target?: number;
   /** Measure the accuracy on the first `heldOut` held-out digits only (default all). */
   heldOut?: number;
+  /** With `train`: train on the first `trainDigits` training digits only (default all). */
+  trainDigits?: number;
 }
 
 /** What `attackMnist` returns: the attack and how the classifier was obtained. */
@@ -163,7 +165,10 @@ export async function attackMnist(e: Engine, s: MnistAttackSettings, out: Output
     let bar: ProgressBar | undefined;
     try {
       const trained = await trainMnist(e, {
-        data,
+        data: {
+          train: s.trainDigits === undefined ? data.train : takeDigits(data.train, s.trainDigits),
+          test: s.heldOut === undefined ? data.test : takeDigits(data.test, s.heldOut),
+        },
         epochs: s.epochs,
         batch: s.batch,
         seed: s.seed,
@@ -175,6 +180,7 @@ export async function attackMnist(e: Engine, s: MnistAttackSettings, out: Output
       bar?.finish(`held-out accuracy ${percent(trained.testAccuracy)}`);
       model = trained.model;
       testAccuracy = trained.testAccuracy;
+      heldOut = s.heldOut === undefined ? data.test.count : Math.min(s.heldOut, data.test.count);
       classifier = `trained here: ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, batch ${s.batch}, seed ${s.seed}, ${trained.steps} steps in ${num(trained.trainSeconds, 3)} s`;
     } catch (err) {
       bar?.fail(err instanceof Error ? err.message : String(err));
