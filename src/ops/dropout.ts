@@ -1,8 +1,8 @@
-import type { Engine } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import type { DropoutParams } from '../kernels/nn.js';
 import { broadcastStrides, fmt } from '../shape.js';
 import { dynamicParams } from '../kernels/dynamic.js';
+import { drawSeed } from './seeds.js';
 import { collapseDims } from './binary.js';
 import { installOps, type AsMethods } from './define.js';
 
@@ -22,16 +22,6 @@ export interface DropoutOptions {
    * -1 takes x's): [batch, 1, 1, channels] drops whole feature maps.
    */
   noiseShape?: readonly (number | null)[];
-}
-
-/** Seeds for calls without one: a counter per engine, so engines do not disturb each other. */
-const seedCounters = new WeakMap<Engine, number>();
-
-function nextSeed(e: Engine): number {
-  const k = seedCounters.get(e) ?? 0;
-  seedCounters.set(e, k + 1);
-  // Spread consecutive counters over the u32 range (golden-ratio increments).
-  return (Math.imul(k + 1, 0x9e3779b9) ^ 0x5eed) >>> 0;
 }
 
 function noiseShapeOf(x: Tensor, noiseShape: readonly (number | null)[] | undefined): number[] {
@@ -96,7 +86,7 @@ export const dropoutOps = {
     }
     // Seeds are drawn only when a mask is made, so inference calls do not shift them.
     let current = 0;
-    const draw = (): DropoutParams => withSeed((current = checkSeed(source ? source() : nextSeed(e))));
+    const draw = (): DropoutParams => withSeed((current = checkSeed(source ? source() : drawSeed(e))));
     return applyMask(x, draw, () => withSeed(current), true);
   },
 };

@@ -4,6 +4,7 @@ import { assertShape, sizeOf, type Shape } from '../shape.js';
 import { installEngineFunctions } from './define.js';
 import type { DropEngine } from './creation.js';
 import { dynamicParams } from '../kernels/dynamic.js';
+import { drawSeed } from './seeds.js';
 
 /** Options of `randomUniform`. */
 export interface RandomUniformOptions {
@@ -26,22 +27,15 @@ export interface RandomNormalOptions {
 }
 
 /**
- * Calls without a seed draw one from this per-engine counter, so successive calls differ while a
- * whole program stays reproducible from a fresh engine. Such params are dynamic: a captured step
- * (e.compile) draws a fresh seed on every replay, exactly as the eager calls would.
+ * Calls without a seed draw one from the engine's counter (seeds.ts). Such params are dynamic: a
+ * captured step (e.compile) draws a fresh seed on every replay, exactly as the eager calls would.
  */
-const drawCounts = new WeakMap<Engine, number>();
-
 function seedFor(e: Engine, op: string, seed: number | undefined): number {
   if (seed !== undefined) {
     if (!Number.isInteger(seed)) throw new Error(`${op}: seed must be an integer, got ${seed}`);
     return seed >>> 0;
   }
-  const k = drawCounts.get(e) ?? 0;
-  drawCounts.set(e, k + 1);
-  // Spread the counter over 32 bits (Weyl sequence by the golden ratio): seeds 0, 1, 2 a user
-  // might pass stay distinct from the first few drawn ones.
-  return Math.imul(k + 1, 0x9e3779b9) >>> 0;
+  return drawSeed(e);
 }
 
 function normal(e: Engine, op: string, shape: Shape, options: RandomNormalOptions, truncated: boolean): Tensor {
