@@ -55,6 +55,23 @@ describe('matmul gradients (finite differences) and GPU against CPU', () => {
     await gpuMatchesCpu((_e, a, b) => a!.matmul(b!), [{ shape: [133, 201] }, { shape: [201, 136] }], { atol: 1e-3 });
     await gpuMatchesCpu((_e, a, b) => a!.matmul(b!, true), [{ shape: [201, 133] }, { shape: [201, 72] }], { atol: 1e-3, noGrad: true });
     await gpuMatchesCpu((_e, a, b) => a!.matmul(b!, true, true), [{ shape: [200, 130] }, { shape: [70, 200] }], { atol: 1e-3, noGrad: true });
+    await gpuMatchesCpu((_e, a, b) => a!.matmul(b!, false, true), [{ shape: [130, 200] }, { shape: [70, 200] }], { atol: 1e-3, noGrad: true });
+  });
+
+  it('small products (one element of c per invocation): every transpose flag, batches, a shared operand', async () => {
+    // At most 4096 elements of c and k <= 256 (shaders/matmul/matmul_small.wgsl), n not a multiple of 4.
+    for (const [sa, sb, ta, tb] of [
+      [[20, 3], [3, 7], false, false],
+      [[20, 33], [20, 33], false, true],
+      [[33, 20], [33, 7], true, false],
+      [[33, 20], [7, 33], true, true],
+      [[3, 9, 17], [3, 17, 5], false, false],
+      [[3, 17, 9], [17, 5], true, false],
+      [[9, 17], [4, 5, 17], false, true],
+      [[63, 63], [63, 65], false, false],
+    ] as [number[], number[], boolean, boolean][]) {
+      await gpuMatchesCpu((_e, x, y) => x!.matmul(y!, ta, tb), [{ shape: sa }, { shape: sb }]);
+    }
   });
 
   it('one-row products (the matvec kernel): long k split into chunks, transposed B, batches', async () => {

@@ -1,8 +1,9 @@
 import type { GpuKernels } from './index.js';
 import type { MatmulKernels, MatmulParams, MatvecParams } from '../../../kernels/matmul.js';
-import { maxWorkgroupsPerDim, type GpuKernel } from '../kernel_spec.js';
+import { grid1d, maxWorkgroupsPerDim, type GpuKernel } from '../kernel_spec.js';
 import matmulWgsl from '../../../../shaders/matmul/matmul.wgsl';
 import matmulVec4Wgsl from '../../../../shaders/matmul/matmul_vec4.wgsl';
+import matmulSmallWgsl from '../../../../shaders/matmul/matmul_small.wgsl';
 import matvecWgsl from '../../../../shaders/matmul/matvec.wgsl';
 import matvecVec4Wgsl from '../../../../shaders/matmul/matvec_vec4.wgsl';
 import matmulParamsWgsl from '../../../../shaders/matmul/matmul_params.wgsl';
@@ -69,6 +70,16 @@ function matmulVec4Tiling(p: MatmulParams): MatmulVec4Tiling {
   return { wgY, tm, tv };
 }
 
+/**
+ * Whether the product runs on the one-element-per-invocation shader (shaders/matmul/matmul_small.wgsl):
+ * at most 4096 elements of c in all and k at most 256, when the vec4 shader does not apply.
+ */
+function usesSmallMatmul(p: MatmulParams): boolean {
+  return !usesVec4Matmul(p) && p.batch * p.m * p.n <= 4096 && p.k <= 256;
+}
+
+const smallWg = 64;
+
 /** Rows and columns of c per workgroup of whichever shader runs the product. */
 function tileSize(p: MatmulParams): { rows: number; cols: number } {
   if (usesVec4Matmul(p)) {
@@ -117,10 +128,13 @@ const matvecKernel: GpuKernel<MatvecParams> = {
 const matmulShader = { file: 'shaders/matmul/matmul.wgsl', code: matmulWgsl };
 const matmulVec4Shader = { file: 'shaders/matmul/matmul_vec4.wgsl', code: matmulVec4Wgsl };
 
+const matmulSmallShader = { file: 'shaders/matmul/matmul_small.wgsl', code: matmulSmallWgsl };
+
 const matmulKernel: GpuKernel<MatmulParams> = {
-  shader: (p) => (usesVec4Matmul(p) ? matmulVec4Shader : matmulShader),
+  shader: (p) => (usesSmallMatmul(p) ? matmulSmallShader : usesVec4Matmul(p) ? matmulVec4Shader : matmulShader),
   prelude: `// shaders/matmul/matmul_params.wgsl\n${matmulParamsWgsl}`,
   constants: (p): Record<string, number> => {
+    if (usesSmallMatmul(p)) return { WG: smallWg, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0 };
     if (usesVec4Matmul(p)) {
       const t = matmulVec4Tiling(p);
       return { WG_Y: t.wgY, TM: t.tm, TV: t.tv, TRANS_A: p.transA ? 1 : 0 };
@@ -150,7 +164,7 @@ const matmulKernel: GpuKernel<MatmulParams> = {
       tiles_m: Math.ceil(p.m / rows),
     };
   },
-  workgroups,
+  workgroups: (p) => (usesSmallMatmul(p) ? grid1d(p.batch * p.m * p.n, smallWg) : workgroups(p)),
 };
 
 /** WebGPU dispatch of the batched matmul. */
