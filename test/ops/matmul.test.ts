@@ -75,7 +75,14 @@ describe('matmul gradients (finite differences) and GPU against CPU', () => {
   });
 
   it('one-row products (the matvec kernel): long k split into chunks, transposed B, batches', async () => {
+    // Products of 64K multiply-adds or more split k into chunks (a second pass adds them).
     for (const [sa, sb, ta, tb] of [
+      [[1, 1100], [1100, 67], false, false],
+      [[1, 1100], [67, 1100], false, true],
+      [[1, 1100], [1100, 68], false, false],
+      [[3, 1, 2000], [3, 2000, 12], false, false],
+      [[1, 14000], [5, 14000], false, true],
+      // Smaller ones run in one pass.
       [[1, 700], [700, 67], false, false],
       [[1, 700], [67, 700], false, true],
       [[700, 1], [700, 5], true, false],
