@@ -115,9 +115,9 @@ function tfjs(tf: Tf, metric: Metric, dims: number, reps: number): Side {
 function spreadCase(metric: Metric, dims: number, captured: boolean): BenchCase {
   const force = metric === 'force';
   // The force step is slow in tfjs (thousands of kernels): one step per run, few runs. A
-  // min-angle run takes milliseconds, which a shared machine's scheduling moves by tens of per
-  // cent: 15 runs keep the median steady.
-  const reps = force ? 1 : 10;
+  // min-angle step takes about a millisecond, less than a shared machine's scheduling hiccups:
+  // 50 steps per run and 15 runs keep the median steady (10 steps per run moved it by 2x).
+  const reps = force ? 1 : 50;
   const name = force ? 'force' : 'minangle';
   return {
     id: `spread-${name}-${n}x${dims}${captured ? '' : '-eager'}`,
