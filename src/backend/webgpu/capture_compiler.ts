@@ -16,6 +16,7 @@
 import type { GpuBuffer } from './buffer_pool.js';
 import { newBufferUid } from './buffer_pool.js';
 import type { CapturedCommand, CompileGenerated, StaticDispatch } from './capture.js';
+import type { CompiledKernel } from './pipelines.js';
 import { elementwisePerInvocation, generateKernel, generateStackedReduce, type GeneratedKernel, type GenerationTask, type TreeOrLeaf } from './codegen.js';
 import type { FusedTree } from './fusion.js';
 import { planFusion, prologueConsumers, type PlanCommand } from './fusion_plan.js';
@@ -120,11 +121,13 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
     const invocations = u.task.kind === 'elementwise' ? Math.ceil(kernel.size / elementwisePerInvocation(kernel.size)) : kernel.size;
     const workgroups = u.task.kind === 'reduce' ? origin.workgroups : grid(invocations);
     const constants = u.task.kind === 'reduce' ? (gpuKernels[origin.kernel as 'reduce_sum'].constants?.(origin.params as never) ?? {}) : undefined;
-    const compiled = ctx.compileGenerated(kernel.code, [workgroups[0], workgroups[1], 1], constants);
+    // Compiled when first dispatched: a reduction that runs stacked never needs its own pipeline.
+    let compiled: CompiledKernel | undefined;
+    const compile = (): CompiledKernel => (compiled ??= ctx.compileGenerated(kernel.code, [workgroups[0], workgroups[1], 1], constants));
     const bound = [...kernel.externals, ...kernel.externalOutputs];
     const sizes = u.task.kind === 'reduce' ? Array.from(ctx.uniformSlots[origin.uniformOffset / UniformRing.slotBytes]!.subarray(0, 16)).join(',') : '';
-    const key = [compiled.uid, workgroups[0], workgroups[1], sizes, ...bound.map((b) => `${b.uid}@${b.byteOffset}+${b.numel}`)].join(':');
-    return { kernel, compiled, workgroups, bound, key };
+    const key = [kernel.code, JSON.stringify(constants ?? {}), workgroups[0], workgroups[1], sizes, ...bound.map((b) => `${b.uid}@${b.byteOffset}+${b.numel}`)].join(':');
+    return { kernel, compile, workgroups, bound, key };
   });
   const scheduleUnits: ScheduleUnit[] = units.map((u, i) => ({
     reads: u.reads,
@@ -151,7 +154,7 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
     const uniformOffset = ctx.uniformSlots.push(slot) * UniformRing.slotBytes - UniformRing.slotBytes;
     out.push({
       kind: 'dispatch',
-      compiled: gen.compiled,
+      compiled: gen.compile(),
       kernel: first.label!,
       params: { jobs: group.length },
       firstOutput: 0,
