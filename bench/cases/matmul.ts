@@ -43,7 +43,8 @@ const products: Product[] = [
 export const matmulCases: BenchCase[] = products.map((p) => {
   const flops = 2 * p.m * p.k * p.n;
   const reps = p.reps ?? repsFor(flops);
-  // Only 2048³ is slow enough to need fewer runs; 1024³ keeps 7 for a steady median on a shared machine.
+  // Only 2048³ is slow enough to need fewer runs; the others take 11 for a steady median on a
+  // shared machine (one 1024³ product of ours ranged 122-272 ms across runs 10-14).
   const slow = flops >= 1e10;
   const [sa, sb] = shapes(p);
   const [ta, tb] = [p.transA ?? false, p.transB ?? false];
@@ -54,7 +55,7 @@ export const matmulCases: BenchCase[] = products.map((p) => {
     unit: 'product',
     flops,
     reps,
-    runs: slow ? 3 : 7,
+    runs: slow ? 3 : 11,
     warmup: slow ? 1 : 2,
     tolerance: 1e-3,
     ours: (e) => {
