@@ -93,6 +93,17 @@ describe('stridedSlice and reverse', () => {
     await checkOp((_e, x) => x!.stridedSlice([260], [0], [-7], { endMask: 1 }), [{ shape: [261] }]);
   });
 
+  it('copies rows of whole fours by their first element and the innermost stride (GPU)', async () => {
+    // copy_strided.wgsl: four elements per invocation, one source found per four when the
+    // innermost axis holds whole fours: a transpose, reversed and strided rows, a broadcast
+    // (innermost stride 0), a slice past a workgroup (1024 elements) with a tail.
+    await checkOp((_e, x) => x!.transpose(), [{ shape: [8, 7] }]);
+    await checkOp((_e, x) => x!.reverse(-1), [{ shape: [3, 8] }]);
+    await checkOp((_e, x) => x!.stridedSlice([0, 1], [3, 16], [1, 2]), [{ shape: [3, 16] }]);
+    await checkOp((_e, x) => x!.broadcastTo([3, 8]), [{ shape: [3, 1] }]);
+    await checkOp((_e, x) => x!.slice([1, 0], [2, 1028]), [{ shape: [4, 1030] }], { noGrad: true });
+  });
+
   it('reverses any axes', async () => {
     await expectValues((e) => iota(e, [2, 3]).reverse(), [[5, 4, 3], [2, 1, 0]]);
     await expectValues((e) => iota(e, [2, 3]).reverse(-1), [[2, 1, 0], [5, 4, 3]]);
