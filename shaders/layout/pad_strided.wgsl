@@ -4,7 +4,11 @@
 // pre-zeroed output are needed. step may be negative (reversed slices); it is never 0.
 // Layout: x is row-major of shape in_shape, out row-major of shape out_shape (both rank dims).
 // Bindings: 0 x (read), 1 out (write), 2 uniforms.
-// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation writes one output element.
+// Dispatch: ceil(n / 4 / WG) workgroups on a 2-D grid; one invocation writes four consecutive
+// output elements. When the innermost axis holds whole fours, the four share a row: the outer
+// dimensions' divisions (run once per lane on software Vulkan) are done once for the four, and
+// only the innermost coordinate is matched per element. Measured on lavapipe, padding a
+// [64, 11, 11, 64] tensor by 2 along its two middle axes: 53-68 -> 18 ms.
 
 struct Params {
   out_shape: array<vec4u, 2>,
@@ -22,30 +26,56 @@ struct Params {
 
 override WG: u32 = 256u;
 
+// Where output coordinate c of dimension d comes from in x: its index along d, or -1 when c is
+// padding (not begin + i·step for an i inside x).
+fn source_index(c: u32, d: u32) -> i32 {
+  let delta = i32(c) - dim8i(u.begin, d);
+  let step_d = dim8i(u.step, d);
+  let id = delta / step_d;
+  if ((delta % step_d != 0) | (id < 0) | (id >= i32(dim8(u.in_shape, d)))) { return -1; }
+  return id;
+}
+
+// Row-major index in x of the output element whose coordinates along dimensions 0..=top are
+// those of `rem` (the row-major index over them), times `stride` (x's stride of dimension top);
+// -1 when any of them is padding.
+fn source_of(rem0: u32, top: i32, stride0: u32) -> i32 {
+  var rem = rem0;
+  var src = 0u;
+  var stride = stride0;
+  for (var d = top; d >= 0; d--) {
+    let size = dim8(u.out_shape, u32(d));
+    let id = source_index(rem % size, u32(d));
+    if (id < 0) { return -1; }
+    src += u32(id) * stride;
+    stride *= dim8(u.in_shape, u32(d));
+    rem = rem / size;
+  }
+  return i32(src);
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let o = linear_index(gid, nwg, WG);
-  if (o >= u.n) { return; }
-  var rem = o;
-  var src = 0u;
-  var stride = 1u;
-  var inside = true;
-  for (var d = i32(u.rank) - 1; d >= 0; d--) {
-    let size = dim8(u.out_shape, u32(d));
-    let od = i32(rem % size);
-    rem = rem / size;
-    // od = begin + i * step  <=>  (od - begin) divisible by step and the quotient in range.
-    let delta = od - dim8i(u.begin, u32(d));
-    let step_d = dim8i(u.step, u32(d));
-    let id = delta / step_d;
-    let in_size = dim8(u.in_shape, u32(d));
-    if (delta % step_d != 0 || id < 0 || u32(id) >= in_size) { inside = false; }
-    src += u32(max(id, 0)) * stride;
-    stride *= in_size;
-  }
-  if (inside) {
-    out[o] = x[src];
-  } else {
-    out[o] = u.pad_value;
+  let o0 = 4u * linear_index(gid, nwg, WG);
+  if (o0 >= u.n) { return; }
+  let last = max(u.rank, 1u) - 1u;
+  let size = dim8(u.out_shape, last);
+  // Uniform: the four share an innermost row, or each finds its own source.
+  let same_row = u.rank > 0u && size % 4u == 0u;
+  // The row's source over the outer dimensions (x's stride of the innermost one is 1).
+  let row = source_of(o0 / size, i32(last) - 1, dim8(u.in_shape, last));
+  for (var o = o0; o < min(o0 + 4u, u.n); o++) {
+    var src = -1;
+    if (same_row) {
+      let id = source_index(o % size, last);
+      if ((row >= 0) & (id >= 0)) { src = row + id; }
+    } else {
+      src = source_of(o, i32(u.rank) - 1, 1u);
+    }
+    if (src >= 0) {
+      out[o] = x[u32(src)];
+    } else {
+      out[o] = u.pad_value;
+    }
   }
 }

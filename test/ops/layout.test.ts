@@ -93,7 +93,7 @@ describe('stridedSlice and reverse', () => {
     await checkOp((_e, x) => x!.stridedSlice([260], [0], [-7], { endMask: 1 }), [{ shape: [261] }]);
   });
 
-  it('copies rows of whole fours by their first element and the innermost stride (GPU)', async () => {
+  it('copies and pads rows of whole fours sharing their outer indexing (GPU)', async () => {
     // copy_strided.wgsl: four elements per invocation, one source found per four when the
     // innermost axis holds whole fours: a transpose, reversed and strided rows, a broadcast
     // (innermost stride 0), a slice past a workgroup (1024 elements) with a tail.
@@ -102,6 +102,11 @@ describe('stridedSlice and reverse', () => {
     await checkOp((_e, x) => x!.stridedSlice([0, 1], [3, 16], [1, 2]), [{ shape: [3, 16] }]);
     await checkOp((_e, x) => x!.broadcastTo([3, 8]), [{ shape: [3, 1] }]);
     await checkOp((_e, x) => x!.slice([1, 0], [2, 1028]), [{ shape: [4, 1030] }], { noGrad: true });
+    // pad_strided.wgsl alike: the outer dimensions matched once per four (pads, and the strided
+    // slice's gradient above).
+    await checkOp((_e, x) => x!.pad([[1, 2], [3, 1]], 0.5), [{ shape: [3, 4] }]);
+    await checkOp((_e, x) => x!.pad([[0, 1], [1, 2]]), [{ shape: [5, 1021] }], { noGrad: true });
+    await checkOp((_e, x) => x!.pad([[2, 0], [1, 1]]), [{ shape: [3, 5] }]);
   });
 
   it('reverses any axes', async () => {

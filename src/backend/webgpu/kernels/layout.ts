@@ -44,7 +44,8 @@ const padStrided: GpuKernel<PadStridedParams> = {
     rank: p.outShape.length,
     n: sizeOf(p.outShape),
   }),
-  workgroups: (p) => grid1d(sizeOf(p.outShape), wg),
+  // Four elements per invocation (see the shader).
+  workgroups: (p) => grid1d(Math.ceil(sizeOf(p.outShape) / 4), wg),
 };
 
 const scatterStrided: GpuKernel<ScatterStridedParams> = {
