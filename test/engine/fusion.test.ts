@@ -185,6 +185,27 @@ describe('fusion in captured steps', () => {
     e.dispose(xs);
   });
 
+  it('computes constants (eye, fill) on the first replay only, unless the step hands them out', async () => {
+    const e = await gpuEngine();
+    if (!e) return;
+    const x = e.tensor(Array.from({ length: 12 }, (_, i) => Math.sin(i)), [4, 3]);
+    const f = e.compile((t: Tensor) => t.matmul(t, false, true).add(e.eye(4).mul(2 * Math.PI)).min(1));
+    const expected = await e.tidy(() => x.matmul(x, false, true).add(e.eye(4).mul(2 * Math.PI)).min(1)).data();
+    for (let call = 0; call < 3; call++) {
+      const out = f(x);
+      expectClose(await out.data(), expected, 1e-6, 1e-5, `call ${call}`);
+      out.dispose();
+    }
+    expect(f.commandsPerCall).not.toContain('eye');
+    f.dispose();
+    // Returned, the constant's buffer is the caller's: it runs every call.
+    const g = e.compile(() => [e.eye(3), e.fill([2], 7)]);
+    for (let call = 0; call < 2; call++) e.dispose(g());
+    expect(g.commandsPerCall.filter((k) => k === 'eye' || k === 'fill').length).toBe(2);
+    g.dispose();
+    x.dispose();
+  });
+
   it('does not fuse an in-place update that reads other elements, nor across a write of its inputs', async () => {
     const e = await gpuEngine();
     if (!e) return;

@@ -19,6 +19,13 @@ export interface StaticDispatch {
   /** Byte offset of its uniforms in the capture's uniform buffer (-1: the kernel has none). */
   uniformOffset: number;
   bindGroup?: GPUBindGroup;
+  /**
+   * A constant (eye, fill, iota) into a buffer of the step's own that nothing else writes: it
+   * runs on the first replay only, and its values stay for the later ones.
+   */
+  once?: boolean;
+  /** Set once a `once` dispatch has run. */
+  ran?: boolean;
 }
 
 /** A dispatch whose params are re-evaluated per replay (see src/kernels/dynamic.ts). */
@@ -89,12 +96,17 @@ export class CaptureRecording {
 
   /** The kernel of each command one replay encodes, in order ('copy', 'host', 'fused', ids). */
   get kernels(): string[] {
-    return this.commands.map((c) => (c.kind === 'dispatch' ? c.kernel : c.kind === 'dynamic' ? c.compiled.label.split(' ')[0]! : c.kind));
+    return this.steady().map((c) => (c.kind === 'dispatch' ? c.kernel : c.kind === 'dynamic' ? c.compiled.label.split(' ')[0]! : c.kind));
+  }
+
+  /** The commands every replay runs (the constants computed on the first one left out). */
+  private steady(): CapturedCommand[] {
+    return this.commands.filter((c) => !(c.kind === 'dispatch' && c.once));
   }
 
   /** Number of compute dispatches one replay encodes (host segments not counted). */
   get dispatches(): number {
-    return this.commands.filter((c) => c.kind === 'dispatch' || c.kind === 'dynamic').length;
+    return this.steady().filter((c) => c.kind === 'dispatch' || c.kind === 'dynamic').length;
   }
 
   /** A buffer allocated while tracing: it belongs to the capture. */

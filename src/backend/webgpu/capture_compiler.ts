@@ -138,6 +138,7 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
     stackKey: u.task?.kind === 'reduce' ? stackKey(u.origin!) : undefined,
   }));
 
+  markConstants(units, ctx.internal);
   const jobs: number[] = [];
   const out: CapturedCommand[] = [];
   /** Generated kernels of one source: one dispatch, a job each. */
@@ -198,6 +199,24 @@ export function compileCapture(commands: readonly CapturedCommand[], ctx: Captur
   if (jobs.length > 0) ctx.device.queue.writeBuffer(table.gpu, 0, new Int32Array(jobs));
   for (const c of out) if (c.kind === 'dispatch') c.buffers = c.buffers.map((b) => (b === jobTablePlaceholder ? table : b));
   return { commands: out, movedToArena: [...offsets.keys()], created, generatedKernels: generated.filter(Boolean).length };
+}
+
+/** Kernels whose output depends on their params alone (random ones draw a seed per replay). */
+const constantKernels = new Set(['eye', 'fill', 'iota']);
+
+/**
+ * Marks the dispatches that compute a constant into a buffer internal to the step that no other
+ * command writes (the min-angle loss's 2π·eye): they run on the first replay only.
+ */
+function markConstants(units: readonly Unit[], internal: (b: GpuBuffer) => boolean): void {
+  const writes = new Map<GpuBuffer, number>();
+  for (const u of units) for (const b of u.writes) writes.set(b, (writes.get(b) ?? 0) + 1);
+  for (const u of units) {
+    const c = u.command;
+    if (c?.kind !== 'dispatch' || !constantKernels.has(c.kernel) || c.firstOutput !== 0 || c.buffers.length !== 1) continue;
+    const out = c.buffers[0]!;
+    if (internal(out) && writes.get(out) === 1) c.once = true;
+  }
 }
 
 /** Consecutive runs of `group` whose bound buffers together number at most `limit`. */

@@ -248,6 +248,10 @@ export class WebGpuBackend implements Backend, CaptureSupport {
         this.replayPass = this.pass;
         pipeline = c.compiled.pipeline;
       } else {
+        if (c.once) {
+          if (c.ran) continue;
+          c.ran = true;
+        }
         const pass = this.computePass();
         if (pass !== this.replayPass) {
           this.replayPass = pass;
