@@ -16,6 +16,13 @@ fn dim8i(v: array<vec4i, 2>, d: u32) -> i32 {
   return v[d / 4u][d % 4u];
 }
 
+// Whether four consecutive elements of a row-major array of this shape starting at a multiple of
+// 4 lie in one innermost row (they do when that axis holds whole fours): kernels that handle four
+// elements per invocation then index the first and step along the row for the others.
+fn fours_share_row(shape: array<vec4u, 2>, rank: u32) -> bool {
+  return rank > 0u && dim8(shape, rank - 1u) % 4u == 0u;
+}
+
 // NaN and infinity cannot be written as constant expressions in WGSL; reading the bits from a
 // private variable makes them run-time values.
 var<private> NAN_BITS: u32 = 0x7fc00000u;

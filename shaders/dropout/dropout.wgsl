@@ -44,7 +44,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   if (i0 >= u.n) { return; }
   let last = max(u.rank, 1u) - 1u;
   // Uniform: the four share a row of the innermost axis, or each finds its own index.
-  let same_row = dim8(u.shape, last) % 4u == 0u;
+  let same_row = fours_share_row(u.shape, u.rank);
   let first = mask_index(i0);
   for (var i = i0; i < min(i0 + 4u, u.n); i++) {
     var index = first + (i - i0) * dim8(u.noise_strides, last);

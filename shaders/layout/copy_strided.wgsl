@@ -40,7 +40,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   if (o0 >= u.n) { return; }
   let last = max(u.rank, 1u) - 1u;
   // Uniform: the four share an innermost row, or each finds its own source.
-  let same_row = u.rank > 0u && dim8(u.out_shape, last) % 4u == 0u;
+  let same_row = fours_share_row(u.out_shape, u.rank);
   let first = source_of(o0);
   for (var o = o0; o < min(o0 + 4u, u.n); o++) {
     var src = first + i32(o - o0) * dim8i(u.in_strides, last);

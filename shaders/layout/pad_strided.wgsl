@@ -61,7 +61,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let last = max(u.rank, 1u) - 1u;
   let size = dim8(u.out_shape, last);
   // Uniform: the four share an innermost row, or each finds its own source.
-  let same_row = u.rank > 0u && size % 4u == 0u;
+  let same_row = fours_share_row(u.out_shape, u.rank);
   // The row's source over the outer dimensions (x's stride of the innermost one is 1).
   let row = source_of(o0 / size, i32(last) - 1, dim8(u.in_shape, last));
   for (var o = o0; o < min(o0 + 4u, u.n); o++) {

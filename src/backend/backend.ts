@@ -43,9 +43,9 @@ export interface AdapterInfo {
 export interface CapturedStep {
   /** False once a buffer the step uses but does not own was freed. */
   isValid(): boolean;
-  /** Compute dispatches per replay. */
+  /** Compute dispatches per replay (constants computed on the first replay only left out). */
   readonly dispatches: number;
-  /** What one replay encodes, in order: kernel ids, 'fused', 'copy', 'host'. */
+  /** What one replay encodes, in order: kernel ids, 'fused', 'copy', 'host' (as `dispatches`). */
   readonly kernels: string[];
   /** Hands a buffer allocated while tracing back to its tensor (a variable made in the step). */
   disown(buffer: BackendBuffer): void;

@@ -244,12 +244,15 @@ function usesTilesVec4(p: ConvGeometry): boolean {
 
 /** Accumulators of the tiles shader (the size of its acc array): S·R·inC at most. */
 const tilesVec4Sums = 96;
+/** Invocations per workgroup of the tiles shader (its @workgroup_size). */
+const tilesVec4Wg = 64;
 
 /**
- * Tile of the tiles shader: R columns (4 to 8) and S rows, S·R·inC within the shader's sums. Picked by a cost model fitted on lavapipe (MNIST's first layer at 7x7, 4x8 and 2x8
- * tiles): per tile and output-channel vec4, each dy read costs about 8 dot products, and tiles
- * reaching past dx's edge do their whole work. 7x7 for MNIST's 28x28; 8x4 for the article's
- * 128x128x3 (4x8 measured the same).
+ * Tile of the tiles shader: R columns (4 to 8) and S rows, S·R·inC within the shader's sums.
+ * Picked by a cost model fitted on lavapipe (MNIST's first layer at 7x7, 4x8 and 2x8 tiles): per
+ * tile and output-channel vec4, each dy read costs about 8 dot products, and tiles reaching past
+ * dx's edge do their whole work. 7x7 for MNIST's 28x28; 8x4 for the article's 128x128x3 (4x8
+ * measured the same).
  */
 function tilesVec4Shape(p: ConvGeometry): { S: number; R: number } {
   let best = { S: 1, R: 4, cost: Infinity };
@@ -296,7 +299,7 @@ const conv2dBackpropInputDirect: GpuKernel<Conv2dBackpropInputParams> = {
   },
   uniforms: (p) => ({ ...geometryUniforms(p), k_h: p.kH, n: p.batch * p.inH * p.inW * p.inC }),
   workgroups: (p): [number, number, number] => {
-    if (usesTilesVec4(p)) return [...tileGrid(Math.ceil(tilesVec4Count(p) / 64)), 1];
+    if (usesTilesVec4(p)) return [...tileGrid(Math.ceil(tilesVec4Count(p) / tilesVec4Wg)), 1];
     if (!usesDirectVec4(p)) return grid1d(p.batch * p.inH * p.inW * p.inC, directWg);
     return [...tileGrid(Math.ceil((p.batch * p.inH * p.inW) / (8 * directVec4Rows(p)))), 1];
   },
