@@ -12,9 +12,22 @@ import { paramsRefresh } from '../../kernels/dynamic.js';
 
 /** Submit once this many dispatches are recorded, so freed buffers return to the pool. */
 const maxDispatchesPerSubmit = 2048;
-// Large enough for the working set of a step of tens of thousands of dispatches: lavapipe has been
-// seen to crash when bind groups are created (and dropped) by the tens of thousands.
-const maxCachedBindGroups = 65536;
+// Each live bind group holds a Vulkan descriptor set, and lavapipe one memory map per set (of at
+// most 65530 per process, see nodeGarbageCollector in gpu.ts): the cache keeps well below that.
+// Captured steps hold their own bind groups; eager ones rarely repeat beyond a small working set.
+const maxCachedBindGroups = 8192;
+// Bind groups made since the last collection after which the next wait on the GPU (read, flush)
+// first runs a garbage collection, so that the dropped ones release their descriptor sets.
+const bindGroupsPerCollection = 8192;
+
+/** Options of the WebGPU backend. */
+export interface WebGpuBackendOptions {
+  /**
+   * Runs a full garbage collection (Node: `nodeGarbageCollector` of gpu.ts). Called before a wait
+   * on the GPU once many bind groups were made since the last call; null or absent: never.
+   */
+  collectGarbage?: (() => void) | null;
+}
 
 /**
  * Records kernels into one command encoder (one open compute pass) and submits lazily: when a
@@ -46,11 +59,15 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   private recording: CaptureRecording | null = null;
   /** GPU objects to destroy once the work recorded so far is submitted. */
   private destroyAfterSubmit: GPUBuffer[] = [];
+  private readonly collectGarbage: (() => void) | null;
+  private bindGroupsSinceCollection = 0;
 
   constructor(
     readonly device: GPUDevice,
     adapter: GPUAdapter,
+    options: WebGpuBackendOptions = {},
   ) {
+    this.collectGarbage = options.collectGarbage ?? null;
     const info = adapter.info;
     const software = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true || /llvmpipe|lavapipe|swiftshader|software/i.test(
       `${info.architecture} ${info.device} ${info.description} ${info.vendor}`,
@@ -290,6 +307,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     if (bytes === 0) return new Float32Array(0);
     // The copy is recorded now, so later commands (a variable's assign) cannot change what is read.
     const staging = this.staging.acquire(bytes);
+    this.collectDroppedBindGroups();
     if (!this.lost) {
       this.endPass();
       this.commandEncoder().copyBufferToBuffer(buffer.gpu, buffer.byteOffset, staging, 0, bytes);
@@ -315,7 +333,19 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     }
   }
 
+  /**
+   * Collects garbage when many bind groups were made since the last time. Called right before an
+   * await: the wrappers' finalizers and Dawn's release of their descriptor sets run while the
+   * process waits on the GPU.
+   */
+  private collectDroppedBindGroups(): void {
+    if (!this.collectGarbage || this.bindGroupsSinceCollection < bindGroupsPerCollection) return;
+    this.bindGroupsSinceCollection = 0;
+    this.collectGarbage();
+  }
+
   async flush(): Promise<void> {
+    this.collectDroppedBindGroups();
     await this.pipelines.settled();
     this.throwIfFailed();
     this.submit();
@@ -383,6 +413,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     const entries = bindGroupEntries(compiled, buffers, this.ring.buffer);
     group = this.device.createBindGroup({ label: compiled.label, layout: compiled.bindGroupLayout, entries });
     this.counters.bindGroupCreations++;
+    this.bindGroupsSinceCollection++;
     if (this.bindGroups.size >= maxCachedBindGroups) {
       const oldest = this.bindGroups.keys().next().value;
       if (oldest !== undefined) this.bindGroups.delete(oldest);

@@ -46,7 +46,11 @@ export interface VectorSpreadOptions {
   seed?: number;
   /** Run each step as one captured GPU step (default true) or eagerly (false, for comparison). */
   capture?: boolean;
-  /** Wait for the GPU to finish the steps so far every this many steps (no readback); default 50. */
+  /**
+   * Wait for the GPU to finish the steps so far every this many steps (no readback); default 50
+   * captured, 1 eager (an eager force step records tens of thousands of dispatches, and the wait
+   * is when their dropped bind groups are released).
+   */
   syncEvery?: number;
   /** Called after each step with the number of steps done and the total (nothing is read back). */
   onStep?: (step: number, steps: number) => void;
@@ -119,7 +123,7 @@ function settings(options: VectorSpreadOptions) {
     optimizer,
     seed: options.seed ?? 1,
     capture: options.capture ?? true,
-    syncEvery: positiveInteger('syncEvery', options.syncEvery ?? 50),
+    syncEvery: positiveInteger('syncEvery', options.syncEvery ?? ((options.capture ?? true) ? 50 : 1)),
   };
 }
 
