@@ -10,8 +10,7 @@
 // Dispatch: workgroups (x + y·nwg.x) walk the M tiles of BM = WG_M·TM pixels, z the outC tiles
 // of BN = WG_N·TN channels. Per K step of BK taps the workgroup stages a BM x BK tile of A and a
 // BK x BN tile of w (vec4 tiles, k-major); invocation (tx, ty) then accumulates in registers the
-// TM x TN outputs at rows ty·TM.., columns tx·TN.. of the tile: per tap TM/4 + TN/4 vec4 reads
-// of workgroup memory feed TM·TN multiply-adds.
+// TM x TN outputs at rows ty·TM.., columns tx·TN.. of the tile (conv_gemm_tiles.wgsl).
 // conv_activation(v, alpha) is the generated prelude calling op_<activation> of shaders/common.
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -20,23 +19,9 @@
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
 
-// Invocations along M and N; outputs per invocation along each (multiples of 4, at most 8);
-// taps per K step. BM·BK must be a multiple of the invocation count, with at most MAX_LOADS
-// A elements staged per invocation (src/backend/webgpu/kernels/conv.ts checks).
-override WG_M: u32 = 8u;
-override WG_N: u32 = 8u;
-override TM: u32 = 8u;
-override TN: u32 = 8u;
-override BK: u32 = 8u;
+// The tile shape (WG_M, WG_N, TM, TN, BK), a_tile, b_tile and multiply_staged_tiles are those of
+// conv_gemm_tiles.wgsl, in the prelude.
 override HAS_BIAS: bool = false;
-override BM: u32 = WG_M * TM;
-override BN: u32 = WG_N * TN;
-override A_TILE4: u32 = BK * BM / 4u;
-override B_TILE4: u32 = BK * BN / 4u;
-const MAX_LOADS: u32 = 16u;
-
-var<workgroup> a_tile: array<vec4f, A_TILE4>;  // [BK][BM]
-var<workgroup> b_tile: array<vec4f, B_TILE4>;  // [BK][BN]
 
 @compute @workgroup_size(WG_N, WG_M)
 fn main(
@@ -78,8 +63,6 @@ fn main(
 
   var acc: array<vec4f, 16>;  // [TM][TN / 4]
   for (var i = 0u; i < TM * TN / 4u; i++) { acc[i] = vec4f(0.0); }
-  var a_reg: array<vec4f, 2>;
-  var b_reg: array<vec4f, 2>;
 
   // Tap k = k0 + a_col as (kh, kw, c), advanced by BK per step without dividing (integer
   // division is slow on GPUs and runs once per lane on CPU drivers).
@@ -123,16 +106,7 @@ fn main(
       kh += 1u;
     }
     workgroupBarrier();
-    for (var kk = 0u; kk < BK; kk++) {
-      for (var i = 0u; i < TM / 4u; i++) { a_reg[i] = a_tile[(kk * BM + ty * TM) / 4u + i]; }
-      for (var j = 0u; j < TN / 4u; j++) { b_reg[j] = b_tile[(kk * BN + tx * TN) / 4u + j]; }
-      for (var i = 0u; i < TM; i++) {
-        let a = vec4f(a_reg[i / 4u][i % 4u]);
-        for (var j = 0u; j < TN / 4u; j++) {
-          acc[i * (TN / 4u) + j] = fma(a, b_reg[j], acc[i * (TN / 4u) + j]);
-        }
-      }
-    }
+    multiply_staged_tiles(tx, ty, &acc);
     workgroupBarrier();
   }
 

@@ -42,21 +42,8 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-// Tile shape: as in conv2d.wgsl (TM, TN multiples of 4, at most 8; at most MAX_LOADS A elements
-// staged per invocation and step).
-override WG_M: u32 = 8u;
-override WG_N: u32 = 8u;
-override TM: u32 = 8u;
-override TN: u32 = 8u;
-override BK: u32 = 8u;
-override BM: u32 = WG_M * TM;
-override BN: u32 = WG_N * TN;
-override A_TILE4: u32 = BK * BM / 4u;
-override B_TILE4: u32 = BK * BN / 4u;
-const MAX_LOADS: u32 = 16u;
-
-var<workgroup> a_tile: array<vec4f, A_TILE4>;  // [BK][BM]
-var<workgroup> b_tile: array<vec4f, B_TILE4>;  // [BK][BN]
+// Tile shape (as in conv2d.wgsl), a_tile, b_tile and multiply_staged_tiles: conv_gemm_tiles.wgsl,
+// in the prelude.
 
 // The taps k·dilation ≡ r (mod stride) of one dimension: first, step and count.
 struct Taps {
@@ -142,8 +129,6 @@ fn main(
 
   var acc: array<vec4f, 16>;  // [TM][TN / 4]
   for (var i = 0u; i < TM * TN / 4u; i++) { acc[i] = vec4f(0.0); }
-  var a_reg: array<vec4f, 2>;
-  var b_reg: array<vec4f, 2>;
 
   // Reduction index k = k0 + a_col of this invocation as (th, tw, o), advanced by BK per step
   // without dividing; BK = step_t·outC + step_o.
@@ -190,16 +175,7 @@ fn main(
       th += 1u;
     }
     workgroupBarrier();
-    for (var kk = 0u; kk < BK; kk++) {
-      for (var i = 0u; i < TM / 4u; i++) { a_reg[i] = a_tile[(kk * BM + ty * TM) / 4u + i]; }
-      for (var j = 0u; j < TN / 4u; j++) { b_reg[j] = b_tile[(kk * BN + tx * TN) / 4u + j]; }
-      for (var i = 0u; i < TM; i++) {
-        let a = vec4f(a_reg[i / 4u][i % 4u]);
-        for (var j = 0u; j < TN / 4u; j++) {
-          acc[i * (TN / 4u) + j] = fma(a, b_reg[j], acc[i * (TN / 4u) + j]);
-        }
-      }
-    }
+    multiply_staged_tiles(tx, ty, &acc);
     workgroupBarrier();
   }
 

@@ -20,6 +20,7 @@ import backpropInputDirectParamsWgsl from '../../../../shaders/conv2d/conv2d_bac
 import backpropFilterWgsl from '../../../../shaders/conv2d/conv2d_backprop_filter.wgsl';
 import backpropFilterVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_filter_vec4.wgsl';
 import backpropFilterParamsWgsl from '../../../../shaders/conv2d/conv2d_backprop_filter_params.wgsl';
+import convGemmTilesWgsl from '../../../../shaders/conv2d/conv_gemm_tiles.wgsl';
 import depthwiseWgsl from '../../../../shaders/conv2d/depthwise_conv2d.wgsl';
 import depthwiseInputWgsl from '../../../../shaders/conv2d/depthwise_conv2d_backprop_input.wgsl';
 import depthwiseFilterWgsl from '../../../../shaders/conv2d/depthwise_conv2d_backprop_filter.wgsl';
@@ -174,13 +175,20 @@ function forwardTileCols(p: ConvGeometry): number {
   return vec4Channels(p.outC) ? 32 * vec4Tiles(forwardRows(p), p.outC).TV : tileCols(forwardTiles(p));
 }
 
+/** The tiles and tile product the implicit-GEMM shaders share, for their preludes. */
+const gemmTilesPrelude = `// shaders/conv2d/conv_gemm_tiles.wgsl\n${convGemmTilesWgsl}`;
+
 const conv2dShader = { file: 'shaders/conv2d/conv2d.wgsl', code: conv2dWgsl };
 const conv2dVec4Shader = { file: 'shaders/conv2d/conv2d_vec4.wgsl', code: conv2dVec4Wgsl };
 
 const conv2d: GpuKernel<Conv2dParams> = {
   shader: (p) => (vec4Channels(p.outC) ? conv2dVec4Shader : conv2dShader),
   prelude: (p) =>
-    `// shaders/conv2d/conv2d_params.wgsl\n${conv2dParamsWgsl}\nfn conv_activation(v: f32, alpha: f32) -> f32 { return op_${p.activation === 'linear' ? 'copy' : p.activation}(v, alpha, 0.0); }`,
+    [
+      `// shaders/conv2d/conv2d_params.wgsl\n${conv2dParamsWgsl}`,
+      `fn conv_activation(v: f32, alpha: f32) -> f32 { return op_${p.activation === 'linear' ? 'copy' : p.activation}(v, alpha, 0.0); }`,
+      ...(vec4Channels(p.outC) ? [] : [gemmTilesPrelude]),
+    ].join('\n'),
   constants: (p): Record<string, number> =>
     vec4Channels(p.outC)
       ? { ...vec4Tiles(forwardRows(p), p.outC), HAS_BIAS: p.hasBias ? 1 : 0, CHECK_BOUNDS: windowsLeaveInput(p) ? 1 : 0 }
@@ -211,6 +219,7 @@ function inputTiles(p: ConvGeometry): GemmTiles {
 
 const conv2dBackpropInput: GpuKernel<Conv2dBackpropInputParams> = {
   shader: { file: 'shaders/conv2d/conv2d_backprop_input.wgsl', code: backpropInputWgsl },
+  prelude: gemmTilesPrelude,
   constants: (p) => ({ ...inputTiles(p) }),
   uniforms: (p) => {
     const t = inputTiles(p);
@@ -337,7 +346,8 @@ const backpropFilterVec4Shader = { file: 'shaders/conv2d/conv2d_backprop_filter_
 
 const conv2dBackpropFilter: GpuKernel<Conv2dBackpropFilterParams> = {
   shader: (p) => (vec4Channels(p.outC) ? backpropFilterVec4Shader : backpropFilterShader),
-  prelude: `// shaders/conv2d/conv2d_backprop_filter_params.wgsl\n${backpropFilterParamsWgsl}`,
+  prelude: (p) =>
+    [`// shaders/conv2d/conv2d_backprop_filter_params.wgsl\n${backpropFilterParamsWgsl}`, ...(vec4Channels(p.outC) ? [] : [gemmTilesPrelude])].join('\n'),
   constants: (p): Record<string, number> =>
     vec4Channels(p.outC) ? { ...filterVec4Tiles(p), CHECK_BOUNDS: windowsLeaveInput(p) ? 1 : 0 } : { ...filterTiles(p) },
   uniforms: (p) => {
