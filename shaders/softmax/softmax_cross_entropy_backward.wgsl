@@ -3,7 +3,8 @@
 // (softmax - labels for labels that sum to 1, as TensorFlow), softmax max-shifted as in softmax;
 //   dlabels[r, c] = dy[r] * (lse - logits[r, c])  (= -dy * log_softmax, finite for finite logits).
 // Writing dlabels costs one store per element, where a separate op would cost three dispatches.
-// Prelude: workgroup_reduce.wgsl (struct RowParams, workgroup_max, workgroup_sum).
+// Prelude: workgroup_reduce.wgsl (struct RowParams, workgroup_max, workgroup_sum) and
+// row_exp_sum.wgsl (row_exp_sum).
 // Layout: logits, labels, dlogits and dlabels row-major [rows, cols]; dy [rows].
 // Bindings: 0 logits, 1 labels, 2 dy (read), 3 dlogits, 4 dlabels (write), 5 uniforms.
 // Dispatch: one workgroup per row (2-D grid past 65535 rows); WG invocations stride over the
@@ -18,32 +19,26 @@
 
 override WG: u32 = 64u;
 
+// The row that row_exp_sum (the prelude's row_exp_sum.wgsl) normalises.
+fn row_value(i: u32) -> f32 { return logits[i]; }
+
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let row = wid.x + wid.y * nwg.x;
   let in_range = row < u.rows;
   let base = row * u.cols;
-  var m = -f32_inf();
+  let r = row_exp_sum(base, in_range, lid);
+  let lse = r.m + log(r.sum);
   var label_sum = 0.0;
   if (in_range) {
-    for (var c = lid; c < u.cols; c += WG) {
-      m = max(m, logits[base + c]);
-      label_sum += labels[base + c];
-    }
+    for (var c = lid; c < u.cols; c += WG) { label_sum += labels[base + c]; }
   }
-  m = workgroup_max(m, lid);
   label_sum = workgroup_sum(label_sum, lid);
-  var s = 0.0;
-  if (in_range) {
-    for (var c = lid; c < u.cols; c += WG) { s += exp(logits[base + c] - m); }
-  }
-  s = workgroup_sum(s, lid);
-  let lse = m + log(s);
   if (in_range) {
     let g = dy[row];
     for (var c = lid; c < u.cols; c += WG) {
       let z = logits[base + c];
-      dlogits[base + c] = g * (exp(z - m) / s * label_sum - labels[base + c]);
+      dlogits[base + c] = g * (exp(z - r.m) / r.sum * label_sum - labels[base + c]);
       dlabels[base + c] = g * (lse - z);
     }
   }

@@ -25,6 +25,7 @@ import batchNormGradFinalizeWgsl from '../../../../shaders/norm/batch_norm_grad_
 import batchNormBackpropWgsl from '../../../../shaders/norm/batch_norm_backprop.wgsl';
 import dropoutWgsl from '../../../../shaders/dropout/dropout.wgsl';
 import workgroupReduceWgsl from '../../../../shaders/softmax/workgroup_reduce.wgsl';
+import rowExpSumWgsl from '../../../../shaders/softmax/row_exp_sum.wgsl';
 import softmaxWgsl from '../../../../shaders/softmax/softmax.wgsl';
 import logSoftmaxWgsl from '../../../../shaders/softmax/log_softmax.wgsl';
 import softmaxBackwardWgsl from '../../../../shaders/softmax/softmax_backward.wgsl';
@@ -183,11 +184,13 @@ const dropout: GpuKernel<DropoutParams> = {
 // ---- softmax --------------------------------------------------------------------------------
 
 const rowPrelude = `// shaders/softmax/workgroup_reduce.wgsl\n${workgroupReduceWgsl}`;
+/** For the shaders that normalise their row (they define row_value). */
+const normalisingRowPrelude = `${rowPrelude}\n// shaders/softmax/row_exp_sum.wgsl\n${rowExpSumWgsl}`;
 
-function rowKernel(shader: ShaderSource): GpuKernel<RowParams> {
+function rowKernel(shader: ShaderSource, prelude = normalisingRowPrelude): GpuKernel<RowParams> {
   return {
     shader,
-    prelude: rowPrelude,
+    prelude,
     constants: () => ({ WG: rowWg }),
     uniforms: (p) => ({ rows: p.rows, cols: p.cols }),
     workgroups: (p) => perItemGrid(p.rows),
@@ -211,8 +214,8 @@ export const nnGpuKernels: GpuKernels<NnKernels> = {
   dropout,
   softmax: rowKernel(src('softmax/softmax.wgsl', softmaxWgsl)),
   log_softmax: rowKernel(src('softmax/log_softmax.wgsl', logSoftmaxWgsl)),
-  softmax_backward: rowKernel(src('softmax/softmax_backward.wgsl', softmaxBackwardWgsl)),
-  log_softmax_backward: rowKernel(src('softmax/log_softmax_backward.wgsl', logSoftmaxBackwardWgsl)),
+  softmax_backward: rowKernel(src('softmax/softmax_backward.wgsl', softmaxBackwardWgsl), rowPrelude),
+  log_softmax_backward: rowKernel(src('softmax/log_softmax_backward.wgsl', logSoftmaxBackwardWgsl), rowPrelude),
   softmax_cross_entropy: rowKernel(src('softmax/softmax_cross_entropy.wgsl', softmaxCrossEntropyWgsl)),
   softmax_cross_entropy_backward: rowKernel(src('softmax/softmax_cross_entropy_backward.wgsl', softmaxCrossEntropyBackwardWgsl)),
   sparse_softmax_cross_entropy: rowKernel(src('softmax/sparse_softmax_cross_entropy.wgsl', sparseSoftmaxCrossEntropyWgsl)),
