@@ -1,6 +1,7 @@
 import { Engine } from './engine.js';
 import { CpuBackend } from './backend/cpu/cpu_backend.js';
 import { WebGpuBackend } from './backend/webgpu/webgpu_backend.js';
+import { nodeWaitClock } from './backend/webgpu/software_gpu_wait.js';
 import { getGpu, nodeGarbageCollector, requestAdapter, requestDevice } from './backend/webgpu/gpu.js';
 import './ops/index.js';
 
@@ -27,5 +28,5 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const gpu = await getGpu();
   const adapter = await requestAdapter(gpu, options.powerPreference);
   const device = options.device ?? (await requestDevice(adapter));
-  return new Engine(new WebGpuBackend(device, adapter, { collectGarbage: await nodeGarbageCollector() }));
+  return new Engine(new WebGpuBackend(device, adapter, { collectGarbage: await nodeGarbageCollector(), waitClock: nodeWaitClock() }));
 }

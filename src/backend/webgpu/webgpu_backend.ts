@@ -8,6 +8,7 @@ import { gpuKernels } from './kernels/index.js';
 import type { GpuKernel } from './kernel_spec.js';
 import { CaptureRecording } from './capture.js';
 import { bindGroupEntries, bindGroupKey } from './bind_groups.js';
+import { SoftwareGpuWait, type WaitClock } from './software_gpu_wait.js';
 import { paramsRefresh } from '../../kernels/dynamic.js';
 
 /** Submit once this many dispatches are recorded, so freed buffers return to the pool. */
@@ -27,6 +28,12 @@ export interface WebGpuBackendOptions {
    * on the GPU once many bind groups were made since the last call; null or absent: never.
    */
   collectGarbage?: (() => void) | null;
+  /**
+   * The process's clocks (Node: `nodeWaitClock` of software_gpu_wait.ts). With a software adapter,
+   * long waits then sleep until its worker threads are idle instead of letting Dawn's poll take
+   * one of their cores; null or absent: plain waits.
+   */
+  waitClock?: WaitClock | null;
 }
 
 /**
@@ -61,6 +68,10 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   private destroyAfterSubmit: GPUBuffer[] = [];
   private readonly collectGarbage: (() => void) | null;
   private bindGroupsSinceCollection = 0;
+  /** Set for software adapters in Node: see software_gpu_wait.ts. */
+  private readonly softwareWait: SoftwareGpuWait | null;
+  /** counters.dispatches when the last wait began: later ones are new work to wait for. */
+  private dispatchesAtLastWait = 0;
 
   constructor(
     readonly device: GPUDevice,
@@ -80,6 +91,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
       description: info.description,
       isSoftware: software,
     };
+    this.softwareWait = software && options.waitClock ? new SoftwareGpuWait(options.waitClock) : null;
     this.pool = new BufferPool(device, this.counters);
     this.staging = new StagingPool(device, this.counters);
     this.pipelines = new PipelineCache(device, this.counters, (err) => this.fail(err));
@@ -319,7 +331,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
       this.throwIfFailed();
       this.counters.readbacks++;
       try {
-        await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+        await this.waitForGpu(() => staging.mapAsync(GPUMapMode.READ, 0, bytes));
       } catch (err) {
         this.throwIfFailed();
         throw err;
@@ -344,12 +356,19 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     this.collectGarbage();
   }
 
+  /** Awaits a Dawn promise that resolves when submitted work is done (through softwareWait). */
+  private waitForGpu<T>(gpuWait: () => Promise<T>): Promise<T> {
+    const newWork = this.counters.dispatches !== this.dispatchesAtLastWait;
+    this.dispatchesAtLastWait = this.counters.dispatches;
+    return this.softwareWait ? this.softwareWait.wait(newWork, gpuWait) : gpuWait();
+  }
+
   async flush(): Promise<void> {
     this.collectDroppedBindGroups();
     await this.pipelines.settled();
     this.throwIfFailed();
     this.submit();
-    await this.device.queue.onSubmittedWorkDone();
+    await this.waitForGpu(() => this.device.queue.onSubmittedWorkDone());
     // Compile errors and validation errors arrive through promises and events; let them land.
     await new Promise((resolve) => setTimeout(resolve, 0));
     this.throwIfFailed();
