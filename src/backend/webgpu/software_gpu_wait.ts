@@ -12,7 +12,7 @@
  * creates the Dawn promise, which resolves at its first poll. Work is expected to be long when the
  * last wait that had new dispatches to wait for took at least `pollFromMs`: a training loop's waits
  * are alike from one step to the next. Short waits (an eager op and its readback) are left alone:
- * the first idle check costs about 2 ms.
+ * the first idle check costs about `idleWindowMs`.
  */
 
 /** Clocks and sleep, injectable for tests. */
@@ -24,13 +24,17 @@ export interface WaitClock {
   sleep(ms: number): Promise<void>;
 }
 
-/** Waits that took at least this long (ms) make the next wait with new work poll for idleness. */
-export const pollFromMs = 5;
 /**
- * CPU time is compared over windows at least this long (ms): Linux updates the CPU time of a
- * thread running on another core only at scheduler ticks, so shorter windows miss busy workers.
+ * Waits that took at least this long (ms) make the next wait with new work poll for idleness:
+ * long enough that the detection's latency (about `idleWindowMs`) costs less than the poll would.
  */
-export const idleWindowMs = 2;
+export const pollFromMs = 15;
+/**
+ * CPU time is compared over windows at least this long (ms): the process's CPU time counts a
+ * thread running on another core only at scheduler ticks (every 4 ms here), so shorter windows
+ * can see a busy worker as idle.
+ */
+export const idleWindowMs = 5;
 /** Idle: the process used less than this fraction of one core over the window. */
 export const idleCpuFraction = 0.3;
 /** Polling gives up after max(this, 4 x the last long wait) ms (another busy thread, say). */
