@@ -1,7 +1,7 @@
 // The wait policy of src/backend/webgpu/software_gpu_wait.ts on a simulated clock: the "GPU"
 // keeps the process's CPU time growing (two busy cores) until it is done.
 import { describe, expect, it } from 'vitest';
-import { SoftwareGpuWait, idleWindowMs, minPollLimitMs, pollFromMs, waitsWithoutPollAfterLimit, type WaitClock } from '../../src/backend/webgpu/software_gpu_wait.js';
+import { SoftwareGpuWait, idleWindowMs, sleepFraction, sleepFromMs, type WaitClock } from '../../src/backend/webgpu/software_gpu_wait.js';
 
 /** A simulated process: the GPU burns 2 cores while busy, other threads `otherCores`. */
 class FakeProcess implements WaitClock {
@@ -37,76 +37,87 @@ class FakeProcess implements WaitClock {
 }
 
 describe('waiting on a software GPU', () => {
-  it('waits at once when the work is short or when nothing new was submitted', async () => {
-    const p = new FakeProcess();
-    const w = new SoftwareGpuWait(p);
-    p.work(2);
-    expect(await w.wait(true, p.gpuWait)).toBe('done');
-    p.work(pollFromMs + 10);
-    await w.wait(false, p.gpuWait);
-    expect(w.polledWaits).toBe(0);
-  });
-
-  it('after a long wait, sleeps until the CPU time stops growing, then waits', async () => {
-    const p = new FakeProcess();
-    const w = new SoftwareGpuWait(p);
-    p.work(pollFromMs + 5);
-    await w.wait(true, p.gpuWait);
-    expect(w.polledWaits).toBe(0);
+  /** Runs one wait and returns when (after its start) the Dawn promise was created. */
+  async function waitAndTime(p: FakeProcess, w: SoftwareGpuWait, newWork = true): Promise<number> {
     const start = p.t;
-    p.work(30);
     let calledAt = -1;
-    await w.wait(true, async () => {
+    await w.wait(newWork, async () => {
       calledAt = p.t;
       return p.gpuWait();
     });
-    expect(w.polledWaits).toBe(1);
-    // Called once the GPU was done, within the idle window (and 1 ms steps).
-    expect(calledAt - start).toBeGreaterThanOrEqual(30);
-    expect(calledAt - start).toBeLessThanOrEqual(30 + idleWindowMs + 1);
-  });
+    return calledAt - start;
+  }
 
-  it('gives up polling at its limit when another thread keeps the process busy, then skips polls', async () => {
+  it('waits at once when short work is expected, or when nothing new was submitted', async () => {
     const p = new FakeProcess();
     const w = new SoftwareGpuWait(p);
-    p.work(pollFromMs);
+    p.work(sleepFromMs - 1);
+    expect(await waitAndTime(p, w)).toBe(0);
+    p.work(50);
+    expect(await waitAndTime(p, w)).toBe(0);
+    // A readback of results already computed: nothing new to sleep for.
+    p.work(50);
+    expect(await waitAndTime(p, w, false)).toBe(0);
+    expect(w.sleptWaits).toBe(0);
+  });
+
+  it('in a steady loop, sleeps most of the expected GPU time before the Dawn wait', async () => {
+    const p = new FakeProcess();
+    const w = new SoftwareGpuWait(p);
+    p.work(20);
+    await w.wait(true, p.gpuWait);
+    for (let i = 0; i < 3; i++) {
+      p.work(20);
+      expect(await waitAndTime(p, w)).toBeCloseTo(20 * sleepFraction, 6);
+    }
+    expect(w.sleptWaits).toBe(3);
+  });
+
+  it('stops sleeping once the CPU time stops growing, and expects the shorter work next', async () => {
+    const p = new FakeProcess();
+    const w = new SoftwareGpuWait(p);
+    p.work(100);
+    await w.wait(true, p.gpuWait);
+    p.work(20);
+    const at = await waitAndTime(p, w);
+    expect(at).toBeGreaterThanOrEqual(20);
+    expect(at).toBeLessThanOrEqual(20 + idleWindowMs + 1);
+    p.work(20);
+    const next = await waitAndTime(p, w);
+    expect(next).toBeGreaterThan(20 * sleepFraction - idleWindowMs - 2);
+    expect(next).toBeLessThan(20);
+  });
+
+  it('expects longer work after a wait that outlasted the sleep', async () => {
+    const p = new FakeProcess();
+    const w = new SoftwareGpuWait(p);
+    p.work(20);
+    await w.wait(true, p.gpuWait);
+    p.work(40);
+    expect(await waitAndTime(p, w)).toBeCloseTo(20 * sleepFraction, 6);
+    p.work(40);
+    expect(await waitAndTime(p, w)).toBeCloseTo(40 * sleepFraction, 6);
+  });
+
+  it('sleeps no longer than expected while another thread keeps the process busy', async () => {
+    const p = new FakeProcess();
+    const w = new SoftwareGpuWait(p);
+    p.work(30);
     await w.wait(true, p.gpuWait);
     p.otherCores = 1;
-    const start = p.t;
-    p.work(10);
-    let calledAt = -1;
-    await w.wait(true, async () => {
-      calledAt = p.t;
-      return p.gpuWait();
-    });
-    expect(calledAt - start).toBe(Math.max(minPollLimitMs, 4 * pollFromMs));
-    for (let i = 0; i < waitsWithoutPollAfterLimit; i++) {
-      p.work(pollFromMs);
-      await w.wait(true, p.gpuWait);
-    }
-    expect(w.polledWaits).toBe(1);
-    p.work(pollFromMs);
-    await w.wait(true, p.gpuWait);
-    expect(w.polledWaits).toBe(2);
+    p.work(5);
+    expect(await waitAndTime(p, w)).toBeCloseTo(30 * sleepFraction, 6);
   });
 
-  it('waits that begin during a poll wait for its end before their own Dawn wait', async () => {
+  it('waits that begin during a sleep wait for its end before their own Dawn wait', async () => {
     const p = new FakeProcess();
     const w = new SoftwareGpuWait(p);
-    p.work(pollFromMs);
+    p.work(20);
     await w.wait(true, p.gpuWait);
-    p.work(pollFromMs);
-    const order: string[] = [];
-    const first = w.wait(true, async () => {
-      order.push(`first at ${p.t}`);
-      return p.gpuWait();
-    });
-    const second = w.wait(false, async () => {
-      order.push(`second at ${p.t}`);
-      return p.gpuWait();
-    });
-    await Promise.all([first, second]);
-    expect(order).toHaveLength(2);
-    for (const entry of order) expect(Number(entry.split(' at ')[1])).toBeGreaterThanOrEqual(p.busyUntil);
+    p.work(20);
+    const [first, second] = await Promise.all([waitAndTime(p, w), waitAndTime(p, w, false)]);
+    expect(first).toBeCloseTo(20 * sleepFraction, 6);
+    // The simulated Dawn wait of the first moves the clock on before the second runs.
+    expect(second).toBeGreaterThanOrEqual(20 * sleepFraction);
   });
 });

@@ -7,12 +7,11 @@
  * of theirs. Measured on 2 cores: the input gradient of the article's second conv layer took
  * 18-19 ms awaited at once, 10 ms when the process slept until the kernels were done.
  *
- * So before a wait for work expected to be long, the backend sleeps in 1 ms steps until the
- * process's CPU time stops growing (lavapipe's workers are idle, the kernels done) and only then
- * creates the Dawn promise, which resolves at its first poll. Work is expected to be long when the
- * last wait that had new dispatches to wait for took at least `pollFromMs`: a training loop's waits
- * are alike from one step to the next. Short waits (an eager op and its readback) are left alone:
- * the first idle check costs about `idleWindowMs`.
+ * So a wait for new work first sleeps, in 1 ms steps, for up to 0.95x the GPU time the last such
+ * wait took (a training loop's waits are alike from one step to the next), and stops early once
+ * the process's CPU time stops growing (lavapipe's workers idle: the work was shorter this time).
+ * Only then is the Dawn promise created; it polls for what is left, if anything. A wait expected
+ * to be short (under `sleepFromMs`: an eager op and its readback) stays plain.
  */
 
 /** Clocks and sleep, injectable for tests. */
@@ -25,10 +24,12 @@ export interface WaitClock {
 }
 
 /**
- * Waits that took at least this long (ms) make the next wait with new work poll for idleness:
- * long enough that the detection's latency (about `idleWindowMs`) costs less than the poll would.
+ * A wait for new work sleeps first when the GPU time expected (ms) is at least this: below it, the
+ * timers' 1 ms steps (which run long) cost about what the poll would.
  */
-export const pollFromMs = 15;
+export const sleepFromMs = 8;
+/** The fraction of the expected GPU time slept at most before the Dawn promise is created. */
+export const sleepFraction = 0.95;
 /**
  * CPU time is compared over windows at least this long (ms): the process's CPU time counts a
  * thread running on another core only at scheduler ticks (every 4 ms here), so shorter windows
@@ -37,52 +38,50 @@ export const pollFromMs = 15;
 export const idleWindowMs = 5;
 /** Idle: the process used less than this fraction of one core over the window. */
 export const idleCpuFraction = 0.3;
-/** Polling gives up after max(this, 4 x the last long wait) ms (another busy thread, say). */
-export const minPollLimitMs = 50;
-
-/** After polling hit its limit (the process stayed busy), this many waits with new work do not poll. */
-export const waitsWithoutPollAfterLimit = 16;
 
 export class SoftwareGpuWait {
-  private lastWaitMs = 0;
-  private skipPolls = 0;
-  /** The poll in progress: waits that begin meanwhile (concurrent reads) wait for it too. */
-  private idle: Promise<boolean> | null = null;
-  /** Waits that polled for idleness (for tests and diagnostics). */
-  polledWaits = 0;
+  /** The GPU time the next wait for new work is expected to take (ms). */
+  private expectedMs = 0;
+  /** The sleep in progress: waits that begin meanwhile (concurrent reads) sleep with it. */
+  private sleeping: Promise<number | null> | null = null;
+  /** Waits that slept first (for tests and diagnostics). */
+  sleptWaits = 0;
 
   constructor(private readonly clock: WaitClock) {}
 
   /**
-   * Runs `gpuWait` (the Dawn promise) after the GPU went idle when the work is expected to be
-   * long. `newWork`: dispatches were submitted since the last wait began (a readback of results
+   * Runs `gpuWait` (the Dawn promise), first sleeping while the GPU is expected to be busy.
+   * `newWork`: dispatches were submitted since the last wait began (a readback of results
    * already computed waits on nothing).
    */
   async wait<T>(newWork: boolean, gpuWait: () => Promise<T>): Promise<T> {
-    if (this.idle) {
-      await this.idle;
+    if (this.sleeping) {
+      await this.sleeping;
       return gpuWait();
     }
     if (!newWork) return gpuWait();
     const start = this.clock.now();
-    if (this.skipPolls > 0) this.skipPolls--;
-    else if (this.lastWaitMs >= pollFromMs) {
-      this.polledWaits++;
-      this.idle = this.untilIdle(start, Math.max(minPollLimitMs, 4 * this.lastWaitMs));
-      const wentIdle = await this.idle;
-      this.idle = null;
-      if (!wentIdle) this.skipPolls = waitsWithoutPollAfterLimit;
+    let idleAt: number | null = null;
+    if (this.expectedMs >= sleepFromMs) {
+      this.sleptWaits++;
+      this.sleeping = this.sleepWhileBusy(start, sleepFraction * this.expectedMs);
+      idleAt = await this.sleeping;
+      this.sleeping = null;
     }
     const result = await gpuWait();
-    this.lastWaitMs = this.clock.now() - start;
+    // Found idle: the work ended within the window before; else the wait measured it.
+    this.expectedMs = idleAt === null ? this.clock.now() - start : Math.max(0, idleAt - idleWindowMs - start);
     return result;
   }
 
-  /** Sleeps until the process's CPU time stops growing; false when `limitMs` passed first. */
-  private async untilIdle(start: number, limitMs: number): Promise<boolean> {
+  /**
+   * Sleeps until `limitMs` after `start`, or until the process's CPU time stops growing; returns
+   * when it found the process idle, or null.
+   */
+  private async sleepWhileBusy(start: number, limitMs: number): Promise<number | null> {
     const samples: [number, number][] = [[start, this.clock.cpuMs()]];
-    while (this.clock.now() - start < limitMs) {
-      await this.clock.sleep(1);
+    for (let left = limitMs; left > 0; left = limitMs - (this.clock.now() - start)) {
+      await this.clock.sleep(Math.min(1, left));
       const now = this.clock.now();
       const cpu = this.clock.cpuMs();
       // The newest sample at least a window back.
@@ -90,9 +89,9 @@ export class SoftwareGpuWait {
       while (k > 0 && now - samples[k]![0] < idleWindowMs) k--;
       const [t0, cpu0] = samples[k]!;
       samples.push([now, cpu]);
-      if (now - t0 >= idleWindowMs && cpu - cpu0 < idleCpuFraction * (now - t0)) return true;
+      if (now - t0 >= idleWindowMs && cpu - cpu0 < idleCpuFraction * (now - t0)) return now;
     }
-    return false;
+    return null;
   }
 }
 
