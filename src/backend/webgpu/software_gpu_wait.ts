@@ -39,6 +39,7 @@ export const idleWindowMs = 5;
 /** Idle: the process used less than this fraction of one core over the window. */
 export const idleCpuFraction = 0.3;
 
+/** One backend's waits (the policy of the file comment); the backend creates it for software adapters. */
 export class SoftwareGpuWait {
   /** The GPU time the next wait for new work is expected to take (ms). */
   private expectedMs = 0;

@@ -30,8 +30,8 @@ export interface WebGpuBackendOptions {
   collectGarbage?: (() => void) | null;
   /**
    * The process's clocks (Node: `nodeWaitClock` of software_gpu_wait.ts). With a software adapter,
-   * long waits then sleep until its worker threads are idle instead of letting Dawn's poll take
-   * one of their cores; null or absent: plain waits.
+   * a wait for work expected to be long then sleeps while the adapter's worker threads compute,
+   * instead of letting Dawn's poll take one of their cores; null or absent: plain waits.
    */
   waitClock?: WaitClock | null;
 }
