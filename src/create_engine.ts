@@ -19,10 +19,10 @@ export interface EngineOptions {
 
 /**
  * Creates an engine. In Node, 'webgpu' uses a real GPU adapter when there is one, else lavapipe
- * (Mesa's software Vulkan driver); `e.adapterInfo` tells which. Two things it does in Node, for
- * lavapipe's sake: it runs a full garbage collection before a wait on the GPU once 8,192 bind
- * groups were made since the last one (setting V8's `--expose-gc` then, if the process was not
- * started with it), and with a software adapter a wait for long work sleeps instead of letting
+ * (Mesa's software Vulkan driver); `e.adapterInfo` tells which. Two things it does in Node with a
+ * software adapter, for lavapipe's sake: it runs a full garbage collection before a wait on the
+ * GPU once 8,192 bind groups were made since the last one (setting V8's `--expose-gc` then, if
+ * the process was not started with it), and a wait for long work sleeps instead of letting
  * Dawn's poll take a core from the driver's threads (src/backend/webgpu/software_gpu_wait.ts).
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {

@@ -24,8 +24,9 @@ const bindGroupsPerCollection = 8192;
 /** Options of the WebGPU backend. */
 export interface WebGpuBackendOptions {
   /**
-   * Runs a full garbage collection (Node: `nodeGarbageCollector` of gpu.ts). Called before a wait
-   * on the GPU once many bind groups were made since the last call; null or absent: never.
+   * Runs a full garbage collection (Node: `nodeGarbageCollector` of gpu.ts). With a software
+   * adapter, called before a wait on the GPU once many bind groups were made since the last call;
+   * null or absent: never.
    */
   collectGarbage?: (() => void) | null;
   /**
@@ -78,7 +79,6 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     adapter: GPUAdapter,
     options: WebGpuBackendOptions = {},
   ) {
-    this.collectGarbage = options.collectGarbage ?? null;
     const info = adapter.info;
     const software = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true || /llvmpipe|lavapipe|swiftshader|software/i.test(
       `${info.architecture} ${info.device} ${info.description} ${info.vendor}`,
@@ -92,6 +92,9 @@ export class WebGpuBackend implements Backend, CaptureSupport {
       isSoftware: software,
     };
     this.softwareWait = software && options.waitClock ? new SoftwareGpuWait(options.waitClock) : null;
+    // The memory maps run out on lavapipe; a hardware driver's descriptor sets are cheap, and a
+    // full collection of a large heap is not.
+    this.collectGarbage = software ? (options.collectGarbage ?? null) : null;
     this.pool = new BufferPool(device, this.counters);
     this.staging = new StagingPool(device, this.counters);
     this.pipelines = new PipelineCache(device, this.counters, (err) => this.fail(err));
