@@ -11,7 +11,9 @@
  * wait took (a training loop's waits are alike from one step to the next), and stops early once
  * the process's CPU time stops growing (lavapipe's workers idle: the work was shorter this time).
  * Only then is the Dawn promise created; it polls for what is left, if anything. A wait expected
- * to be short (under `sleepFromMs`: an eager op and its readback) stays plain.
+ * to be short (under `sleepFromMs`: an eager op and its readback) stays plain. Where other
+ * threads of the process keep it busy (worker threads of the application), the early stop does
+ * not happen: a short wait after a long one then sleeps the long one's 0.95x.
  */
 
 /** Clocks and sleep, injectable for tests. */
