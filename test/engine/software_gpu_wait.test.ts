@@ -1,7 +1,7 @@
 // The wait policy of src/backend/webgpu/software_gpu_wait.ts on a simulated clock: the "GPU"
 // keeps the process's CPU time growing (two busy cores) until it is done.
 import { describe, expect, it } from 'vitest';
-import { SoftwareGpuWait, idleWindowMs, sleepFraction, sleepFromMs, type WaitClock } from '../../src/backend/webgpu/software_gpu_wait.js';
+import { SoftwareGpuWait, idleWindowMs, oversleptFraction, sleepFraction, sleepFromMs, type WaitClock } from '../../src/backend/webgpu/software_gpu_wait.js';
 
 /** A simulated process: the GPU burns 2 cores while busy, other threads `otherCores`. */
 class FakeProcess implements WaitClock {
@@ -107,6 +107,9 @@ describe('waiting on a software GPU', () => {
     p.otherCores = 1;
     p.work(5);
     expect(await waitAndTime(p, w)).toBeCloseTo(30 * sleepFraction, 6);
+    // That Dawn wait resolved at once: the work had ended unseen, so the next sleep is halved.
+    p.work(5);
+    expect(await waitAndTime(p, w)).toBeCloseTo(30 * sleepFraction * oversleptFraction * sleepFraction, 6);
   });
 
   it('waits that begin during a sleep wait for its end before their own Dawn wait', async () => {

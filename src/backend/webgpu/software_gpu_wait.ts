@@ -13,7 +13,8 @@
  * Only then is the Dawn promise created; it polls for what is left, if anything. A wait expected
  * to be short (under `sleepFromMs`: an eager op and its readback) stays plain. Where other
  * threads of the process keep it busy (worker threads of the application), the early stop does
- * not happen: a short wait after a long one then sleeps the long one's 0.95x.
+ * not happen: a short wait after a long one then sleeps the long one's 0.95x, and the next one
+ * half of that.
  */
 
 /** Clocks and sleep, injectable for tests. */
@@ -40,6 +41,12 @@ export const sleepFraction = 0.95;
 export const idleWindowMs = 5;
 /** Idle: the process used less than this fraction of one core over the window. */
 export const idleCpuFraction = 0.3;
+/**
+ * A Dawn wait after a full sleep that resolved within `doneBeforeWakeMs` means the work ended
+ * during the sleep unseen (another busy thread hid it): the next wait expects this fraction.
+ */
+export const oversleptFraction = 0.5;
+export const doneBeforeWakeMs = 0.5;
 
 /** One backend's waits (the policy of the file comment); the backend creates it for software adapters. */
 export class SoftwareGpuWait {
@@ -65,15 +72,23 @@ export class SoftwareGpuWait {
     if (!newWork) return gpuWait();
     const start = this.clock.now();
     let idleAt: number | null = null;
-    if (this.expectedMs >= sleepFromMs) {
+    const slept = this.expectedMs >= sleepFromMs;
+    if (slept) {
       this.sleptWaits++;
       this.sleeping = this.sleepWhileBusy(start, sleepFraction * this.expectedMs);
       idleAt = await this.sleeping;
       this.sleeping = null;
     }
+    const awake = this.clock.now();
     const result = await gpuWait();
-    // Found idle: the work ended within the window before; else the wait measured it.
-    this.expectedMs = idleAt === null ? this.clock.now() - start : Math.max(0, idleAt - idleWindowMs - start);
+    const end = this.clock.now();
+    if (idleAt !== null) {
+      // Found idle: the work ended within the window before.
+      this.expectedMs = Math.max(0, idleAt - idleWindowMs - start);
+    } else {
+      const overslept = slept && end - awake < doneBeforeWakeMs;
+      this.expectedMs = (overslept ? oversleptFraction : 1) * (end - start);
+    }
     return result;
   }
 
@@ -83,7 +98,8 @@ export class SoftwareGpuWait {
    */
   private async sleepWhileBusy(start: number, limitMs: number): Promise<number | null> {
     const samples: [number, number][] = [[start, this.clock.cpuMs()]];
-    for (let left = limitMs; left > 0; left = limitMs - (this.clock.now() - start)) {
+    // Remainders under 0.1 ms are not slept (nor could a timer sleep them).
+    for (let left = limitMs; left >= 0.1; left = limitMs - (this.clock.now() - start)) {
       await this.clock.sleep(Math.min(1, left));
       const now = this.clock.now();
       const cpu = this.clock.cpuMs();
