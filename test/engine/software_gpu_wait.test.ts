@@ -48,6 +48,15 @@ describe('waiting on a software GPU', () => {
     return calledAt - start;
   }
 
+  /** A process and its waits, after a first (plain) wait for `ms` of work. */
+  async function afterWaitOf(ms: number): Promise<{ p: FakeProcess; w: SoftwareGpuWait }> {
+    const p = new FakeProcess();
+    const w = new SoftwareGpuWait(p);
+    p.work(ms);
+    await w.wait(true, p.gpuWait);
+    return { p, w };
+  }
+
   it('waits at once when short work is expected, or when nothing new was submitted', async () => {
     const p = new FakeProcess();
     const w = new SoftwareGpuWait(p);
@@ -62,10 +71,7 @@ describe('waiting on a software GPU', () => {
   });
 
   it('in a steady loop, sleeps most of the expected GPU time before the Dawn wait', async () => {
-    const p = new FakeProcess();
-    const w = new SoftwareGpuWait(p);
-    p.work(20);
-    await w.wait(true, p.gpuWait);
+    const { p, w } = await afterWaitOf(20);
     for (let i = 0; i < 3; i++) {
       p.work(20);
       expect(await waitAndTime(p, w)).toBeCloseTo(20 * sleepFraction, 6);
@@ -74,10 +80,7 @@ describe('waiting on a software GPU', () => {
   });
 
   it('stops sleeping once the CPU time stops growing, and expects the shorter work next', async () => {
-    const p = new FakeProcess();
-    const w = new SoftwareGpuWait(p);
-    p.work(100);
-    await w.wait(true, p.gpuWait);
+    const { p, w } = await afterWaitOf(100);
     p.work(20);
     const at = await waitAndTime(p, w);
     expect(at).toBeGreaterThanOrEqual(20);
@@ -89,10 +92,7 @@ describe('waiting on a software GPU', () => {
   });
 
   it('expects longer work after a wait that outlasted the sleep', async () => {
-    const p = new FakeProcess();
-    const w = new SoftwareGpuWait(p);
-    p.work(20);
-    await w.wait(true, p.gpuWait);
+    const { p, w } = await afterWaitOf(20);
     p.work(40);
     expect(await waitAndTime(p, w)).toBeCloseTo(20 * sleepFraction, 6);
     p.work(40);
@@ -100,10 +100,7 @@ describe('waiting on a software GPU', () => {
   });
 
   it('sleeps no longer than expected while another thread keeps the process busy', async () => {
-    const p = new FakeProcess();
-    const w = new SoftwareGpuWait(p);
-    p.work(30);
-    await w.wait(true, p.gpuWait);
+    const { p, w } = await afterWaitOf(30);
     p.otherCores = 1;
     p.work(5);
     expect(await waitAndTime(p, w)).toBeCloseTo(30 * sleepFraction, 6);
@@ -113,10 +110,7 @@ describe('waiting on a software GPU', () => {
   });
 
   it('waits that begin during a sleep wait for its end before their own Dawn wait', async () => {
-    const p = new FakeProcess();
-    const w = new SoftwareGpuWait(p);
-    p.work(20);
-    await w.wait(true, p.gpuWait);
+    const { p, w } = await afterWaitOf(20);
     p.work(20);
     const [first, second] = await Promise.all([waitAndTime(p, w), waitAndTime(p, w, false)]);
     expect(first).toBeCloseTo(20 * sleepFraction, 6);

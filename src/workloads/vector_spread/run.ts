@@ -111,6 +111,7 @@ function settings(options: VectorSpreadOptions) {
   if (!isOptimizerName(optimizer)) throw new Error(`runVectorSpread: unknown optimizer '${String(optimizer)}' (use one of ${optimizerNames.join(', ')})`);
   const d = vectorSpreadDefaults[loss];
   const clipNorm = options.clipNorm ?? d.clipNorm;
+  const capture = options.capture ?? true;
   return {
     loss,
     n: positiveInteger('n', options.n ?? 20, 2),
@@ -122,8 +123,8 @@ function settings(options: VectorSpreadOptions) {
     clipNorm: clipNorm === null ? null : positiveNumber('clipNorm', clipNorm),
     optimizer,
     seed: options.seed ?? 1,
-    capture: options.capture ?? true,
-    syncEvery: positiveInteger('syncEvery', options.syncEvery ?? ((options.capture ?? true) ? 50 : 1)),
+    capture,
+    syncEvery: positiveInteger('syncEvery', options.syncEvery ?? (capture ? 50 : 1)),
   };
 }
 
