@@ -7,6 +7,7 @@ export const convKernelIds = [
   'conv2d',
   'conv2d_backprop_input',
   'conv2d_backprop_input_direct',
+  'conv2d_fold',
   'conv2d_backprop_filter',
   'depthwise_conv2d',
   'depthwise_conv2d_backprop_input',
@@ -106,6 +107,14 @@ export interface ConvKernels {
   conv2d_backprop_input: Conv2dBackpropInputParams;
   /** The same gradient, one invocation per dx element: for inputs with few channels. */
   conv2d_backprop_input_direct: Conv2dBackpropInputParams;
+  /**
+   * col2im: dx [batch,inH,inW,inC] from cols [batch·outH·outW, kH·kW·inC], summing for each input
+   * pixel the values its taps received: dx[n,ih,iw,c] = Σ over taps (kh,kw) landing on an output
+   * (oh,ow) of cols[(n·outH + oh)·outW + ow, (kh·kW + kw)·inC + c]. With cols = dy·wᵀ (the filter
+   * as a [kH·kW·inC, outC] matrix) that is conv2d_backprop_input. inC must be a multiple of 4
+   * (the shader reads vec4s). Input: cols.
+   */
+  conv2d_fold: ConvGeometry;
   conv2d_backprop_filter: Conv2dBackpropFilterParams;
   depthwise_conv2d: DepthwiseConv2dParams;
   depthwise_conv2d_backprop_input: DepthwiseConv2dBackpropInputParams;

@@ -2,6 +2,7 @@ import type { Tensor } from '../tensor.js';
 import type { ConvGeometry, FusedActivation } from '../kernels/conv.js';
 import { activationAlpha, activationBackward } from './conv_activation.js';
 import { inputShapeOf, outputShapeOf, splitReduction } from './conv_geometry.js';
+import { copyStrided } from './strided.js';
 
 // The three conv2d kernels as differentiable ops on a resolved geometry. All three are bilinear
 // in their two tensor inputs, and each one's gradients are the other two:
@@ -50,12 +51,32 @@ export function conv2dOp(x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeome
 const directInputChannels = 8;
 
 /**
+ * Most elements of the product path's cols matrix (pixels of dy by taps and input channels):
+ * 64 MB of float32, under WebGPU's default limit on one storage binding (128 MB). Larger input
+ * gradients run without it.
+ */
+const maxColsElements = 1 << 24;
+
+/**
+ * Whether dx runs as one matrix product and a fold (inputGradientByProduct): input channels in
+ * whole vec4s, at least 8 (with 1-4 the direct vec4 kernels are faster), and a cols matrix within
+ * maxColsElements. Measured on lavapipe: 1.2-1.4x faster than the forward convolution of dy with
+ * the flipped filter on the article's and MNIST's 32-64 channel layers, and 2.5-4.5x faster than
+ * the tiled kernel (16 channels, stride 2) and the scalar direct kernel (8 channels) it replaces
+ * (bench/RESULTS.md, run 21).
+ */
+function usesProductForInputGradient(g: ConvGeometry): boolean {
+  const cols = g.batch * g.outH * g.outW * g.kH * g.kW * g.inC;
+  return g.inC % 4 === 0 && g.inC >= 8 && cols <= maxColsElements;
+}
+
+/**
  * The geometry of dx = conv(dy, w') for a stride-1 convolution, where w'[kh, kw, o, c] =
  * w[kH-1-kh, kW-1-kw, c, o] (the filter flipped and its channels swapped): dy padded by
  * dilation·(k-1) - pad before, the input's own size out. Null when the stride is not 1 or the
  * padding exceeds the filter's reach (a negative pad).
  */
-function inputGradientAsConv(g: ConvGeometry): ConvGeometry | null {
+export function inputGradientAsConv(g: ConvGeometry): ConvGeometry | null {
   if (g.strideH !== 1 || g.strideW !== 1) return null;
   const padTop = g.dilationH * (g.kH - 1) - g.padTop;
   const padLeft = g.dilationW * (g.kW - 1) - g.padLeft;
@@ -64,32 +85,69 @@ function inputGradientAsConv(g: ConvGeometry): ConvGeometry | null {
 }
 
 /**
- * Input channels from which a stride-1 input gradient runs as a forward convolution of dy with
- * the flipped filter: whole vec4s of at least 32 channels, the shape the forward kernels serve
- * best (src/backend/webgpu/kernels/conv.ts); the flip is one small copy of the filter.
+ * Input channels from which a stride-1 input gradient too large for the product path runs as a
+ * forward convolution of dy with the flipped filter: whole vec4s of at least 32 channels, the
+ * shape the forward kernels serve best (src/backend/webgpu/kernels/conv.ts).
  */
 function usesForwardForInputGradient(g: ConvGeometry): boolean {
   return g.inC % 4 === 0 && g.inC >= 32;
 }
 
-/** dx (the geometry's input shape) from dy and the filter, by the conv2d_backprop_input kernel. */
+/**
+ * @internal dx as the forward convolution `asConv` (inputGradientAsConv) of dy with the flipped
+ * filter; the flip is one small copy. Each op records its own gradient, so the composition is
+ * differentiable as it stands.
+ */
+export function inputGradientByFlippedConv(dy: Tensor, w: Tensor, asConv: ConvGeometry): Tensor {
+  const reversed = w.reverse([0, 1]);
+  const flipped = reversed.transpose([0, 1, 3, 2]);
+  const dx = conv2dOp(dy, flipped, null, asConv, 'linear');
+  if (!dy.engine.isRecording) {
+    reversed.dispose();
+    flipped.dispose();
+  }
+  return dx;
+}
+
+/**
+ * @internal dx as one matrix product and a fold: cols = dy·wᵀ (dy as [pixels, outC], the filter
+ * as a [kH·kW·inC, outC] matrix) holds each output pixel's contribution to every tap, and
+ * conv2d_fold sums them per input pixel (col2im). No waste on the zero padding a full
+ * convolution of dy would multiply, and the product runs on the fastest matmul kernel. Runs
+ * kernels only: the caller records the gradient of the whole.
+ */
+export function inputGradientByProduct(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
+  const e = dy.engine;
+  const taps = g.kH * g.kW * g.inC;
+  const pixels = g.batch * g.outH * g.outW;
+  // w is [taps, outC] row-major: its transpose is one small copy, and the product's B then has
+  // whole vec4 rows (the vec4 matmul kernel reads no transposed B).
+  const wT = copyStrided(w, [g.outC, taps], [1, g.outC], 0);
+  const product = { batch: 1, m: pixels, n: taps, k: g.outC, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
+  const cols = e.runKernel('matmul', [dy, wT], [pixels, taps], 'float32', product);
+  wT.dispose();
+  const dx = e.runKernel('conv2d_fold', [cols], inputShapeOf(g), 'float32', { ...g });
+  cols.dispose();
+  return dx;
+}
+
+/**
+ * dx (the geometry's input shape) from dy and the filter: a product and a fold (input channels in
+ * vec4s), the flipped filter's forward convolution (too large for that), or the
+ * conv2d_backprop_input kernels (direct for few input channels, tiled otherwise).
+ */
 export function conv2dBackpropInputOp(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
   const e = dy.engine;
-  const asConv = usesForwardForInputGradient(g) ? inputGradientAsConv(g) : null;
-  if (asConv) {
-    // Each op records its own gradient, so the composition is differentiable as it stands.
-    const reversed = w.reverse([0, 1]);
-    const flipped = reversed.transpose([0, 1, 3, 2]);
-    const dx = conv2dOp(dy, flipped, null, asConv, 'linear');
-    if (!e.isRecording) {
-      reversed.dispose();
-      flipped.dispose();
-    }
-    return dx;
+  let dx: Tensor;
+  if (usesProductForInputGradient(g)) {
+    dx = inputGradientByProduct(dy, w, g);
+  } else {
+    const asConv = usesForwardForInputGradient(g) ? inputGradientAsConv(g) : null;
+    if (asConv) return inputGradientByFlippedConv(dy, w, asConv);
+    // Few input channels (an image's 1 or 3) would leave most of a 64-column tile idle: go direct.
+    const kernel = g.inC <= directInputChannels ? 'conv2d_backprop_input_direct' : 'conv2d_backprop_input';
+    dx = e.runKernel(kernel, [dy, w], inputShapeOf(g), 'float32', { ...g });
   }
-  // Few input channels (an image's 1 or 3) would leave most of a 64-column tile idle: go direct.
-  const kernel = g.inC <= directInputChannels ? 'conv2d_backprop_input_direct' : 'conv2d_backprop_input';
-  const dx = e.runKernel(kernel, [dy, w], inputShapeOf(g), 'float32', { ...g });
   if (e.isRecording) {
     e.record('conv2dBackpropInput', dx, [dy, w], (gx, needed) => [
       needed[0] ? conv2dOp(gx, w, null, g, 'linear') : null,

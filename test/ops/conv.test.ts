@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Engine, Tensor } from '../../src/index.js';
 import type { Conv2dOptions } from '../../src/ops/conv.js';
 import { checkOp, gpuMatchesCpu, gradcheck, type InputSpec } from '../helpers/gradcheck.js';
-import { cpuEngine } from '../helpers/engines.js';
+import { cpuEngine, gpuEngine } from '../helpers/engines.js';
+import { convGeometry, parseSteps } from '../../src/ops/conv_geometry.js';
+import { inputGradientAsConv, inputGradientByFlippedConv } from '../../src/ops/conv_kernels.js';
 import { expectClose } from '../helpers/allclose.js';
 
 /** conv2d of inputs (x, filter[, bias]) with the given options. */
@@ -68,13 +70,33 @@ describe('conv2d', () => {
   });
 
   it('input gradient: the direct kernel (few channels) and the tiled one agree with the CPU', async () => {
-    // inC <= 8 takes conv2d_backprop_input_direct, more the tiled kernel; both with stride and dilation.
-    for (const inC of [3, 12]) {
+    // inC <= 8 takes conv2d_backprop_input_direct, channels past 8 not in whole vec4s the tiled
+    // kernel; both with stride and dilation.
+    for (const inC of [3, 13]) {
       for (const options of [{ strides: 2, padding: 'same' }, { dilations: 2 }] as Conv2dOptions[]) {
         await gpuMatchesCpu((_e, x, w) => x!.conv2d(w!, options).square().sum(), [{ shape: [2, 9, 11, inC] }, { shape: [3, 3, inC, 5] }], { wrt: [0] });
       }
     }
     await gradcheck((_e, x, w) => x!.conv2d(w!, { strides: 2, dilations: 1, padding: 'same' }), [{ shape: [1, 5, 5, 9] }, { shape: [3, 3, 9, 2] }], { wrt: [0] });
+  });
+
+  it('input gradient as a product and a fold (input channels in vec4s past 8)', async () => {
+    // conv2d_fold.wgsl: strips of 16 pixels cut by rows of 5, 13 and 19; 12 and 36 channels leave
+    // lanes of a block of 8 vec4s idle; strides (with taps landing between outputs), dilation,
+    // uneven and 'same' paddings.
+    const cases: [number[], number[], Conv2dOptions][] = [
+      [[2, 9, 19, 12], [3, 3, 12, 5], {}],
+      [[1, 13, 13, 36], [3, 3, 36, 8], { padding: 'same' }],
+      [[2, 9, 11, 16], [3, 3, 16, 6], { strides: 2, padding: 'same' }],
+      [[1, 10, 5, 12], [2, 3, 12, 4], { strides: [3, 2], dilations: [1, 2], padding: [[2, 0], [1, 1]] }],
+      [[3, 6, 7, 64], [1, 1, 64, 9], {}],
+    ];
+    for (const [x, w, options] of cases) {
+      await gpuMatchesCpu((_e, a, b) => a!.conv2d(b!, options).square().sum(), [{ shape: x }, { shape: w }], { atol: 1e-3 });
+    }
+    await gradcheck((_e, x, w) => x!.conv2d(w!, { strides: 2, padding: 'same' }), [{ shape: [1, 5, 4, 12] }, { shape: [3, 2, 12, 3] }]);
+    // Its own gradients (dy and the filter): second derivatives.
+    await gradcheck((e, x, w) => e.grad((a) => a.conv2d(w!, { dilations: 2 }).square().sum())(x!)[0]!.square().sum().reshape([1]), [{ shape: [1, 5, 5, 12] }, { shape: [2, 2, 12, 2] }]);
   });
 
   it('input gradient of 1-4 channels from 32+, strided or dilated (lanes split the output channels)', async () => {
@@ -107,15 +129,25 @@ describe('conv2d', () => {
     }
   });
 
-  it('input gradient as a forward convolution of dy with the flipped filter (stride 1, 32+ channels)', async () => {
-    // Valid, same with dilation, and a padding past the filter's reach (which keeps the tiled kernel).
-    for (const options of [{}, { padding: 'same', dilations: 2 }, { padding: [[3, 0], [1, 2]] }] as Conv2dOptions[]) {
-      // Sums of 324 products of order 1: float32 rounding reaches 1e-4 where they cancel.
-      await gpuMatchesCpu((_e, x, w) => x!.conv2d(w!, options).square().sum(), [{ shape: [2, 9, 8, 36] }, { shape: [3, 3, 36, 5] }], { atol: 1e-3 });
+  it('input gradient as a forward convolution of dy with the flipped filter (stride 1, 32+ channels, too large for the product)', async () => {
+    // The op takes this path only past 2^24 elements of cols: called directly here, against the
+    // direct kernel on the CPU. Valid, and same with dilation.
+    const cpu = await cpuEngine();
+    const gpu = await gpuEngine();
+    const values = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3));
+    for (const options of [{}, { padding: 'same', dilations: 2 }] as Conv2dOptions[]) {
+      const g = convGeometry('test', [2, 9, 8, 36], [3, 3, 36, 5], 5, parseSteps('test', options), options.padding ?? 'valid');
+      const dyShape = [g.batch, g.outH, g.outW, g.outC];
+      const dyValues = values(dyShape.reduce((a, b) => a * b, 1), 1);
+      const wValues = values(3 * 3 * 36 * 5, 2);
+      const dx = (e: Engine): Tensor => inputGradientByFlippedConv(e.tensor(dyValues, dyShape), e.tensor(wValues, [3, 3, 36, 5]), inputGradientAsConv(g)!);
+      const expected = await cpu.runKernel('conv2d_backprop_input_direct', [cpu.tensor(dyValues, dyShape), cpu.tensor(wValues, [3, 3, 36, 5])], [2, 9, 8, 36], 'float32', { ...g }).data();
+      // Sums of 180 products of order 1: float32 rounding reaches 1e-4 where they cancel.
+      for (const e of gpu ? [cpu, gpu] : [cpu]) expectClose(await dx(e).data(), expected, 1e-3);
     }
-    await gradcheck((_e, x, w) => x!.conv2d(w!, { padding: 'same', dilations: [2, 1] }), [{ shape: [1, 5, 4, 32] }, { shape: [3, 2, 32, 3] }]);
     // Its own gradients (dy and the filter through the flip): second derivatives.
-    await gradcheck((e, x, w) => e.grad((a) => a.conv2d(w!).square().sum())(x!)[0]!.square().sum().reshape([1]), [{ shape: [1, 4, 4, 32] }, { shape: [2, 2, 32, 2] }]);
+    const g = convGeometry('test', [1, 4, 4, 32], [2, 2, 32, 2], 2, parseSteps('test', {}), 'valid');
+    await gradcheck((_e, dy, w) => inputGradientByFlippedConv(dy!, w!, inputGradientAsConv(g)!).square().sum().reshape([1]), [{ shape: [1, 3, 3, 2] }, { shape: [2, 2, 32, 2] }]);
   });
 
   it('rank-3 input (a batch of one)', async () => {

@@ -85,6 +85,29 @@ function conv2dBackpropInput([dy, w]: CpuArray[], [dx]: CpuArray[], p: Conv2dBac
   }
 }
 
+function conv2dFold([cols]: CpuArray[], [dx]: CpuArray[], p: ConvGeometry): void {
+  const row = p.kH * p.kW * p.inC;
+  for (let n = 0; n < p.batch; n++) {
+    for (let ih = 0; ih < p.inH; ih++) {
+      for (let iw = 0; iw < p.inW; iw++) {
+        for (let c = 0; c < p.inC; c++) {
+          let acc = 0;
+          for (let kh = 0; kh < p.kH; kh++) {
+            const oh = outputCoord(ih, kh, p.strideH, p.dilationH, p.padTop, p.outH);
+            if (oh < 0) continue;
+            for (let kw = 0; kw < p.kW; kw++) {
+              const ow = outputCoord(iw, kw, p.strideW, p.dilationW, p.padLeft, p.outW);
+              if (ow < 0) continue;
+              acc += cols![((n * p.outH + oh) * p.outW + ow) * row + (kh * p.kW + kw) * p.inC + c]!;
+            }
+          }
+          dx![xIndex(p, n, ih, iw, c)] = acc;
+        }
+      }
+    }
+  }
+}
+
 /** Calls `visit(n, oh, ow, p)` for the output pixels p of split z. */
 function forChunk(g: ConvGeometry & { chunk: number }, z: number, visit: (n: number, oh: number, ow: number, pix: number) => void): void {
   const pixels = g.batch * g.outH * g.outW;
@@ -193,6 +216,7 @@ export const convCpuKernels: CpuKernels<ConvKernels> = {
   conv2d_backprop_input: conv2dBackpropInput,
   // Same arithmetic as the tiled kernel: the CPU reference is one loop for both.
   conv2d_backprop_input_direct: conv2dBackpropInput,
+  conv2d_fold: conv2dFold,
   conv2d_backprop_filter: conv2dBackpropFilter,
   depthwise_conv2d: depthwiseConv2d,
   depthwise_conv2d_backprop_input: depthwiseConv2dBackpropInput,

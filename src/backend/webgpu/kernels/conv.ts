@@ -15,6 +15,7 @@ import conv2dParamsWgsl from '../../../../shaders/conv2d/conv2d_params.wgsl';
 import backpropInputWgsl from '../../../../shaders/conv2d/conv2d_backprop_input.wgsl';
 import backpropInputDirectWgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct.wgsl';
 import backpropInputDirectVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct_vec4.wgsl';
+import foldWgsl from '../../../../shaders/conv2d/conv2d_fold.wgsl';
 import backpropInputTilesVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_input_tiles_vec4.wgsl';
 import backpropInputDirectParamsWgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct_params.wgsl';
 import backpropFilterWgsl from '../../../../shaders/conv2d/conv2d_backprop_filter.wgsl';
@@ -314,6 +315,27 @@ const conv2dBackpropInputDirect: GpuKernel<Conv2dBackpropInputParams> = {
   },
 };
 
+/** dx pixels per invocation of the fold shader (PIXELS there), consecutive along a row. */
+const foldPixels = 16;
+
+/** Strips of the fold shader: runs of up to 16 pixels, one dx row split into ceil(inW / 16). */
+function foldStrips(p: ConvGeometry): number {
+  return p.batch * p.inH * Math.ceil(p.inW / foldPixels);
+}
+
+/** Invocation rows per workgroup of the fold shader. */
+function foldRows(p: ConvGeometry): number {
+  return Math.max(1, Math.min(8, foldStrips(p)));
+}
+
+const conv2dFold: GpuKernel<ConvGeometry> = {
+  shader: { file: 'shaders/conv2d/conv2d_fold.wgsl', code: foldWgsl },
+  prelude: `// shaders/conv2d/conv2d_backprop_input_direct_params.wgsl\n${backpropInputDirectParamsWgsl}`,
+  constants: (p) => ({ WG_Y: foldRows(p), UNIT_STRIDE: p.strideH === 1 && p.strideW === 1 ? 1 : 0 }),
+  uniforms: (p) => ({ ...geometryUniforms(p), k_h: p.kH, n: foldStrips(p) }),
+  workgroups: (p) => [...tileGrid(Math.ceil(foldStrips(p) / foldRows(p))), Math.ceil(p.inC / 32)],
+};
+
 /** Rows of the filter gradient: one per tap and input channel. */
 function filterRows(p: ConvGeometry): number {
   return p.kH * p.kW * p.inC;
@@ -409,6 +431,7 @@ export const convGpuKernels: GpuKernels<ConvKernels> = {
   conv2d,
   conv2d_backprop_input: conv2dBackpropInput,
   conv2d_backprop_input_direct: conv2dBackpropInputDirect,
+  conv2d_fold: conv2dFold,
   conv2d_backprop_filter: conv2dBackpropFilter,
   depthwise_conv2d: depthwiseConv2d,
   depthwise_conv2d_backprop_input: depthwiseConv2dBackpropInput,
