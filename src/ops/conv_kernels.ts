@@ -110,13 +110,13 @@ export function inputGradientByFlippedConv(dy: Tensor, w: Tensor, asConv: ConvGe
 }
 
 /**
- * @internal dx as one matrix product and a fold: cols = dy·wᵀ (dy as [pixels, outC], the filter
+ * dx as one matrix product and a fold: cols = dy·wᵀ (dy as [pixels, outC], the filter
  * as a [kH·kW·inC, outC] matrix) holds each output pixel's contribution to every tap, and
  * conv2d_fold sums them per input pixel (col2im). No waste on the zero padding a full
  * convolution of dy would multiply, and the product runs on the fastest matmul kernel. Runs
  * kernels only: the caller records the gradient of the whole.
  */
-export function inputGradientByProduct(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
+function inputGradientByProduct(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
   const e = dy.engine;
   const taps = g.kH * g.kW * g.inC;
   const pixels = g.batch * g.outH * g.outW;
