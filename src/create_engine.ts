@@ -23,7 +23,8 @@ export interface EngineOptions {
  * software adapter, for lavapipe's sake: it runs a full garbage collection before a wait on the
  * GPU once 8,192 bind groups were made since the last one (setting V8's `--expose-gc` then, if
  * the process was not started with it), and a wait for long work sleeps instead of letting
- * Dawn's poll take a core from the driver's threads (src/backend/webgpu/software_gpu_wait.ts).
+ * Dawn's poll take a core from the driver's threads, until those threads stop (on Linux it reads
+ * their states in /proc/self/task; src/backend/webgpu/software_gpu_wait.ts).
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const backend = options.backend ?? 'webgpu';
@@ -32,5 +33,5 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const gpu = await getGpu();
   const adapter = await requestAdapter(gpu, options.powerPreference);
   const device = options.device ?? (await requestDevice(adapter));
-  return new Engine(new WebGpuBackend(device, adapter, { collectGarbage: await nodeGarbageCollector(), waitClock: nodeWaitClock() }));
+  return new Engine(new WebGpuBackend(device, adapter, { collectGarbage: await nodeGarbageCollector(), waitClock: await nodeWaitClock() }));
 }

@@ -5,17 +5,25 @@
  * setImmediate, so while such a promise is pending the main thread runs flat out. lavapipe runs the
  * kernels on worker threads of this same process: on a machine with few cores that poll takes one
  * of theirs. Measured on 2 cores: the input gradient of the article's second conv layer took
- * 18-19 ms awaited at once, 10 ms when the process slept until the kernels were done.
+ * 18-19 ms awaited at once, 10 ms when the process slept until it was done.
  *
  * So a wait for new work first sleeps, in 1 ms steps, for up to 0.95x the GPU time the last such
  * wait took (a training loop's waits are alike from one step to the next), and stops early once
- * the process's CPU time stops growing (lavapipe's workers idle: the work was shorter this time).
- * Only then is the Dawn promise created; it polls for what is left, if anything. A wait expected
- * to be short (under `sleepFromMs`: an eager op and its readback) stays plain. Where other
- * threads of the process keep it busy (worker threads of the application), the early stop does
- * not happen: a short wait after a long one then sleeps the long one's 0.95x, and the next one
- * half of that.
+ * the work looks done. Only then is the Dawn promise created; it polls for what is left, if
+ * anything. A wait expected to be short (under `sleepFromMs`: an eager op and its readback) stays
+ * plain.
+ *
+ * How "done" is seen: on Linux, no other thread of the process is running in two samples in a
+ * row (`othersRunning`: thread states, exact to the sample). Where the GPU's threads still run
+ * when the expected time is up, the sleep goes on until they stop, up to `busySleepFactor` times
+ * the expected time: polling for the rest would slow it down. Without thread states, the process's
+ * CPU time stopping growing over a window of `idleWindowMs` says so (later, by the window), and
+ * the sleep ends at the expected time. Where other threads of the process keep it busy (worker
+ * threads of the application), neither sign comes: the Dawn wait that follows resolves at once,
+ * and the next wait expects half as long.
  */
+
+import { nodeOtherThreadsProbe } from './process_threads.js';
 
 /** Clocks and sleep, injectable for tests. */
 export interface WaitClock {
@@ -24,6 +32,11 @@ export interface WaitClock {
   /** CPU time of the whole process (all threads) in milliseconds. */
   cpuMs(): number;
   sleep(ms: number): Promise<void>;
+  /**
+   * Whether a thread of the process other than the caller is running at this instant, or null
+   * where that cannot be known (see process_threads.ts); absent: never known.
+   */
+  othersRunning?(): boolean | null;
 }
 
 /**
@@ -41,9 +54,17 @@ export const sleepFraction = 0.95;
 export const idleWindowMs = 5;
 /** Idle: the process used less than this fraction of one core over the window. */
 export const idleCpuFraction = 0.3;
+/** Samples in a row with no other thread running that mean the GPU is idle. */
+export const idleSamples = 2;
+/**
+ * With thread states, a sleep goes on past the expected time while other threads still run, up
+ * to this multiple of it.
+ */
+export const busySleepFactor = 3;
 /**
  * A Dawn wait after a full sleep that resolved within `doneBeforeWakeMs` means the work ended
- * during the sleep unseen (another busy thread hid it): the next wait expects this fraction.
+ * during the sleep unseen (another busy thread hid it): the next wait expects this fraction of
+ * what this one did.
  */
 export const oversleptFraction = 0.5;
 export const doneBeforeWakeMs = 0.5;
@@ -71,52 +92,71 @@ export class SoftwareGpuWait {
     }
     if (!newWork) return gpuWait();
     const start = this.clock.now();
-    let idleAt: number | null = null;
-    const slept = this.expectedMs >= sleepFromMs;
+    let doneAt: number | null = null;
+    const expected = this.expectedMs;
+    const slept = expected >= sleepFromMs;
     if (slept) {
       this.sleptWaits++;
-      this.sleeping = this.sleepWhileBusy(start, sleepFraction * this.expectedMs);
-      idleAt = await this.sleeping;
+      this.sleeping = this.sleepWhileBusy(start, expected);
+      doneAt = await this.sleeping;
       this.sleeping = null;
     }
     const awake = this.clock.now();
     const result = await gpuWait();
     const end = this.clock.now();
-    if (idleAt !== null) {
-      // Found idle: the work ended within the window before.
-      this.expectedMs = Math.max(0, idleAt - idleWindowMs - start);
-    } else {
-      const overslept = slept && end - awake < doneBeforeWakeMs;
-      this.expectedMs = (overslept ? oversleptFraction : 1) * (end - start);
-    }
+    if (doneAt !== null) this.expectedMs = Math.max(0, doneAt - start);
+    else if (slept && end - awake < doneBeforeWakeMs) this.expectedMs = oversleptFraction * expected;
+    else this.expectedMs = end - start;
     return result;
   }
 
   /**
-   * Sleeps until `limitMs` after `start`, or until the process's CPU time stops growing; returns
-   * when it found the process idle, or null.
+   * Sleeps for up to `sleepFraction` of the expected time after `start` (longer while other
+   * threads are seen running, see the file comment), or until the work looks done; returns about
+   * when it ended, or null when it was not seen to end.
    */
-  private async sleepWhileBusy(start: number, limitMs: number): Promise<number | null> {
-    const samples: [number, number][] = [[start, this.clock.cpuMs()]];
-    // Remainders under 0.1 ms are not slept (nor could a timer sleep them).
-    for (let left = limitMs; left >= 0.1; left = limitMs - (this.clock.now() - start)) {
-      await this.clock.sleep(Math.min(1, left));
+  private async sleepWhileBusy(start: number, expectedMs: number): Promise<number | null> {
+    const limit = sleepFraction * expectedMs;
+    const busyLimit = busySleepFactor * expectedMs;
+    const cpuSamples: [number, number][] = [[start, this.clock.cpuMs()]];
+    let idleRun = 0;
+    let firstIdle = start;
+    let othersRan = false;
+    for (;;) {
+      const elapsed = this.clock.now() - start;
+      // Remainders under 0.1 ms are not slept (nor could a timer sleep them).
+      if (limit - elapsed >= 0.1) await this.clock.sleep(Math.min(1, limit - elapsed));
+      else if (idleRun > 0) return firstIdle; // the last sample saw the threads stop
+      else if (othersRan && busyLimit - elapsed >= 0.1) await this.clock.sleep(Math.min(1, busyLimit - elapsed));
+      else return null;
       const now = this.clock.now();
+      const states = this.clock.othersRunning?.() ?? null;
+      if (states !== null) {
+        othersRan = states;
+        if (states) idleRun = 0;
+        else if (idleRun++ === 0) firstIdle = now;
+        if (idleRun >= idleSamples) return firstIdle;
+        continue;
+      }
+      // No thread states: the CPU time over the newest sample at least a window back.
       const cpu = this.clock.cpuMs();
-      // The newest sample at least a window back.
-      let k = samples.length - 1;
-      while (k > 0 && now - samples[k]![0] < idleWindowMs) k--;
-      const [t0, cpu0] = samples[k]!;
-      samples.push([now, cpu]);
-      if (now - t0 >= idleWindowMs && cpu - cpu0 < idleCpuFraction * (now - t0)) return now;
+      let k = cpuSamples.length - 1;
+      while (k > 0 && now - cpuSamples[k]![0] < idleWindowMs) k--;
+      const [t0, cpu0] = cpuSamples[k]!;
+      cpuSamples.push([now, cpu]);
+      // Found idle: the work ended within the window before.
+      if (now - t0 >= idleWindowMs && cpu - cpu0 < idleCpuFraction * (now - t0)) return now - idleWindowMs;
     }
-    return null;
   }
 }
 
-/** The clock of a Node process, or null elsewhere (browsers run the GPU in another process). */
-export function nodeWaitClock(): WaitClock | null {
+/**
+ * The clock of a Node process, with thread states on Linux (process_threads.ts), or null
+ * elsewhere (browsers run the GPU in another process).
+ */
+export async function nodeWaitClock(): Promise<WaitClock | null> {
   if (typeof process === 'undefined' || typeof process.cpuUsage !== 'function') return null;
+  const probe = await nodeOtherThreadsProbe();
   return {
     now: () => performance.now(),
     cpuMs: () => {
@@ -124,5 +164,6 @@ export function nodeWaitClock(): WaitClock | null {
       return (c.user + c.system) / 1000;
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ...(probe ? { othersRunning: probe } : {}),
   };
 }
