@@ -113,8 +113,9 @@ export function inputGradientByFlippedConv(dy: Tensor, w: Tensor, asConv: ConvGe
  * dx as one matrix product and a fold: cols = dy·wᵀ (dy as [pixels, outC], the filter
  * as a [kH·kW·inC, outC] matrix) holds each output pixel's contribution to every tap, and
  * conv2d_fold sums them per input pixel (col2im). No waste on the zero padding a full
- * convolution of dy would multiply, and the product runs on the fastest matmul kernel. Runs
- * kernels only: the caller records the gradient of the whole.
+ * convolution of dy would multiply, and the product runs on the vec4 matmul kernel (whenever
+ * kH·kW·inC >= 32), lavapipe's fastest. Runs kernels only: the caller records the gradient of
+ * the whole.
  */
 function inputGradientByProduct(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
   const e = dy.engine;
