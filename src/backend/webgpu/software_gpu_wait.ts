@@ -64,7 +64,7 @@ export const busySleepFactor = 3;
 /**
  * A Dawn wait after a full sleep that resolved within `doneBeforeWakeMs` means the work ended
  * during the sleep unseen (another busy thread hid it): the next wait expects this fraction of
- * what this one did.
+ * what this one expected.
  */
 export const oversleptFraction = 0.5;
 export const doneBeforeWakeMs = 0.5;
