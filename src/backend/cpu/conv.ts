@@ -61,7 +61,11 @@ function conv2d([x, w, bias]: CpuArray[], [y]: CpuArray[], p: Conv2dParams): voi
   }
 }
 
-function conv2dBackpropInput([dy, w]: CpuArray[], [dx]: CpuArray[], p: Conv2dBackpropInputParams): void {
+/**
+ * dx[n,ih,iw,c] = Σ over the taps (kh,kw) of input pixel (ih,iw) that land on an output (oh,ow)
+ * of term(n, oh, ow, kh, kw, c): the gather both input-gradient forms share.
+ */
+function sumLandingTaps(p: ConvGeometry, dx: CpuArray, term: (n: number, oh: number, ow: number, kh: number, kw: number, c: number) => number): void {
   for (let n = 0; n < p.batch; n++) {
     for (let ih = 0; ih < p.inH; ih++) {
       for (let iw = 0; iw < p.inW; iw++) {
@@ -72,40 +76,28 @@ function conv2dBackpropInput([dy, w]: CpuArray[], [dx]: CpuArray[], p: Conv2dBac
             if (oh < 0) continue;
             for (let kw = 0; kw < p.kW; kw++) {
               const ow = outputCoord(iw, kw, p.strideW, p.dilationW, p.padLeft, p.outW);
-              if (ow < 0) continue;
-              for (let o = 0; o < p.outC; o++) {
-                acc += dy![yIndex(p, n, oh, ow, o)]! * w![((kh * p.kW + kw) * p.inC + c) * p.outC + o]!;
-              }
+              if (ow >= 0) acc += term(n, oh, ow, kh, kw, c);
             }
           }
-          dx![xIndex(p, n, ih, iw, c)] = acc;
+          dx[xIndex(p, n, ih, iw, c)] = acc;
         }
       }
     }
   }
 }
 
+function conv2dBackpropInput([dy, w]: CpuArray[], [dx]: CpuArray[], p: Conv2dBackpropInputParams): void {
+  sumLandingTaps(p, dx!, (n, oh, ow, kh, kw, c) => {
+    let acc = 0;
+    for (let o = 0; o < p.outC; o++) acc += dy![yIndex(p, n, oh, ow, o)]! * w![((kh * p.kW + kw) * p.inC + c) * p.outC + o]!;
+    return acc;
+  });
+}
+
+/** col2im: cols [batch·outH·outW, kH·kW·inC] summed back onto the input pixels (see conv2d_fold). */
 function conv2dFold([cols]: CpuArray[], [dx]: CpuArray[], p: ConvGeometry): void {
   const row = p.kH * p.kW * p.inC;
-  for (let n = 0; n < p.batch; n++) {
-    for (let ih = 0; ih < p.inH; ih++) {
-      for (let iw = 0; iw < p.inW; iw++) {
-        for (let c = 0; c < p.inC; c++) {
-          let acc = 0;
-          for (let kh = 0; kh < p.kH; kh++) {
-            const oh = outputCoord(ih, kh, p.strideH, p.dilationH, p.padTop, p.outH);
-            if (oh < 0) continue;
-            for (let kw = 0; kw < p.kW; kw++) {
-              const ow = outputCoord(iw, kw, p.strideW, p.dilationW, p.padLeft, p.outW);
-              if (ow < 0) continue;
-              acc += cols![((n * p.outH + oh) * p.outW + ow) * row + (kh * p.kW + kw) * p.inC + c]!;
-            }
-          }
-          dx![xIndex(p, n, ih, iw, c)] = acc;
-        }
-      }
-    }
-  }
+  sumLandingTaps(p, dx!, (n, oh, ow, kh, kw, c) => cols![((n * p.outH + oh) * p.outW + ow) * row + (kh * p.kW + kw) * p.inC + c]!);
 }
 
 /** Calls `visit(n, oh, ow, p)` for the output pixels p of split z. */
