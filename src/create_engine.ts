@@ -3,6 +3,7 @@ import { CpuBackend } from './backend/cpu/cpu_backend.js';
 import { WebGpuBackend } from './backend/webgpu/webgpu_backend.js';
 import { nodeWaitClock } from './backend/webgpu/software_gpu_wait.js';
 import { getGpu, nodeGarbageCollector, requestAdapter, requestDevice } from './backend/webgpu/gpu.js';
+import { nodeMemoryMapsProbe } from './backend/webgpu/memory_maps.js';
 import './ops/index.js';
 
 /** Options of `createEngine`. */
@@ -19,12 +20,14 @@ export interface EngineOptions {
 
 /**
  * Creates an engine. In Node, 'webgpu' uses a real GPU adapter when there is one, else lavapipe
- * (Mesa's software Vulkan driver); `e.adapterInfo` tells which. Two things it does in Node with a
- * software adapter, for lavapipe's sake: it runs a full garbage collection before a wait on the
+ * (Mesa's software Vulkan driver); `e.adapterInfo` tells which. Three things it does in Node with
+ * a software adapter, for lavapipe's sake: it runs a full garbage collection before a wait on the
  * GPU once 8,192 bind groups were made since the last one (setting V8's `--expose-gc` then, if
- * the process was not started with it), and a wait for long work sleeps instead of letting
- * Dawn's poll take a core from the driver's threads, until those threads stop (on Linux it reads
- * their states in /proc/self/task; src/backend/webgpu/software_gpu_wait.ts).
+ * the process was not started with it); a wait for long work sleeps instead of letting Dawn's
+ * poll take a core from the driver's threads, until those threads stop (on Linux it reads their
+ * states in /proc/self/task; src/backend/webgpu/software_gpu_wait.ts); and on Linux, a dispatch is
+ * refused with an error once the process holds 85% of its memory maps and they keep growing
+ * without a wait (lavapipe takes one per bind group; at the limit the process would crash).
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const backend = options.backend ?? 'webgpu';
@@ -33,5 +36,5 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const gpu = await getGpu();
   const adapter = await requestAdapter(gpu, options.powerPreference);
   const device = options.device ?? (await requestDevice(adapter));
-  return new Engine(new WebGpuBackend(device, adapter, { collectGarbage: await nodeGarbageCollector(), waitClock: await nodeWaitClock() }));
+  return new Engine(new WebGpuBackend(device, adapter, { collectGarbage: await nodeGarbageCollector(), waitClock: await nodeWaitClock(), memoryMaps: await nodeMemoryMapsProbe() }));
 }

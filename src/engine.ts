@@ -315,9 +315,7 @@ export class Engine {
   runKernel<K extends KernelId>(kernel: K, inputs: readonly Tensor[], shape: Shape, dtype: DType, params: KernelParams<K>): Tensor {
     this.checkInputs(kernel, inputs);
     const storage = this.allocStorage(sizeOf(shape), 'device');
-    if (sizeOf(shape) > 0) {
-      this.backend.run(kernel, inputs.map((t) => t.storage.buffer), [storage.buffer], params);
-    }
+    if (sizeOf(shape) > 0) this.runOrRelease(kernel, inputs, [storage], params);
     return this.track(new Tensor(this, storage, shape, dtype));
   }
 
@@ -333,10 +331,18 @@ export class Engine {
   ): Tensor[] {
     this.checkInputs(kernel, inputs);
     const storages = outputs.map((o) => this.allocStorage(sizeOf(o.shape), 'device'));
-    if (outputs.some((o) => sizeOf(o.shape) > 0)) {
-      this.backend.run(kernel, inputs.map((t) => t.storage.buffer), storages.map((s) => s.buffer), params);
-    }
+    if (outputs.some((o) => sizeOf(o.shape) > 0)) this.runOrRelease(kernel, inputs, storages, params);
     return outputs.map((o, i) => this.track(new Tensor(this, storages[i]!, o.shape, o.dtype)));
+  }
+
+  /** Runs a kernel into `outputs`; a refused or failed dispatch gives their buffers back first. */
+  private runOrRelease<K extends KernelId>(kernel: K, inputs: readonly Tensor[], outputs: readonly Storage[], params: KernelParams<K>): void {
+    try {
+      this.backend.run(kernel, inputs.map((t) => t.storage.buffer), outputs.map((s) => s.buffer), params);
+    } catch (err) {
+      for (const s of outputs) s.release();
+      throw err;
+    }
   }
 
   /** @internal A tensor viewing `src`'s storage with another shape (reshape): no kernel runs. */

@@ -1,9 +1,11 @@
 // Eager loops of tens of thousands of dispatches on lavapipe: each live bind group costs a memory
 // map there, and without the backend's garbage collection before its waits (nodeGarbageCollector
 // in src/backend/webgpu/gpu.ts) the article's eager force loss at 20 vectors ran out of maps and
-// the process died with SIGSEGV in its third step. A child process, so that a crash fails this
-// test rather than the run, and a plain `node`, so that the collector sets --expose-gc itself.
+// the process died with SIGSEGV in its third step; a loop that never waits is refused with an
+// error before the limit (memory_maps.ts). Child processes, so that a crash fails these tests
+// rather than the run, and a plain `node`, so that the collector sets --expose-gc itself.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -14,24 +16,56 @@ import { gpuEngine } from '../helpers/engines.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-describe('eager force loss at 20 vectors (WebGPU, child process)', () => {
-  it('runs 6 steps, agrees with the captured step, and keeps the memory maps far from the limit', async () => {
+/** Bundles test/engine/processes/<name>.ts and runs it in a plain node; returns its last JSON line. */
+async function runProcess<T>(name: string, args: string[]): Promise<T> {
+  const outfile = path.join(root, 'dist', 'test', `${name}.js`);
+  await esbuild.build({
+    ...(common as esbuild.BuildOptions),
+    entryPoints: [path.join(root, 'test', 'engine', 'processes', `${name}.ts`)],
+    outfile,
+    platform: 'node',
+    external: ['webgpu'],
+  });
+  const r = spawnSync(process.execPath, [outfile, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  expect(r.signal, r.stderr).toBeNull();
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T;
+}
+
+/** vm.max_map_count, or null off Linux. */
+function mapLimit(): number | null {
+  try {
+    return Number(readFileSync('/proc/sys/vm/max_map_count', 'utf8').trim());
+  } catch {
+    return null;
+  }
+}
+
+describe('eager loops on lavapipe (WebGPU, child processes)', () => {
+  it('the eager force loss at 20 vectors runs 6 steps, agrees with the captured step, and keeps the memory maps far from the limit', async () => {
     if (!(await gpuEngine())) return;
-    const outfile = path.join(root, 'dist', 'test', 'eager_force.js');
-    await esbuild.build({
-      ...(common as esbuild.BuildOptions),
-      entryPoints: [path.join(root, 'test', 'engine', 'processes', 'eager_force.ts')],
-      outfile,
-      platform: 'node',
-      external: ['webgpu'],
-    });
-    const r = spawnSync(process.execPath, [outfile, '6'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-    expect(r.signal, r.stderr).toBeNull();
-    expect(r.status, r.stderr).toBe(0);
-    const { eager, captured, maps } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { eager: number[]; captured: number[]; maps: number };
+    const { eager, captured, maps } = await runProcess<{ eager: number[]; captured: number[]; maps: number }>('eager_force', ['6']);
     expect(eager).toHaveLength(6);
     eager.forEach((x, i) => expect(Math.abs(x - captured[i]!)).toBeLessThan(1e-3 * Math.abs(captured[i]!)));
     // 65,530 is the kernel's default limit; the steady state is about 37,000 here.
     expect(maps).toBeLessThan(50_000);
+  });
+
+  it('a loop that never waits is refused with an error near the map limit, and goes on after a flush', async () => {
+    const e = await gpuEngine();
+    const limit = mapLimit();
+    // Past about 70,000 maps the loop below would take minutes to get there.
+    if (!e?.adapterInfo.isSoftware || limit === null || limit > 70_000) return;
+    const r = await runProcess<{ error: string; steps: number; refusedAt: number; leakedByRefusal: number; secondError: string; afterSecond: number; value: number }>('eager_maps', []);
+    expect(r.error).toMatch(/memory maps \(vm\.max_map_count\).*e\.flush\(\)/);
+    expect(r.steps).toBeLessThan(50_000);
+    expect(r.refusedAt).toBeGreaterThan(0.8 * limit);
+    expect(r.refusedAt).toBeLessThan(0.95 * limit);
+    // The refused dispatch gave its output buffer back.
+    expect(r.leakedByRefusal).toBe(0);
+    // After the flush, 20,000 more dispatches reuse the collected bind groups' descriptor sets.
+    expect(r.secondError).toBe('');
+    expect(r.afterSecond).toBeLessThan(r.refusedAt + 2048);
+    expect(Number.isFinite(r.value)).toBe(true);
   });
 });
