@@ -26,8 +26,9 @@ export interface EngineOptions {
  * the process was not started with it); a wait for long work sleeps instead of letting Dawn's
  * poll take a core from the driver's threads, until those threads stop (on Linux it reads their
  * states in /proc/self/task; src/backend/webgpu/software_gpu_wait.ts); and on Linux, a dispatch is
- * refused with an error once the process holds 85% of its memory maps and they keep growing
- * without a wait (lavapipe takes one per bind group; at the limit the process would crash).
+ * refused with an error once the process holds most of its memory maps and they keep growing
+ * without a wait (lavapipe takes one per bind group; at the limit the process would crash;
+ * src/backend/webgpu/memory_maps.ts).
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const backend = options.backend ?? 'webgpu';

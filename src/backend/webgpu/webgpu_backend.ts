@@ -9,7 +9,7 @@ import type { GpuKernel } from './kernel_spec.js';
 import { CaptureRecording } from './capture.js';
 import { bindGroupEntries, bindGroupKey } from './bind_groups.js';
 import { SoftwareGpuWait, type WaitClock } from './software_gpu_wait.js';
-import type { MemoryMaps } from './memory_maps.js';
+import { MemoryMapGuard, type MemoryMaps } from './memory_maps.js';
 import { paramsRefresh } from '../../kernels/dynamic.js';
 
 /** Submit once this many dispatches are recorded, so freed buffers return to the pool. */
@@ -21,11 +21,6 @@ const maxCachedBindGroups = 8192;
 // Bind groups made since the last collection after which the next wait on the GPU (read, flush)
 // first runs a garbage collection, so that the dropped ones release their descriptor sets.
 const bindGroupsPerCollection = 8192;
-// Dispatches are refused once the process holds this fraction of its memory-map limit: lavapipe
-// takes one per live bind group and the process dies at the limit (memory_maps.ts).
-const refusedMapFraction = 0.85;
-// Bind groups made between two reads of the maps at least (a read costs up to ~50 ms).
-const minBindGroupsBetweenMapChecks = 1024;
 
 /** Options of the WebGPU backend. */
 export interface WebGpuBackendOptions {
@@ -81,11 +76,8 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   private destroyAfterSubmit: GPUBuffer[] = [];
   private readonly collectGarbage: (() => void) | null;
   private bindGroupsSinceCollection = 0;
-  private readonly memoryMaps: (() => MemoryMaps | null) | null;
-  /** The count of bind groups made (counters.bindGroupCreations) at which the maps are read next. */
-  private nextMapCheck = 0;
-  /** The first reading of the maps since the last wait on the GPU: growth is measured from it. */
-  private mapsSinceWait: { bindGroups: number; used: number } | null = null;
+  /** Set for software adapters in Node on Linux: see memory_maps.ts. */
+  private readonly mapGuard: MemoryMapGuard | null;
   /** Set for software adapters in Node: see software_gpu_wait.ts. */
   private readonly softwareWait: SoftwareGpuWait | null;
   /** counters.dispatches when the last wait began: later ones are new work to wait for. */
@@ -112,7 +104,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     // The memory maps run out on lavapipe; a hardware driver's descriptor sets are cheap, and a
     // full collection of a large heap is not.
     this.collectGarbage = software ? (options.collectGarbage ?? null) : null;
-    this.memoryMaps = software ? (options.memoryMaps ?? null) : null;
+    this.mapGuard = software && options.memoryMaps ? new MemoryMapGuard(options.memoryMaps) : null;
     this.pool = new BufferPool(device, this.counters);
     this.staging = new StagingPool(device, this.counters);
     this.pipelines = new PipelineCache(device, this.counters, (err) => this.fail(err));
@@ -183,41 +175,9 @@ export class WebGpuBackend implements Backend, CaptureSupport {
       else this.recording.dispatch(compiled, kernel, params as object, buffers, inputs.length, workgroups, this.packUniforms(compiled, spec, params));
       return;
     }
-    this.refuseNearMapLimit(compiled.label);
+    this.mapGuard?.beforeDispatch(compiled.label, this.counters.bindGroupCreations);
     if (this.ring.full || this.dispatchesInBatch >= maxDispatchesPerSubmit) this.submit();
     this.encodeDispatch(compiled, spec, params, buffers, workgroups);
-  }
-
-  /**
-   * Throws before a dispatch once the process holds most of its memory maps and they grow with
-   * the bind groups made since the last wait. lavapipe never gives a map back: a collected bind
-   * group's descriptor set goes back to Dawn's free list, and later bind groups reuse it without a
-   * new map, so a count near the limit is only a danger while it grows (the maps are read again
-   * after half the bind groups that would reach the refusal point at one map each, at least
-   * minBindGroupsBetweenMapChecks, so a loop far from the limit reads them rarely).
-   */
-  private refuseNearMapLimit(kernel: string): void {
-    if (!this.memoryMaps || this.counters.bindGroupCreations < this.nextMapCheck) return;
-    const maps = this.memoryMaps();
-    if (!maps) {
-      this.nextMapCheck = Infinity;
-      return;
-    }
-    const made = this.counters.bindGroupCreations;
-    const before = this.mapsSinceWait;
-    const refusedAt = refusedMapFraction * maps.limit;
-    const growing = before !== null && maps.used - before.used > 0.5 * (made - before.bindGroups);
-    if (maps.used >= refusedAt && growing) {
-      // The reference stays, and the next dispatch reads the maps again: refused until a wait.
-      throw new Error(
-        `${kernel}: the process holds ${maps.used} of its ${maps.limit} memory maps (vm.max_map_count), and lavapipe takes one for ` +
-          `each bind group made while no wait on the GPU lets the dropped ones be reused; at the limit the process would crash. ` +
-          `Await e.flush() or a read every few thousand ops, free intermediates (e.tidy, dispose) so that buffers and bind groups ` +
-          `are reused, or capture the step (e.compile, opt.compileStep).`,
-      );
-    }
-    this.mapsSinceWait ??= { bindGroups: made, used: maps.used };
-    this.nextMapCheck = made + Math.max(minBindGroupsBetweenMapChecks, Math.floor((refusedAt - maps.used) / 2));
   }
 
   /** The dispatch's uniforms, packed (null when the kernel has none). */
@@ -415,8 +375,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     const newWork = this.counters.dispatches !== this.dispatchesAtLastWait;
     this.dispatchesAtLastWait = this.counters.dispatches;
     const result = await (this.softwareWait ? this.softwareWait.wait(newWork, gpuWait) : gpuWait());
-    // The bind groups dropped before it can be collected and their descriptor sets reused.
-    this.mapsSinceWait = null;
+    this.mapGuard?.afterWait();
     return result;
   }
 
