@@ -6,15 +6,12 @@
  * groups' sets, and later bind groups reuse them: the count stays where it was, and stops growing.
  */
 
+import { linuxProcFs } from './linux_proc.js';
+
 /** Maps in use and the limit. */
 export interface MemoryMaps {
   used: number;
   limit: number;
-}
-
-/** The `fs` function the probe needs (imported lazily: the browser bundle has no `fs`). */
-interface ProcFs {
-  readFileSync(path: string): Uint8Array & { indexOf(value: number, from: number): number };
 }
 
 /** The kernel's default vm.max_map_count, where the setting cannot be read. */
@@ -25,18 +22,11 @@ const defaultMapLimit = 65530;
  * it rarely), or null where there is no /proc (browsers, macOS, Windows).
  */
 export async function nodeMemoryMapsProbe(): Promise<(() => MemoryMaps | null) | null> {
-  if (typeof process === 'undefined' || !process.versions?.node || process.platform !== 'linux') return null;
-  const fsName = 'node:fs';
-  let fs: ProcFs;
+  const fs = await linuxProcFs();
+  if (!fs) return null;
   let limit = defaultMapLimit;
   try {
-    fs = (await import(/* @vite-ignore */ fsName)) as ProcFs;
-    fs.readFileSync('/proc/self/maps');
-  } catch {
-    return null;
-  }
-  try {
-    limit = Number(new TextDecoder().decode(fs.readFileSync('/proc/sys/vm/max_map_count')).trim()) || defaultMapLimit;
+    limit = Number(fs.readFileSync('/proc/sys/vm/max_map_count', 'utf8').trim()) || defaultMapLimit;
   } catch {
     // Keep the default.
   }

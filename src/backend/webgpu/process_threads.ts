@@ -7,12 +7,7 @@
  * caller (src/backend/webgpu/software_gpu_wait.ts uses this to end its sleeps).
  */
 
-/** The `fs` functions the probe needs (imported lazily: the browser bundle has no `fs`). */
-interface ProcFs {
-  readdirSync(path: string): string[];
-  readlinkSync(path: string): string;
-  readFileSync(path: string, encoding: 'utf8'): string;
-}
+import { linuxProcFs } from './linux_proc.js';
 
 /** The field after the command name in a stat line: R when running (or runnable). */
 function stateOf(stat: string): string | undefined {
@@ -24,15 +19,8 @@ function stateOf(stat: string): string | undefined {
  * not be read; or null where there is no /proc (browsers, macOS, Windows).
  */
 export async function nodeOtherThreadsProbe(): Promise<(() => boolean | null) | null> {
-  if (typeof process === 'undefined' || !process.versions?.node || process.platform !== 'linux') return null;
-  const fsName = 'node:fs';
-  let fs: ProcFs;
-  try {
-    fs = (await import(/* @vite-ignore */ fsName)) as ProcFs;
-    fs.readdirSync('/proc/self/task');
-  } catch {
-    return null;
-  }
+  const fs = await linuxProcFs();
+  if (!fs) return null;
   // The caller is running while it reads: skip its own thread (/proc/thread-self names it, in a
   // worker thread too).
   let self: string;
