@@ -11,6 +11,7 @@ import { creationKernelIds, type CreationKernels } from './creation.js';
 import { convKernelIds, type ConvKernels } from './conv.js';
 import { nnKernelIds, type NnKernels } from './nn.js';
 import { optimKernelIds, type OptimKernels } from './optim.js';
+import { winogradKernelIds, type WinogradKernels } from './winograd.js';
 
 /** Kernel id -> the parameters one invocation takes (sizes and scalars; buffers are separate). */
 export interface KernelParamsMap
@@ -22,7 +23,8 @@ export interface KernelParamsMap
     CreationKernels,
     ConvKernels,
     NnKernels,
-    OptimKernels {}
+    OptimKernels,
+    WinogradKernels {}
 
 export type KernelId = keyof KernelParamsMap;
 export type KernelParams<K extends KernelId> = KernelParamsMap[K];
@@ -38,4 +40,5 @@ export const kernelIds: readonly KernelId[] = [
   ...convKernelIds,
   ...nnKernelIds,
   ...optimKernelIds,
+  ...winogradKernelIds,
 ];

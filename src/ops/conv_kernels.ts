@@ -3,6 +3,7 @@ import type { ConvGeometry, FusedActivation } from '../kernels/conv.js';
 import { activationAlpha, activationBackward } from './conv_activation.js';
 import { inputShapeOf, outputShapeOf, splitReduction } from './conv_geometry.js';
 import { copyStrided } from './strided.js';
+import { inputGradientByWinograd, usesWinogradForInputGradient } from './conv_winograd.js';
 
 // The three conv2d kernels as differentiable ops on a resolved geometry. All three are bilinear
 // in their two tensor inputs, and each one's gradients are the other two:
@@ -133,14 +134,17 @@ function inputGradientByProduct(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor 
 }
 
 /**
- * dx (the geometry's input shape) from dy and the filter: a product and a fold (input channels in
- * vec4s), the flipped filter's forward convolution (too large for that), or the
- * conv2d_backprop_input kernels (direct for few input channels, tiled otherwise).
+ * dx (the geometry's input shape) from dy and the filter: Winograd F(4x4, 3x3) (3x3, stride 1,
+ * 32 or more channels in vec4s), a product and a fold (input channels in vec4s), the flipped
+ * filter's forward convolution (too large for that), or the conv2d_backprop_input kernels
+ * (direct for few input channels, tiled otherwise).
  */
 export function conv2dBackpropInputOp(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
   const e = dy.engine;
   let dx: Tensor;
-  if (usesProductForInputGradient(g)) {
+  if (usesWinogradForInputGradient(g)) {
+    dx = inputGradientByWinograd(dy, w, g);
+  } else if (usesProductForInputGradient(g)) {
     dx = inputGradientByProduct(dy, w, g);
   } else {
     const asConv = usesForwardForInputGradient(g) ? inputGradientAsConv(g) : null;

@@ -8,6 +8,7 @@ import { creationCpuKernels } from './creation.js';
 import { convCpuKernels } from './conv.js';
 import { nnCpuKernels } from './nn.js';
 import { optimCpuKernels } from './optim.js';
+import { winogradCpuKernels } from './winograd.js';
 
 export type { CpuArray } from './kernel_table.js';
 
@@ -22,4 +23,5 @@ export const cpuKernels: CpuKernelTable = {
   ...convCpuKernels,
   ...nnCpuKernels,
   ...optimCpuKernels,
+  ...winogradCpuKernels,
 };

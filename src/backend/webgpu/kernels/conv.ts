@@ -80,15 +80,15 @@ function tileGrid(tiles: number): [number, number] {
   return [maxWorkgroupsPerDim, Math.ceil(tiles / maxWorkgroupsPerDim)];
 }
 
+/** The input's and output's sizes, the first members of every conv shader's uniform struct. */
+export function sizeUniforms(g: ConvGeometry): UniformValues {
+  return { in_h: g.inH, in_w: g.inW, in_c: g.inC, out_h: g.outH, out_w: g.outW, out_c: g.outC };
+}
+
 /** The geometry members every conv shader's uniform struct starts with. */
 function geometryUniforms(g: ConvGeometry): UniformValues {
   return {
-    in_h: g.inH,
-    in_w: g.inW,
-    in_c: g.inC,
-    out_h: g.outH,
-    out_w: g.outW,
-    out_c: g.outC,
+    ...sizeUniforms(g),
     k_w: g.kW,
     stride_h: g.strideH,
     stride_w: g.strideW,

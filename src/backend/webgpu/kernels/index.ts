@@ -9,6 +9,7 @@ import { creationGpuKernels } from './creation.js';
 import { convGpuKernels } from './conv.js';
 import { nnGpuKernels } from './nn.js';
 import { optimGpuKernels } from './optim.js';
+import { winogradGpuKernels } from './winograd.js';
 
 /** A family's GPU kernels, typed against its kernel ids. */
 export type GpuKernels<Family> = { [K in keyof Family]: GpuKernel<Family[K]> };
@@ -24,4 +25,5 @@ export const gpuKernels: GpuKernels<KernelParamsMap> = {
   ...convGpuKernels,
   ...nnGpuKernels,
   ...optimGpuKernels,
+  ...winogradGpuKernels,
 };

@@ -1,0 +1,70 @@
+import type { GpuKernels } from './index.js';
+import type { ConvGeometry } from '../../../kernels/conv.js';
+import { winogradTiling, type WinogradKernels } from '../../../kernels/winograd.js';
+import { sizeUniforms } from './conv.js';
+import { grid1d, maxWorkgroupsPerDim, type GpuKernel, type UniformValues } from '../kernel_spec.js';
+import filterWgsl from '../../../../shaders/conv2d/winograd_filter.wgsl';
+import inputWgsl from '../../../../shaders/conv2d/winograd_input.wgsl';
+import outputWgsl from '../../../../shaders/conv2d/winograd_output.wgsl';
+import paramsWgsl from '../../../../shaders/conv2d/winograd_params.wgsl';
+
+const prelude = `// shaders/conv2d/winograd_params.wgsl\n${paramsWgsl}`;
+
+function uniforms(g: ConvGeometry): UniformValues {
+  const t = winogradTiling(g);
+  return {
+    ...sizeUniforms(g),
+    batch: g.batch,
+    grid_w: t.gridW,
+    row_period: t.rowPeriod,
+    col_period: t.colPeriod,
+    tiles_w: t.tilesW,
+    tiles: t.tiles,
+    tile_stride: t.tileStride,
+    shift_top: t.shiftTop,
+    shift_left: t.shiftLeft,
+  };
+}
+
+const filterWg = 64;
+
+/** vec4 channels per workgroup of the input and output transforms (8 tile lanes each). */
+const channelRows = 8;
+
+/** Workgroups over blocks of 8 tiles (x, y: tileStride of them) and of 32 channels (z). */
+function tileWorkgroups(g: ConvGeometry, channels: number): [number, number, number] {
+  const groups = Math.ceil(winogradTiling(g).tileStride / 8);
+  const x = Math.min(groups, maxWorkgroupsPerDim);
+  return [x, Math.ceil(groups / x), Math.ceil(channels / (4 * channelRows))];
+}
+
+const winogradFilter: GpuKernel<ConvGeometry> = {
+  shader: { file: 'shaders/conv2d/winograd_filter.wgsl', code: filterWgsl },
+  prelude,
+  constants: () => ({ WG: filterWg }),
+  uniforms,
+  workgroups: (g) => grid1d(g.outC * g.inC, filterWg),
+};
+
+const winogradInput: GpuKernel<ConvGeometry> = {
+  shader: { file: 'shaders/conv2d/winograd_input.wgsl', code: inputWgsl },
+  prelude,
+  constants: () => ({ WG_Y: channelRows }),
+  uniforms,
+  workgroups: (g) => tileWorkgroups(g, g.outC),
+};
+
+const winogradOutput: GpuKernel<ConvGeometry> = {
+  shader: { file: 'shaders/conv2d/winograd_output.wgsl', code: outputWgsl },
+  prelude,
+  constants: () => ({ WG_Y: channelRows }),
+  uniforms,
+  workgroups: (g) => tileWorkgroups(g, g.inC),
+};
+
+/** WebGPU dispatches of the Winograd transforms. */
+export const winogradGpuKernels: GpuKernels<WinogradKernels> = {
+  winograd_filter: winogradFilter,
+  winograd_input: winogradInput,
+  winograd_output: winogradOutput,
+};
