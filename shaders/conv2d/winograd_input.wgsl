@@ -72,8 +72,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       }
     }
   }
-  // The window d. Every element is assigned: lavapipe kept an array declared in a loop across
-  // iterations when only some were.
+  // The window d. Every element is assigned, zero outside dy, rather than left to the
+  // declaration's zero: a first version that did that with an array declared inside a loop read
+  // the previous iteration's values on lavapipe (not reproduced in a small shader since).
   var d: array<vec4f, 36>;
   for (var i = 0u; i < 6u; i++) {
     for (var j = 0u; j < 6u; j++) {
