@@ -52,7 +52,8 @@ function convCase(layer: Layer, pass: Pass): BenchCase {
     unit: 'pass',
     flops,
     reps,
-    runs: 7,
+    // 11 runs, as the square products: seven gave medians 20% apart between full runs (runs 28-29).
+    runs: 11,
     warmup: 2,
     tolerance: 1e-3,
     ours: (e) => {
