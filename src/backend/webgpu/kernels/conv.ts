@@ -75,7 +75,7 @@ function tileCols(t: GemmTiles): number {
 }
 
 /** Spreads `tiles` workgroups over x and y (one dimension stops at 65535). */
-function tileGrid(tiles: number): [number, number] {
+export function tileGrid(tiles: number): [number, number] {
   if (tiles <= maxWorkgroupsPerDim) return [tiles, 1];
   return [maxWorkgroupsPerDim, Math.ceil(tiles / maxWorkgroupsPerDim)];
 }

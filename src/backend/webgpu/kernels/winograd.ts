@@ -1,8 +1,8 @@
 import type { GpuKernels } from './index.js';
 import type { ConvGeometry } from '../../../kernels/conv.js';
 import { winogradTiling, type WinogradKernels } from '../../../kernels/winograd.js';
-import { sizeUniforms } from './conv.js';
-import { grid1d, maxWorkgroupsPerDim, type GpuKernel, type UniformValues } from '../kernel_spec.js';
+import { sizeUniforms, tileGrid } from './conv.js';
+import { grid1d, type GpuKernel, type UniformValues } from '../kernel_spec.js';
 import filterWgsl from '../../../../shaders/conv2d/winograd_filter.wgsl';
 import inputWgsl from '../../../../shaders/conv2d/winograd_input.wgsl';
 import outputWgsl from '../../../../shaders/conv2d/winograd_output.wgsl';
@@ -33,9 +33,7 @@ const channelRows = 8;
 
 /** Workgroups over blocks of 8 tiles (x, y: tileStride of them) and of 32 channels (z). */
 function tileWorkgroups(g: ConvGeometry, channels: number): [number, number, number] {
-  const groups = Math.ceil(winogradTiling(g).tileStride / 8);
-  const x = Math.min(groups, maxWorkgroupsPerDim);
-  return [x, Math.ceil(groups / x), Math.ceil(channels / (4 * channelRows))];
+  return [...tileGrid(Math.ceil(winogradTiling(g).tileStride / 8)), Math.ceil(channels / (4 * channelRows))];
 }
 
 const winogradFilter: GpuKernel<ConvGeometry> = {
