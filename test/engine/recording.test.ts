@@ -9,7 +9,10 @@ describe('WebGPU recording', () => {
     await e.flush();
     const x = e.tensor([1, 2, 3, 4], [2, 2]);
     const s0 = e.stats();
-    const y = x.exp().mul(x).add(1).sum();
+    // tidy: leaked intermediates would return their buffers to the pool whenever the garbage
+    // collector finalizes them, and the next test's steps would then get other buffers (and
+    // bind groups) than the step before.
+    const y = e.tidy(() => x.exp().mul(x).add(1).sum());
     const s1 = e.stats();
     expect(s1.dispatches - s0.dispatches).toBe(4);
     expect(s1.submits - s0.submits).toBe(0);
