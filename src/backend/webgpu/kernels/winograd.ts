@@ -41,7 +41,7 @@ const winogradFilter: GpuKernel<ConvGeometry> = {
   prelude,
   constants: () => ({ WG: filterWg }),
   uniforms,
-  workgroups: (g) => grid1d(g.outC * g.inC, filterWg),
+  workgroups: (g) => grid1d((g.outC / 4) * g.inC, filterWg),
 };
 
 const winogradInput: GpuKernel<ConvGeometry> = {
