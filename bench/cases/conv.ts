@@ -38,12 +38,13 @@ function convCase(layer: Layer, pass: Pass): BenchCase {
   const g = convGeometry('bench', layer.x, filterShape, layer.filters, parseSteps('bench', { strides: 1 }), 'valid');
   const dyShape = [g.batch, g.outH, g.outW, g.outC];
   const flops = 2 * g.batch * g.outH * g.outW * g.outC * g.kH * g.kW * g.inC;
-  // Timed runs of at least 4e8 FLOPs (a run of a single 12 ms pass ranged 6-67 ms on this shared
-  // machine: run 14 of bench/RESULTS.md) and at least 3 passes: the readback that ends a run
-  // costs a few ms on lavapipe (submission, the driver's threads waking, the map), and a run of
-  // one 11 ms pass timed it as much as the kernel (MNIST conv 2's input gradient: 15.7-18.8 ms
-  // a pass one per run, 11.0-11.2 four per run; tfjs's 68-74 ms either way; run 28).
-  const reps = Math.max(3, Math.min(10, Math.ceil(4e8 / flops)));
+  // Timed runs of about 40 ms of ours or more: at least 1.2e9 FLOPs (4e8 until run 33, when the
+  // input gradients ran at 10 GFLOP/s; Winograd's run at 25-30 equivalent) and at least 3 passes.
+  // A run of a single 12 ms pass ranged 6-67 ms on this shared machine (run 14 of
+  // bench/RESULTS.md), and the readback that ends a run costs a few ms on lavapipe (submission,
+  // the driver's threads waking, the map): MNIST conv 2's input gradient took 15.7-18.8 ms a pass
+  // one per run, 11.0-11.2 four per run (tfjs's 68-74 ms either way; runs 28 and 34).
+  const reps = Math.max(3, Math.min(10, Math.ceil(1.2e9 / flops)));
   const tfAttrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] };
   return {
     id: `conv-${pass}-${layer.id}`,
