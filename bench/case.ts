@@ -33,6 +33,13 @@ export interface BenchCase {
   flops?: number;
   /** Units of work per timed run (tiny units are timed in groups, so the readback does not dominate). */
   reps: number;
+  /**
+   * Units per timed run on our side where it differs from `reps` (which then counts the
+   * references'): where ours is several times faster, more units make its runs about as long as
+   * the reference's, so that both sides' runs meet the shared machine's bursts alike. `ours()`
+   * must queue this many.
+   */
+  oursReps?: number;
   /** Timed runs per side in a full run (--quick runs a third, at least one). */
   runs: number;
   /** Untimed runs per side first: pipeline compilation, step capture, pool warm-up. */

@@ -220,6 +220,7 @@ export async function profileCase(c: BenchCase, log: (s: string) => void): Promi
   const e = await createEngine({ device: profilingDevice(await requestDevice(adapter), timings) });
   try {
     const side = await c.ours(e);
+    const reps = c.oursReps ?? c.reps;
     let measured = new Map<string, { dispatches: number; ns: bigint }>();
     try {
       for (let w = 0; w < c.warmup; w++) await side.work()();
@@ -235,7 +236,7 @@ export async function profileCase(c: BenchCase, log: (s: string) => void): Promi
       side.dispose();
     }
     const kernels = [...measured]
-      .map(([kernel, k]) => ({ kernel, dispatches: k.dispatches / c.reps, ms: Number(k.ns) / 1e6 / c.reps }))
+      .map(([kernel, k]) => ({ kernel, dispatches: k.dispatches / reps, ms: Number(k.ns) / 1e6 / reps }))
       .sort((a, b) => b.ms - a.ms);
     return { id: c.id, gpuMs: kernels.reduce((s, k) => s + k.ms, 0), kernels };
   } catch (err) {

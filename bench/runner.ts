@@ -46,6 +46,8 @@ export interface CaseResult {
   unit: string;
   flops: number | null;
   reps: number;
+  /** Units per timed run of our side (BenchCase.oursReps; reps where the case sets none). */
+  oursReps: number;
   runs: number;
   warmup: number;
   /** The case's agreement tolerance (see BenchCase.tolerance). */
@@ -63,6 +65,8 @@ interface Runner {
   /** The tfjs backend to activate before each run, if any. */
   backend: Reference | null;
   side: Side;
+  /** Units of work per timed run of this side. */
+  reps: number;
   counters: () => UnitCounts | null;
 }
 
@@ -138,7 +142,7 @@ async function buildRunners(c: BenchCase, env: RunEnv, failed: SideResult[]): Pr
   const runners: Runner[] = [];
   try {
     env.onSide?.('ours');
-    runners.push({ name: 'ours', backend: null, side: await c.ours(env.e), counters: ourCounters(env.e) });
+    runners.push({ name: 'ours', backend: null, side: await c.ours(env.e), reps: c.oursReps ?? c.reps, counters: ourCounters(env.e) });
   } catch (err) {
     failed.push(failure('ours', err));
   }
@@ -150,7 +154,7 @@ async function buildRunners(c: BenchCase, env: RunEnv, failed: SideResult[]): Pr
     try {
       env.onSide?.(name);
       await setup.tf.setBackend(backend);
-      runners.push({ name, backend, side: await c.tfjs(setup.tf), counters: tfjsCounters(setup, backend) });
+      runners.push({ name, backend, side: await c.tfjs(setup.tf), reps: c.reps, counters: tfjsCounters(setup, backend) });
     } catch (err) {
       failed.push(failure(name, err));
     }
@@ -177,7 +181,7 @@ export async function measureCase(c: BenchCase, env: RunEnv): Promise<CaseResult
     for (const r of order) {
       if (!live.has(r)) continue;
       try {
-        const run = await runOnce(r, env, c.reps);
+        const run = await runOnce(r, env, r.reps);
         if (!first.has(r)) first.set(r, run.value);
         if (timed) live.get(r)!.push(run);
       } catch (err) {
@@ -235,8 +239,8 @@ export async function measureCase(c: BenchCase, env: RunEnv): Promise<CaseResult
 }
 
 /** The fields of a case result that come from the case itself. */
-export function caseHeader(c: BenchCase): Pick<CaseResult, 'id' | 'group' | 'title' | 'unit' | 'flops' | 'reps' | 'tolerance'> {
-  return { id: c.id, group: c.group, title: c.title, unit: c.unit, flops: c.flops ?? null, reps: c.reps, tolerance: c.tolerance };
+export function caseHeader(c: BenchCase): Pick<CaseResult, 'id' | 'group' | 'title' | 'unit' | 'flops' | 'reps' | 'oursReps' | 'tolerance'> {
+  return { id: c.id, group: c.group, title: c.title, unit: c.unit, flops: c.flops ?? null, reps: c.reps, oursReps: c.oursReps ?? c.reps, tolerance: c.tolerance };
 }
 
 function order(name: string): number {

@@ -81,7 +81,8 @@ export function formatFailures(results: readonly CaseResult[]): string[] {
 /** The legend printed under the table. */
 export const legend = [
   'Times: milliseconds per unit of work, median over the timed runs (min, ±(max-min)/median). Each timed',
-  'run queues `reps` units and ends with a readback of one element of the result, on both sides.',
+  'run queues `reps` units (conv cases: more on our side, for runs about as long as the reference\'s) and',
+  'ends with a readback of one element of the result, on both sides.',
   'speedup = reference median / ours median (>1: ours faster). cpu x = the same ratio of process CPU',
   "time: lavapipe runs the kernels on this process's threads, so it holds on a busy machine where the",
   'wall clock does not (on a real GPU it counts only the host side). d/s/r/b = dispatches / submits /',

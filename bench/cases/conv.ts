@@ -45,6 +45,12 @@ function convCase(layer: Layer, pass: Pass): BenchCase {
   // the driver's threads waking, the map): MNIST conv 2's input gradient took 15.7-18.8 ms a pass
   // one per run, 11.0-11.2 four per run (tfjs's 68-74 ms either way; runs 28 and 34).
   const reps = Math.max(3, Math.min(10, Math.ceil(1.2e9 / flops)));
+  // Our side queues 5x the FLOPs (6e9, 3-60 passes) since run 36: ours runs these passes 4-10x
+  // faster, and runs a fifth as long as tfjs's 250-350 ms met the machine's bursts unevenly (a
+  // 40 ms run of ours doubled when one fell in it, while tfjs's long runs averaged them out). The
+  // spread of our 11 runs, median over the 15 conv cases: ±70-123% in runs 28-35 (tfjs's
+  // ±18-37%), ±32% in run 36 (tfjs's ±21%).
+  const oursReps = Math.max(3, Math.min(60, Math.ceil(6e9 / flops)));
   const tfAttrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] };
   return {
     id: `conv-${pass}-${layer.id}`,
@@ -53,6 +59,7 @@ function convCase(layer: Layer, pass: Pass): BenchCase {
     unit: 'pass',
     flops,
     reps,
+    oursReps,
     // 11 runs, as the square products: seven gave medians 20% apart between full runs (runs 28-29).
     runs: 11,
     warmup: 2,
@@ -66,7 +73,7 @@ function convCase(layer: Layer, pass: Pass): BenchCase {
         'bwd-input': () => conv2dBackpropInputOp(dy, w, g),
         'bwd-filter': () => conv2dBackpropFilterOp(x, dy, g),
       }[pass];
-      return oursRepeated(e, op, reps, [x, w, dy]);
+      return oursRepeated(e, op, oursReps, [x, w, dy]);
     },
     tfjs: (tf: Tf) => {
       const x = tf.tensor(values(sizeOf(layer.x), 3), layer.x) as TfTensor;

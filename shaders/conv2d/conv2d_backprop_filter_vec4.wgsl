@@ -7,8 +7,8 @@
 // (t < TV): per pixel, TAPS reads of x shared by the 8 lanes of a row (the tap and pixel do not
 // depend on the lane) and TV vec4 reads of dy per lane feed TAPS·TV vec4 multiply-adds. TAPS (1
 // to 16) fits the rows: a first layer's 9 taps (3x3, one channel) take one invocation row. Why no workgroup
-// memory: see shaders/matmul/matmul_vec4.wgsl (software Vulkan runs a row's lanes as SIMD lanes;
-// only reads at one address for all lanes avoid a loop over the lanes).
+// memory: see shaders/matmul/matmul_vec4.wgsl (software Vulkan runs a row's lanes as SIMD lanes
+// and reads storage lane by lane: what counts is reads per multiply-add).
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<vec4f>;
@@ -65,7 +65,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let o4 = wid.y * (8u * TV) + lid.x;
   let z = wid.z;
   // Lanes past the last channel read the last one; taps past the last repeat it (the same in
-  // every lane, so the x reads stay broadcasts). Neither is stored.
+  // every lane, so the x reads stay on one cache line). Neither is stored.
   let c0 = min(o4, out_c4 - 1u);
   let c1 = min(o4 + 8u, out_c4 - 1u);
   let last = u.m - 1u;

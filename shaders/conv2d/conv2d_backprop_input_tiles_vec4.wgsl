@@ -8,7 +8,7 @@
 // reaches (up to K_H·K_W·IN_C dot products per read).
 // Why this shape: software Vulkan (lavapipe, the no-GPU target) runs 8 invocations as the SIMD
 // lanes of one CPU thread, and dy reads differ per lane whatever the layout, so each is shared by
-// many products; the filter reads depend only on loop counters (one load and a broadcast each).
+// many products; the filter reads depend only on loop counters (the same cache line in every lane).
 // Measured on lavapipe (MNIST's first layer, 64x28x28x1 from 32 channels): 4-6 ms alone, 6-10 in
 // the benchmark's runs, against 27 for conv2d_backprop_input_direct_vec4.wgsl, whose lanes split
 // the output channels; the article's first layer 4-5 ms against 12. Hoisting the filter vec4s

@@ -7,9 +7,9 @@
 // 32·TV. Invocation (lane, g) computes PIXELS = 16 consecutive pixels m0 + 16·g.. and the vec4 channels
 // lane + 8·t (t < TV): per tap, 16 reads of x shared by the 8 lanes of a row (the pixel and tap
 // do not depend on the lane) and TV vec4 reads of w per lane feed 16·TV vec4 multiply-adds.
-// Why this shape: software Vulkan (lavapipe) runs the 8 lanes of a row as SIMD lanes; a read at
-// the same address in every lane is one load and a broadcast, any other read (workgroup memory
-// included) a loop over the lanes. See shaders/matmul/matmul_vec4.wgsl for the measurements.
+// Why this shape: software Vulkan (lavapipe) runs the 8 lanes of a row as SIMD lanes and reads
+// storage lane by lane, so what counts is reads per multiply-add. See
+// shaders/matmul/matmul_vec4.wgsl for the measurements.
 // conv_activation(v, alpha) is the generated prelude calling op_<activation> of shaders/common.
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -81,7 +81,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   // Lanes past the last channel read the last one and store nothing.
   let c0 = min(o4, out_c4 - 1u);
   let c1 = min(o4 + 8u, out_c4 - 1u);
-  // Pixels past the last one repeat it (the same in every lane, so reads stay broadcasts).
+  // Pixels past the last one repeat it (the same in every lane, so reads stay on one cache line).
   let last = u.m - 1u;
   // The loops below have constant trip counts: compilers unroll them and keep these arrays in
   // registers (measured on lavapipe: as fast as named variables).

@@ -6,14 +6,19 @@
 // Dispatch: workgroups (ceil(n / (32·TV)), tiles_m · batch chunks, min(batch, 65535)); a
 // workgroup of 8 x WG_Y invocations covers TM·WG_Y rows and 32·TV columns: invocation (x, y)
 // computes TM rows from row0 = (tile·WG_Y + y)·TM and the vec4 columns col4 + 8·t (t < TV).
-// Why no workgroup memory: software Vulkan (lavapipe, the no-GPU target) runs the 8 invocations
-// of a row as the SIMD lanes of one CPU thread. A read whose address is the same in every lane
-// (an a element here: it depends only on the row and k) compiles to one scalar load and a
-// broadcast; any other read, workgroup memory included, is a loop over the lanes. So each lane
-// reads only its own vec4 of b per k step and shares the TM reads of a: TM·TV vec4
-// multiply-adds per TV lane-loads. Measured on lavapipe at 1024³: 12-15 GFLOP/s, against 3-4
-// for the workgroup-memory tiles of shaders/matmul/matmul.wgsl. On a GPU the 8 lanes of a row
-// read 8 consecutive vec4s of b (coalesced) and the same a element (a broadcast from cache).
+// Why this shape: software Vulkan (lavapipe, the no-GPU target) runs the 8 invocations of a row
+// as the SIMD lanes of one CPU thread. Arithmetic is vectorised across the lanes, but every
+// storage read is a loop over them (a scalar load and a bounds check per lane and component),
+// even where the address is the same in every lane: Mesa 25's llvmpipe reads once for all lanes
+// only at addresses it proves constant (measured: 16 vec4 reads per loop step cost the same at a
+// lane-uniform address as at per-lane ones, about 12x the multiply-adds they fed; the machine
+// code of a read at a uniform address is the per-lane loop). So what counts is reads per
+// multiply-add: per k step a lane reads TM elements of a (the same in every lane of the row: one
+// cache line) and TV vec4s of b for TM·TV vec4 multiply-adds. Workgroup-memory tiles add
+// barriers, which lavapipe runs as coroutine switches: 3-4 GFLOP/s at 1024³ for
+// shaders/matmul/matmul.wgsl against 12-15 here, and Winograd's 36 x [32, 64]·[64, 676] ran 2x
+// slower with a staged in workgroup memory. On a GPU the 8 lanes of a row read 8 consecutive
+// vec4s of b (coalesced) and the same a element (a broadcast from cache).
 // The accumulators are named variables: an array indexed in unrolled loops stays in registers
 // too, but ran about 5% slower here on lavapipe (the conv forward and filter-gradient kernels
 // use arrays, at equal speed).
@@ -47,7 +52,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let row0 = ((wid.y % u.tiles_m) * WG_Y + lid.y) * TM;
   let col4 = wid.x * (8u * TV) + lid.x;
   // Reads are clamped into the matrix (the rows and columns past its edge are computed and
-  // dropped): the row stays the same in every lane, so its a reads stay broadcasts.
+  // dropped): the row stays the same in every lane, so its a reads stay on one cache line.
   let last_row = u.m - 1u;
   let r0 = min(row0 + 0u, last_row);
   let r1 = min(row0 + 1u, last_row);

@@ -7,9 +7,10 @@
 // TRANS_B: an invocation owns columns j, j + R, j + 2R and j + 3R (R = ceil(n / 4)) and reads
 // those rows of B four k at a time, dotted with the same four elements of a (read once for all
 // four rows).
-// Why: a is read at the same address by every invocation (one load and a broadcast on software
-// Vulkan, which runs invocations as SIMD lanes; a cache broadcast on a GPU), while each B read is
-// per lane (a loop over the lanes in lavapipe): four multiply-adds per B read instead of one.
+// Why: software Vulkan runs invocations as SIMD lanes and reads storage lane by lane (see
+// shaders/matmul/matmul_vec4.wgsl), so what counts is reads per multiply-add: each a element,
+// at the same address in every lane (one cache line; a cache broadcast on a GPU), feeds four B
+// vec4s: four multiply-adds per B read instead of one.
 // Dispatch: x = ceil(columns / WG) (columns = ceil(n / 16), or ceil(n / 4) with TRANS_B),
 // y = splits, z = batch.
 

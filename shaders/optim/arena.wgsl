@@ -53,8 +53,8 @@ fn arena_var(first: u32, nvars: u32) -> u32 {
 }
 
 // One workgroup per chunk: the variable is looked up once, from the chunk's first element, which
-// is the same in every invocation, so the search's reads are uniform (one load and a broadcast on
-// software Vulkan, where a per-element search cost as much as the update itself). vec4 reads and
+// is the same in every invocation (on software Vulkan a per-element search cost as much as the
+// update itself; once per chunk, its reads are a few per element of 4·WG). vec4 reads and
 // writes: on software Vulkan each read by an invocation is a loop over the SIMD lanes, so four
 // elements per read halve the time of a streaming update (measured: Adam over 12.9M values).
 @compute @workgroup_size(WG)
