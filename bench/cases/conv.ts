@@ -46,7 +46,7 @@ function convCase(layer: Layer, pass: Pass): BenchCase {
   // one per run, 11.0-11.2 four per run (tfjs's 68-74 ms either way; runs 28 and 34).
   const reps = Math.max(3, Math.min(10, Math.ceil(1.2e9 / flops)));
   // Our side queues 5x the FLOPs (6e9, 3-60 passes) since run 36: ours runs these passes 4-10x
-  // faster, and runs a fifth as long as tfjs's 250-350 ms met the machine's bursts unevenly (a
+  // faster, and runs a fifth as long as tfjs's (200 ms or more) met the machine's bursts unevenly (a
   // 40 ms run of ours doubled when one fell in it, while tfjs's long runs averaged them out). The
   // spread of our 11 runs, median over the 15 conv cases: ±70-123% in runs 28-35 (tfjs's
   // ±18-37%), ±32% in run 36 (tfjs's ±21%).
