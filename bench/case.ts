@@ -56,3 +56,8 @@ export interface BenchCase {
   /** The TensorFlow.js twin, built while the reference backend is the active one. */
   tfjs(tf: Tf): Side | Promise<Side>;
 }
+
+/** Units of work per timed run of our side: `oursReps`, or `reps` where the case sets none. */
+export function oursRepsOf(c: BenchCase): number {
+  return c.oursReps ?? c.reps;
+}

@@ -11,7 +11,7 @@
  */
 import { createEngine } from '../src/index.js';
 import { getGpu, requestAdapter, requestDevice } from '../src/backend/webgpu/gpu.js';
-import type { BenchCase } from './case.js';
+import { oursRepsOf, type BenchCase } from './case.js';
 import { layout } from './table.js';
 
 /** Per kernel: dispatches and GPU milliseconds, per unit of work. */
@@ -220,7 +220,7 @@ export async function profileCase(c: BenchCase, log: (s: string) => void): Promi
   const e = await createEngine({ device: profilingDevice(await requestDevice(adapter), timings) });
   try {
     const side = await c.ours(e);
-    const reps = c.oursReps ?? c.reps;
+    const reps = oursRepsOf(c);
     let measured = new Map<string, { dispatches: number; ns: bigint }>();
     try {
       for (let w = 0; w < c.warmup; w++) await side.work()();

@@ -5,7 +5,7 @@
  * (so the counts exclude the synchronising readback), then the readback, clock.
  */
 import type { Engine } from '../src/index.js';
-import type { BenchCase, Reference, Side } from './case.js';
+import { oursRepsOf, type BenchCase, type Reference, type Side } from './case.js';
 import { summarize, type Summary } from './stats.js';
 import type { TfjsSetup } from './tfjs/load.js';
 
@@ -142,7 +142,7 @@ async function buildRunners(c: BenchCase, env: RunEnv, failed: SideResult[]): Pr
   const runners: Runner[] = [];
   try {
     env.onSide?.('ours');
-    runners.push({ name: 'ours', backend: null, side: await c.ours(env.e), reps: c.oursReps ?? c.reps, counters: ourCounters(env.e) });
+    runners.push({ name: 'ours', backend: null, side: await c.ours(env.e), reps: oursRepsOf(c), counters: ourCounters(env.e) });
   } catch (err) {
     failed.push(failure('ours', err));
   }
@@ -240,7 +240,7 @@ export async function measureCase(c: BenchCase, env: RunEnv): Promise<CaseResult
 
 /** The fields of a case result that come from the case itself. */
 export function caseHeader(c: BenchCase): Pick<CaseResult, 'id' | 'group' | 'title' | 'unit' | 'flops' | 'reps' | 'oursReps' | 'tolerance'> {
-  return { id: c.id, group: c.group, title: c.title, unit: c.unit, flops: c.flops ?? null, reps: c.reps, oursReps: c.oursReps ?? c.reps, tolerance: c.tolerance };
+  return { id: c.id, group: c.group, title: c.title, unit: c.unit, flops: c.flops ?? null, reps: c.reps, oursReps: oursRepsOf(c), tolerance: c.tolerance };
 }
 
 function order(name: string): number {
