@@ -46,8 +46,11 @@ export interface CaseResult {
   unit: string;
   flops: number | null;
   reps: number;
-  /** Units per timed run of our side (BenchCase.oursReps; reps where the case sets none). */
-  oursReps: number;
+  /**
+   * Units per timed run of our side (oursRepsOf: BenchCase.oursReps, or reps). Absent from results
+   * saved before run 36, when both sides ran `reps`.
+   */
+  oursReps?: number;
   runs: number;
   warmup: number;
   /** The case's agreement tolerance (see BenchCase.tolerance). */
