@@ -20,7 +20,7 @@ export const common = {
   sourcemap: true,
   loader: { '.wgsl': 'text' },
   logLevel: 'warning',
-  // The Dawn loader in src/backend/webgpu/gpu.ts imports 'webgpu' through a variable on purpose, so
+  // The Dawn loader in src/backend/webgpu/node/dawn.ts imports 'webgpu' through a variable on purpose, so
   // that no bundler follows it; esbuild's warning about that import is expected.
   logOverride: { 'unsupported-dynamic-import': 'silent' },
 };
@@ -47,7 +47,7 @@ export async function buildAll() {
   });
   const node = esbuild.build({
     ...common,
-    entryPoints: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
+    entryPoints: { index: 'src/node.ts', cli: 'src/cli/main.ts' },
     outdir: 'dist/node',
     platform: 'node',
     splitting: true,
@@ -68,7 +68,7 @@ const browserHazards = [
 
 /**
  * Imports of 'webgpu' and node: modules are stopped by `browserOnly`; the variable-name import
- * in gpu.ts survives as `import(moduleName)` and only runs in Node (`typeof process` guards are
+ * in node/dawn.ts (Node bundle only) survives as `import(moduleName)` (`typeof process` guards are
  * fine). Anything in `browserHazards` fails the build, naming the source file (esbuild starts
  * each module's code with a `// path` comment).
  */

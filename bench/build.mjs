@@ -52,7 +52,7 @@ await esbuild.build({
     ].join(' '),
   },
   logLevel: 'warning',
-  // src/backend/webgpu/gpu.ts imports 'webgpu' through a variable on purpose (see esbuild.config.mjs);
+  // src/backend/webgpu/node/dawn.ts imports 'webgpu' through a variable on purpose (see esbuild.config.mjs);
   // tfjs's Emscripten loader has a require() esbuild cannot follow (the worker path): both expected.
   logOverride: { 'unsupported-dynamic-import': 'silent', 'unsupported-require-call': 'silent' },
 });

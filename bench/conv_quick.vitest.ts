@@ -8,8 +8,8 @@ import { it } from 'vitest';
 import type { Engine, Tensor } from '../src/index.js';
 import { gpuEngine } from '../test/helpers/engines.js';
 import { convGeometry, parseSteps } from '../src/ops/conv_geometry.js';
-import { conv2dBackpropFilterOp, conv2dBackpropInputOp, conv2dOp } from '../src/ops/conv_kernels.js';
-import type { ConvGeometry } from '../src/kernels/conv.js';
+import { conv2dBackpropFilterOp, conv2dBackpropInputOp, conv2dOp } from '../src/ops/conv_primitives.js';
+import type { ConvGeometry } from '../src/kernel_ids/conv.js';
 
 interface Case {
   name: string;

@@ -3,7 +3,7 @@
 // MATMUL_SIZES=256,512 picks the sizes; MATMUL_SHAPES=3592x3x3592,3592x3592x3 adds m x k x n products.
 import os from 'node:os';
 import { it } from 'vitest';
-import { createEngine, type Engine, type Tensor } from '../src/index.js';
+import { createEngine, type Engine, type Tensor } from '../src/node.js';
 
 function randomTensor(e: Engine, shape: number[]): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);

@@ -9,8 +9,8 @@
  * One pass per dispatch adds overhead of its own, so these numbers explain where the time goes;
  * the timings of the table come from the unprofiled engine.
  */
-import { createEngine } from '../src/index.js';
-import { getGpu, requestAdapter, requestDevice } from '../src/backend/webgpu/gpu.js';
+import { createEngine } from '../src/node.js';
+import { getGpu, requestAdapter, requestDevice } from '../src/backend/webgpu/device/gpu.js';
 import { oursRepsOf, type BenchCase } from './case.js';
 import { layout } from './table.js';
 

@@ -5,8 +5,8 @@
  */
 import { writeSync } from 'node:fs';
 import os from 'node:os';
-import { createEngine } from '../src/index.js';
-import { getGpu, requestAdapter } from '../src/backend/webgpu/gpu.js';
+import { createEngine } from '../src/node.js';
+import { getGpu, requestAdapter } from '../src/backend/webgpu/device/gpu.js';
 import type { BenchCase } from './case.js';
 import { allCases } from './cases/index.js';
 import { profileCase } from './profile.js';

@@ -9,7 +9,7 @@
  *   npm run example -- adversarial_attack          npm run example -- adversarial_attack --quick
  *
  * Run it from the repository root (npm run example does). In your own project, import from
- * 'webgpu-descent' instead of '../src/index.js'.
+ * 'webgpu-descent' instead of '../src/node.js'.
  */
 import { createRequire } from 'node:module';
 import {
@@ -22,7 +22,7 @@ import {
   MaxPooling2D,
   Sequential,
   type Tensor,
-} from '../src/index.js';
+} from '../src/node.js';
 
 const quick = process.argv.includes('--quick');
 const e = await createEngine();

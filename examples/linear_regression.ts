@@ -7,10 +7,10 @@
  *   npm run example -- linear_regression height_v_weight.csv   (a CSV with Height and Weight columns)
  *   npm run example -- linear_regression --quick               (5 steps)
  *
- * In your own project, import from 'webgpu-descent' instead of '../src/index.js'.
+ * In your own project, import from 'webgpu-descent' instead of '../src/node.js'.
  */
 import { readFileSync } from 'node:fs';
-import { createEngine, type Optimizer, type Tensor } from '../src/index.js';
+import { createEngine, type Optimizer, type Tensor } from '../src/node.js';
 
 const args = process.argv.slice(2);
 const steps = args.includes('--quick') ? 5 : 25;

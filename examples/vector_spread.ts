@@ -6,9 +6,9 @@
  *
  *   npm run example -- vector_spread            npm run example -- vector_spread --quick
  *
- * In your own project, import from 'webgpu-descent' instead of '../src/index.js'.
+ * In your own project, import from 'webgpu-descent' instead of '../src/node.js'.
  */
-import { createEngine, type Tensor, type Variable } from '../src/index.js';
+import { createEngine, type Tensor, type Variable } from '../src/node.js';
 
 const quick = process.argv.includes('--quick');
 const e = await createEngine();

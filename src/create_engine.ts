@@ -1,9 +1,8 @@
 import { Engine } from './engine.js';
 import { CpuBackend } from './backend/cpu/cpu_backend.js';
 import { WebGpuBackend } from './backend/webgpu/webgpu_backend.js';
-import { nodeWaitClock } from './backend/webgpu/software_gpu_wait.js';
-import { getGpu, nodeGarbageCollector, requestAdapter, requestDevice } from './backend/webgpu/gpu.js';
-import { nodeMemoryMapsProbe } from './backend/webgpu/memory_maps.js';
+import { getGpu, requestAdapter, requestDevice } from './backend/webgpu/device/gpu.js';
+import { hostPlatform, noSoftwareAdapterCare } from './backend/webgpu/host_platform.js';
 import './ops/index.js';
 
 /** Options of `createEngine`. */
@@ -25,10 +24,10 @@ export interface EngineOptions {
  * GPU once 8,192 bind groups were made since the last one (setting V8's `--expose-gc` then, if
  * the process was not started with it); a wait for long work sleeps instead of letting Dawn's
  * poll take a core from the driver's threads, until those threads stop (on Linux it reads their
- * states in /proc/self/task; src/backend/webgpu/software_gpu_wait.ts); and on Linux, a dispatch is
+ * states in /proc/self/task; src/backend/webgpu/node/software_gpu_wait.ts); and on Linux, a dispatch is
  * refused with an error once the process holds most of its memory maps and they keep growing
  * without a wait (lavapipe takes one per bind group; at the limit the process would crash;
- * src/backend/webgpu/memory_maps.ts).
+ * src/backend/webgpu/node/memory_maps.ts).
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const backend = options.backend ?? 'webgpu';
@@ -37,5 +36,6 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const gpu = await getGpu();
   const adapter = await requestAdapter(gpu, options.powerPreference);
   const device = options.device ?? (await requestDevice(adapter));
-  return new Engine(new WebGpuBackend(device, adapter, { collectGarbage: await nodeGarbageCollector(), waitClock: await nodeWaitClock(), memoryMaps: await nodeMemoryMapsProbe() }));
+  const care = (await hostPlatform()?.softwareAdapterCare()) ?? noSoftwareAdapterCare;
+  return new Engine(new WebGpuBackend(device, adapter, care));
 }

@@ -1,10 +1,10 @@
 import type { AdapterInfo, Backend, BackendBuffer, BackendStats } from './backend/backend.js';
-import type { KernelId, KernelParams } from './kernels/registry.js';
+import type { KernelId, KernelParams } from './kernel_ids/registry.js';
 import { GradientTape, type GradFn } from './autodiff/tape.js';
 import { Storage, Tensor, Variable, type DType, type NestedArray } from './tensor.js';
 import { assertShape, fmt, sizeOf, type Shape } from './shape.js';
 import { flattenValues } from './values.js';
-import { compileStep, type CompiledFunction, type CompileOptions, type StepFunction, type TraceState } from './compile.js';
+import { compileStep, type CompiledFunction, type CompileOptions, type StepFunction, type TraceState } from './compile/compile_step.js';
 
 /** What `e.memory()` reports. */
 export interface MemoryInfo {

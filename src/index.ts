@@ -18,7 +18,7 @@ export type { NormOrder } from './ops/reduce_stats.js';
 export type { Conv2dOptions, ConvActivation, ConvOptions, Padding, Size2 } from './ops/conv.js';
 export type { RandomNormalOptions, RandomUniformOptions } from './ops/random.js';
 export type { StridedSliceMasks } from './ops/slice.js';
-export type { CompiledFunction, CompileOptions, StepFunction } from './compile.js';
+export type { CompiledFunction, CompileOptions, StepFunction } from './compile/compile_step.js';
 export type { Pool2dOptions, PoolSize } from './ops/pool.js';
 export type { BatchNormOptions, BatchNormTrainingOptions, BatchNormTrainingResult } from './ops/normalization.js';
 export type { DropoutOptions } from './ops/dropout.js';

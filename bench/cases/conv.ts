@@ -9,7 +9,7 @@
  * GFLOP/s counts 2·batch·outH·outW·outC·kH·kW·inC for each of the three passes.
  */
 import { convGeometry, parseSteps } from '../../src/ops/conv_geometry.js';
-import { conv2dBackpropFilterOp, conv2dBackpropInputOp } from '../../src/ops/conv_kernels.js';
+import { conv2dBackpropFilterOp, conv2dBackpropInputOp } from '../../src/ops/conv_primitives.js';
 import type { BenchCase } from '../case.js';
 import { sizeOf, values } from '../inputs.js';
 import { oursRepeated, tfRepeated } from '../sides.js';

@@ -11,7 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { getGpu } from '../../src/backend/webgpu/gpu.js';
+import { getGpu } from '../../src/backend/webgpu/device/gpu.js';
 import { countTfjsWebGpu, type TfjsCounters } from './counters.js';
 
 /** The tfjs-core namespace (types from the package). */

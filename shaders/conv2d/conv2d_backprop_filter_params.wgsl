@@ -1,6 +1,6 @@
 // The uniform struct of the filter-gradient shaders (conv2d_backprop_filter.wgsl and
 // conv2d_backprop_filter_vec4.wgsl), placed before each in its prelude by
-// src/backend/webgpu/kernels/conv.ts.
+// src/backend/webgpu/dispatch/conv.ts.
 
 struct Params {
   in_h: i32,

@@ -1,7 +1,7 @@
 // conv2d_backprop_filter for output channels in whole vec4s: the split reduction of
 // conv2d_backprop_filter.wgsl, partial[k, o, z] = Σ_{p in chunk z} A[k, p]·dy[p, o], with the same
 // layouts, uniforms and partial layout; dy is bound as vec4 rows of outC / 4.
-// src/backend/webgpu/kernels/conv.ts picks it when outC is a multiple of 4 and at least 32.
+// src/backend/webgpu/dispatch/conv.ts picks it when outC is a multiple of 4 and at least 32.
 // Dispatch: x the row tiles of TAPS·WG_Y taps, y the channel tiles of 32·TV, z the chunks.
 // Invocation (lane, g) sums the TAPS taps k0 + TAPS·g.. for the vec4 channels lane + 8·t
 // (t < TV): per pixel, TAPS reads of x shared by the 8 lanes of a row (the tap and pixel do not

@@ -16,7 +16,7 @@
 // than scalar dot products.
 // The loops inside the channel loop have constant trip counts: the compiler unrolls them and
 // keeps acc and wv in registers (S·R·IN_C <= 96 and K_H·K_W·IN_C <= 36, checked by
-// src/backend/webgpu/kernels/conv.ts).
+// src/backend/webgpu/dispatch/conv.ts).
 // Dispatch: workgroups (x + y·nwg.x) of 64 invocations walk the tiles, row-major per image.
 
 @group(0) @binding(0) var<storage, read> dy: array<vec4f>;

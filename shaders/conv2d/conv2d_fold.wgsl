@@ -5,7 +5,7 @@
 // p = (n·out_h + oh)·out_w + ow, with oh = (ih + pad_top - kh·dilation_h) / stride_h when that
 // divides exactly and is in range (likewise ow). A gather: no two invocations write one value.
 // Layout: cols [batch·out_h·out_w, k_h·k_w·in_c], dx [batch,in_h,in_w,in_c], both read as vec4s
-// of channels (in_c is a multiple of 4; src/ops/conv_kernels.ts takes this path only then).
+// of channels (in_c is a multiple of 4; src/ops/conv_primitives.ts takes this path only then).
 // Bindings: 0 cols (read), 1 dx (write), 2 uniforms (Params of
 // conv2d_backprop_input_direct_params.wgsl, with n the number of strips below).
 // Dispatch: workgroups (x + y·nwg.x) walk the strips of WG_Y·PIXELS pixels, z the blocks of 8

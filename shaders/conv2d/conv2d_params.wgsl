@@ -1,5 +1,5 @@
 // The uniform struct of the conv2d forward shaders (conv2d.wgsl and conv2d_vec4.wgsl), placed
-// before each in its prelude by src/backend/webgpu/kernels/conv.ts.
+// before each in its prelude by src/backend/webgpu/dispatch/conv.ts.
 
 struct Params {
   in_h: i32,

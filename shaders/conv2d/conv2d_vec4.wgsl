@@ -1,6 +1,6 @@
 // conv2d forward for output channels in whole vec4s: y[m, o] = act(Σ_k A[m, k]·w[k, o] + bias[o])
 // with the im2col matrix A of shaders/conv2d/conv2d.wgsl (m an output pixel, k = (kh·kW + kw)·inC
-// + c a filter tap), read straight from x. src/backend/webgpu/kernels/conv.ts picks this shader
+// + c a filter tap), read straight from x. src/backend/webgpu/dispatch/conv.ts picks this shader
 // when outC is a multiple of 4 and at least 32. Same layouts, bindings and uniforms as
 // conv2d.wgsl; w and y are bound as vec4 rows of outC / 4.
 // Dispatch: workgroups (x + y·nwg.x) walk the M tiles of 16·WG_Y pixels, z the channel tiles of

@@ -7,7 +7,7 @@
 // Tile shape: invocations along M and N; outputs per invocation along each (multiples of 4, at
 // most 8, so 16 vec4 accumulators); k per step. BM·BK must be a multiple of the invocation
 // count, with at most MAX_LOADS A elements staged per invocation and step
-// (src/backend/webgpu/kernels/conv.ts checks).
+// (src/backend/webgpu/dispatch/conv.ts checks).
 
 override WG_M: u32 = 8u;
 override WG_N: u32 = 8u;

@@ -1,4 +1,4 @@
-// Winograd F(4x4, 3x3) filter transform for the conv2d input gradient (src/kernels/winograd.ts):
+// Winograd F(4x4, 3x3) filter transform for the conv2d input gradient (src/kernel_ids/winograd.ts):
 // U[ξ][c][o] = (G f Gᵀ)[ξ] with f[kh][kw] = w[2-kh][2-kw][c][o], the filter flipped and its
 // channels swapped: U[ξ] is the [in_c, out_c] matrix the batched product multiplies V[ξ]
 // ([out_c, tiles]) by.

@@ -1,4 +1,4 @@
-// Winograd F(4x4, 3x3) input transform for the conv2d input gradient (src/kernels/winograd.ts):
+// Winograd F(4x4, 3x3) input transform for the conv2d input gradient (src/kernel_ids/winograd.ts):
 // V[ξ][o][t] = (Bᵀ d B)[ξ], d the 6x6 window of the laid-out dy that tile t of dx reads (zero
 // in the gaps between images and outside); columns t from `tiles` to tile_stride are zero.
 // Layout: dy [batch, out_h, out_w, out_c], read as vec4s of channels (out_c is a multiple of 4;

@@ -1,4 +1,4 @@
-// Winograd F(4x4, 3x3) output transform for the conv2d input gradient (src/kernels/winograd.ts):
+// Winograd F(4x4, 3x3) output transform for the conv2d input gradient (src/kernel_ids/winograd.ts):
 // the 4x4 tile t of the laid-out dx is Aᵀ m A, m the 6x6 values M[ξ][c][t] of the batched
 // product; each value goes to its image's pixel of dx, and values in the gaps between images or
 // outside them are not stored.

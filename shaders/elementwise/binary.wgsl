@@ -1,5 +1,5 @@
 // Elementwise binary map with numpy broadcasting: out[o] = binary_op(a[ia], b[ib]) for every
-// kernel of src/kernels/binary.ts. binary_op is the generated prelude calling op_<kernel id>
+// kernel of src/kernel_ids/binary.ts. binary_op is the generated prelude calling op_<kernel id>
 // from shaders/common/binary_ops.wgsl.
 // Layout: out is row-major of shape out_shape (rank dims, already collapsed on the CPU side);
 // a and b are read through strides, 0 on broadcast dimensions.

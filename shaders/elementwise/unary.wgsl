@@ -1,5 +1,5 @@
 // Elementwise unary map: y[i] = unary_op(x[i], u.alpha, u.beta) for every kernel of
-// src/kernels/unary.ts. unary_op is the generated prelude calling op_<kernel id> from
+// src/kernel_ids/unary.ts. unary_op is the generated prelude calling op_<kernel id> from
 // shaders/common/unary_ops.wgsl.
 // Layout: x and y are flat arrays of u.n values.
 // Bindings: 0 x (read), 1 y (write), 2 uniforms.

@@ -1,5 +1,5 @@
 // The uniform struct of the matmul shaders (matmul.wgsl and matmul_vec4.wgsl), placed before
-// each in its prelude by src/backend/webgpu/kernels/matmul.ts.
+// each in its prelude by src/backend/webgpu/dispatch/matmul.ts.
 
 struct Params {
   m: u32,

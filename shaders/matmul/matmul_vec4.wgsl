@@ -1,6 +1,6 @@
 // Batched matrix product for b and c stored as vec4 rows: c[bt] = op(a[bt]) @ b[bt], op(a) = a
 // ([m, k]) or aᵀ (a stored [k, m] when TRANS_A); b is [k, n], c is [batch, m, n], n a multiple of
-// 4 (src/backend/webgpu/kernels/matmul.ts picks this shader only then; the batch offsets of b
+// 4 (src/backend/webgpu/dispatch/matmul.ts picks this shader only then; the batch offsets of b
 // and c are whole vec4s). Bindings: 0 a (read, f32), 1 b (read, vec4), 2 c (write, vec4),
 // 3 uniforms (Params of matmul_params.wgsl, the prelude).
 // Dispatch: workgroups (ceil(n / (32·TV)), tiles_m · batch chunks, min(batch, 65535)); a

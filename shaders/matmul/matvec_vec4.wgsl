@@ -1,6 +1,6 @@
 // Vector-matrix product (m = 1) reading B as vec4s: the partial sums of shaders/matmul/matvec.wgsl
 // (same layouts, bindings and uniforms; B bound as vec4s), for B whose rows are whole vec4s along
-// the direction read. src/backend/webgpu/kernels/matmul.ts picks it when n (B [k, n]) or k and
+// the direction read. src/backend/webgpu/dispatch/matmul.ts picks it when n (B [k, n]) or k and
 // the chunk (TRANS_B: B [n, k]) are multiples of 4, with B's batch offset.
 // B [k, n]: an invocation owns the vec4s of columns j, j + R, j + 2R, j + 3R (R = ceil(n / 16))
 // and reads four vec4s of B per k, sharing one read of a.

@@ -1,5 +1,5 @@
 // Parameter-arena bindings and helpers shared by the optimizer update kernels
-// (shaders/optim/<optimizer>.wgsl). src/backend/webgpu/kernels/optim.ts places this file before
+// (shaders/optim/<optimizer>.wgsl). src/backend/webgpu/dispatch/optim.ts places this file before
 // each of them, so every update kernel binds the same buffers in the same order:
 //   0 grad   (read)        gradient arena, n values (padding is 0)
 //   1 vars   (read)        one VarInfo per variable, in arena order (src/optim/arena.ts writes it)
@@ -35,7 +35,7 @@ struct VarInfo {
 // Invocations per workgroup, each updating one vec4.
 const WG: u32 = 64u;
 // Arena elements per workgroup. The arena starts every variable at a multiple of it
-// (src/kernels/optim.ts: arenaChunk), so the elements of one workgroup belong to one variable
+// (src/kernel_ids/optim.ts: arenaChunk), so the elements of one workgroup belong to one variable
 // or to padding.
 const ARENA_CHUNK: u32 = 4u * WG;
 

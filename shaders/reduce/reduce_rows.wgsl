@@ -1,8 +1,8 @@
 // Reduction over the middle axis: out[r, p, i] = reduce over c in chunk p of x[r, c, i], for the
 // kernels reduce_sum/max/min/prod. reduce_identity(), reduce_combine(acc, v), load_x(i) (reads
 // x[i]), store_out(i, v) (writes out[i]) and begin_job(job) (nothing) are the generated prelude
-// (src/backend/webgpu/kernels/reduce.ts); step capture replaces the last three to compute the
-// input with a fused elementwise prologue and to batch reductions (src/backend/webgpu/codegen.ts).
+// (src/backend/webgpu/dispatch/reduce.ts); step capture replaces the last three to compute the
+// input with a fused elementwise prologue and to batch reductions (src/backend/webgpu/graph/codegen.ts).
 // Layout: x is row-major [rows, cols, inner] (inner = 1: rows of a matrix); the reduced axis
 // (cols) is split into `parts` chunks of ceil(cols / parts) (parts = 1: all of it); out is
 // [rows, parts, inner]. A slot is one output element (r, p, i).
@@ -19,7 +19,7 @@ struct Params {
   inner: u32,
   parts: u32,
   // Step capture runs several reductions of one shape in one dispatch (workgroup z = job): each
-  // job's addresses start at jobs[job_base + job * job_stride] (src/backend/webgpu/codegen.ts).
+  // job's addresses start at jobs[job_base + job * job_stride] (src/backend/webgpu/graph/codegen.ts).
   job_base: u32,
   job_stride: u32,
 }

@@ -1,5 +1,5 @@
 // Shared by the row kernels of shaders/softmax (placed before each as its prelude by
-// src/backend/webgpu/kernels/nn.ts): all-reduce of one value per invocation across a workgroup
+// src/backend/webgpu/dispatch/nn.ts): all-reduce of one value per invocation across a workgroup
 // of WG invocations (WG, a power of two, is the shader's override constant). Every invocation
 // must call these (they contain barriers) and every one gets the result. The first invocation
 // combines the WG values in order rather than all of them as a tree: two barriers instead of

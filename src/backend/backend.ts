@@ -1,4 +1,4 @@
-import type { KernelId, KernelParams } from '../kernels/registry.js';
+import type { KernelId, KernelParams } from '../kernel_ids/registry.js';
 
 /** A backend's buffer of `numel` 32-bit elements (float64 on the CPU's gradient-check mode). */
 export interface BackendBuffer {
@@ -39,7 +39,7 @@ export interface AdapterInfo {
   isSoftware: boolean;
 }
 
-/** A traced step a backend can re-encode without the JavaScript graph work (src/compile.ts). */
+/** A traced step a backend can re-encode without the JavaScript graph work (src/compile/compile_step.ts). */
 export interface CapturedStep {
   /** False once a buffer the step uses but does not own was freed. */
   isValid(): boolean;

@@ -7,6 +7,7 @@
  *
  * Exit status: 0 done, 1 the work failed (or a check of `all` did not hold), 2 a usage error.
  */
+import '../backend/webgpu/node/install.js';
 import { PROGRAM, UsageError } from './args.js';
 import { runProgram } from './program.js';
 

@@ -1,4 +1,4 @@
-import { fusedActivations } from '../kernels/conv.js';
+import { fusedActivations } from '../kernel_ids/conv.js';
 import type { ConvActivation } from '../ops/conv_activation.js';
 import { featureDims, formatShape, type SymbolicShape } from './symbolic_shape.js';
 

@@ -1,6 +1,6 @@
 import type { TensorLike } from '../engine.js';
 import type { DType, Tensor } from '../tensor.js';
-import type { BinaryKernelId } from '../kernels/binary.js';
+import type { BinaryKernelId } from '../kernel_ids/binary.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, type Shape } from '../shape.js';
 import { engineOf, installOps, type AsMethods } from './define.js';
 import { powScalar } from './unary.js';

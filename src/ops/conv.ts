@@ -1,11 +1,11 @@
 import type { Tensor } from '../tensor.js';
-import type { ConvGeometry } from '../kernels/conv.js';
+import type { ConvGeometry } from '../kernel_ids/conv.js';
 import { fmt, shapesEqual } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
 import { applyActivation, applyUnfused, checkActivation, isFused, type ConvActivation } from './conv_activation.js';
 import { asBatched, convGeometry, dilatedSize, parseSteps, type ConvOptions } from './conv_geometry.js';
-import { conv2dBackpropInputOp, conv2dOp } from './conv_kernels.js';
-import { depthwiseConv2dOp } from './conv_depthwise_kernels.js';
+import { conv2dBackpropInputOp, conv2dOp } from './conv_primitives.js';
+import { depthwiseConv2dOp } from './conv_depthwise_primitives.js';
 
 export type { ConvActivation } from './conv_activation.js';
 export type { ConvOptions, Padding, Size2 } from './conv_geometry.js';

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import type { FusedActivation } from '../kernels/conv.js';
+import type { FusedActivation } from '../kernel_ids/conv.js';
 
 /**
  * Activation names accepted by the convolution ops (Keras' strings). The fused ones run in the

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import type { ConvGeometry } from '../kernels/conv.js';
+import type { ConvGeometry } from '../kernel_ids/conv.js';
 import { fmt } from '../shape.js';
 
 /** A size per spatial dimension: one number for both, or [height, width]. */

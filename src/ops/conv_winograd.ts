@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor.js';
-import type { ConvGeometry } from '../kernels/conv.js';
-import { winogradPositions, winogradTiling } from '../kernels/winograd.js';
+import type { ConvGeometry } from '../kernel_ids/conv.js';
+import { winogradPositions, winogradTiling } from '../kernel_ids/winograd.js';
 import { inputShapeOf } from './conv_geometry.js';
 
 /**
@@ -25,7 +25,7 @@ export function usesWinogradForInputGradient(g: ConvGeometry): boolean {
 }
 
 /**
- * dx by Winograd F(4x4, 3x3) (src/kernels/winograd.ts): the filter and dy transformed, 36
+ * dx by Winograd F(4x4, 3x3) (src/kernel_ids/winograd.ts): the filter and dy transformed, 36
  * products [inC, outC]·[outC, tiles] as one batched matmul, the output transform. It multiplies
  * 36 values per 16 dx pixels where the product-and-fold path multiplies 9 taps per dy pixel:
  * 4x fewer multiply-adds, less the tiles' overhang past the laid-out images. Runs kernels only:

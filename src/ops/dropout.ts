@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor.js';
-import type { DropoutParams } from '../kernels/nn.js';
+import type { DropoutParams } from '../kernel_ids/nn.js';
 import { broadcastStrides, fmt } from '../shape.js';
-import { dynamicParams } from '../kernels/dynamic.js';
+import { dynamicParams } from '../compile/dynamic_params.js';
 import { drawSeed } from './seeds.js';
 import { collapseDims } from './binary.js';
 import { installOps, type AsMethods } from './define.js';

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import type { GatherParams } from '../kernels/layout.js';
+import type { GatherParams } from '../kernel_ids/layout.js';
 import { fmt, sizeOf, type Shape } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
 import { axesOf } from './layout.js';

@@ -1,4 +1,4 @@
-import type { MatmulParams } from '../kernels/matmul.js';
+import type { MatmulParams } from '../kernel_ids/matmul.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, fmt, normalizeAxes, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { sumToShape } from './binary.js';

@@ -3,7 +3,7 @@ import type { DType, Tensor } from '../tensor.js';
 import { assertShape, sizeOf, type Shape } from '../shape.js';
 import { installEngineFunctions } from './define.js';
 import type { DropEngine } from './creation.js';
-import { dynamicParams } from '../kernels/dynamic.js';
+import { dynamicParams } from '../compile/dynamic_params.js';
 import { drawSeed } from './seeds.js';
 
 /** Options of `randomUniform`. */

@@ -1,5 +1,5 @@
 import type { Tensor, DType } from '../tensor.js';
-import { chunkLength, type ReduceKernelId } from '../kernels/reduce.js';
+import { chunkLength, type ReduceKernelId } from '../kernel_ids/reduce.js';
 import { fmt, normalizeAxes, reducedShape, sizeOf } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
 

@@ -1,6 +1,6 @@
 import type { TensorLike } from '../engine.js';
 import type { DType, Tensor } from '../tensor.js';
-import type { UnaryKernelId } from '../kernels/unary.js';
+import type { UnaryKernelId } from '../kernel_ids/unary.js';
 import { installOps, tensors, type AsMethods } from './define.js';
 
 /** dx from (x, y, dy); null where the gradient is zero everywhere (floor, sign, ...). */

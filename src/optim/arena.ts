@@ -7,7 +7,7 @@
 import type { BackendBuffer } from '../backend/backend.js';
 import type { Engine } from '../engine.js';
 import type { Storage, Tensor, Variable } from '../tensor.js';
-import { arenaChunk, varTableStride } from '../kernels/optim.js';
+import { arenaChunk, varTableStride } from '../kernel_ids/optim.js';
 import type { BoxConstraint } from './constraints.js';
 
 function roundUp(x: number, multiple: number): number {

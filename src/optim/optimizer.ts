@@ -8,7 +8,7 @@
 import type { Engine } from '../engine.js';
 import { Tensor, Variable } from '../tensor.js';
 import { fmt, shapesEqual } from '../shape.js';
-import type { OptimUpdateKernelId, OptimKernels } from '../kernels/optim.js';
+import type { OptimUpdateKernelId, OptimKernels } from '../kernel_ids/optim.js';
 import { ParamGroup } from './arena.js';
 import { clipConfig, runNormClipping, type ClipConfig } from './clipping.js';
 import { constraintMap, unitNormEpsilon, type BoxConstraint, type Constraint } from './constraints.js';

@@ -3,7 +3,7 @@
  * step's hyper-parameters are computed from the step count. Each optimizer's file (sgd.ts, adam.ts,
  * ...) builds one `UpdateRule` from its options; `Optimizer` does the rest.
  */
-import type { ArenaParams, OptimKernels, OptimUpdateKernelId } from '../kernels/optim.js';
+import type { ArenaParams, OptimKernels, OptimUpdateKernelId } from '../kernel_ids/optim.js';
 import type { LearningRate } from './schedules.js';
 import type { ConstraintsOption } from './constraints.js';
 

@@ -5,7 +5,7 @@ import { expectClose } from '../helpers/allclose.js';
 
 /**
  * Captured steps run independent generated kernels of one shape as one dispatch
- * (src/backend/webgpu/capture_compiler.ts): results must match the eager path.
+ * (src/backend/webgpu/graph/capture_compiler.ts): results must match the eager path.
  */
 async function eagerAndCaptured(e: Engine, f: (...xs: Tensor[]) => Tensor[], inputs: Tensor[]): Promise<{ dispatches: number; unfused: number }> {
   const expected = await Promise.all(e.tidy(() => f(...inputs)).map(async (t) => {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/index.js';
-import { PipelineCache } from '../../src/backend/webgpu/pipelines.js';
+import { PipelineCache } from '../../src/backend/webgpu/device/pipelines.js';
 import { WebGpuBackend } from '../../src/backend/webgpu/webgpu_backend.js';
-import { getGpu, nodeGarbageCollector, requestAdapter, requestDevice } from '../../src/backend/webgpu/gpu.js';
+import { getGpu, requestAdapter, requestDevice } from '../../src/backend/webgpu/device/gpu.js';
+import { nodeGarbageCollector } from '../../src/backend/webgpu/node/garbage_collector.js';
 import { Engine } from '../../src/engine.js';
 import { zeroStats } from '../../src/backend/backend.js';
 import { gpuEngine } from '../helpers/engines.js';
-import { gpuKernels } from '../../src/backend/webgpu/kernels/index.js';
-import { shaderOf } from '../../src/backend/webgpu/kernel_spec.js';
+import { gpuKernels } from '../../src/backend/webgpu/dispatch/index.js';
+import { shaderOf } from '../../src/backend/webgpu/dispatch/kernel_spec.js';
 
 const noUniforms = { uniforms: () => ({}), workgroups: () => [1, 1, 1] as const };
 
@@ -74,7 +75,7 @@ describe('WebGPU device and shader errors', () => {
   });
 
   // Dropped bind groups keep their descriptor sets (one memory map each on lavapipe) until V8
-  // collects them: see nodeGarbageCollector in src/backend/webgpu/gpu.ts.
+  // collects them: see src/backend/webgpu/node/garbage_collector.ts.
   it('collects garbage before a wait on the GPU once 8192 bind groups were made since the last time', async () => {
     if (!(await gpuEngine())) return;
     const adapter = await requestAdapter(await getGpu());

@@ -1,6 +1,6 @@
 // Eager loops of tens of thousands of dispatches on lavapipe: each live bind group costs a memory
 // map there, and without the backend's garbage collection before its waits (nodeGarbageCollector
-// in src/backend/webgpu/gpu.ts) the article's eager force loss at 20 vectors ran out of maps and
+// in src/backend/webgpu/node/garbage_collector.ts) the article's eager force loss at 20 vectors ran out of maps and
 // the process died with SIGSEGV in its third step; a loop that never waits is refused with an
 // error before the limit (memory_maps.ts). Child processes, so that a crash fails these tests
 // rather than the run, and a plain `node`, so that the collector sets --expose-gc itself.

@@ -5,7 +5,7 @@ import type { WebGpuBackend } from '../../src/backend/webgpu/webgpu_backend.js';
 import { expectClose } from '../helpers/allclose.js';
 
 /**
- * Fusion of elementwise chains in captured steps (src/backend/webgpu/fusion.ts): results must
+ * Fusion of elementwise chains in captured steps (src/backend/webgpu/graph/fusion.ts): results must
  * match the eager path (to float32 rounding: fused code may contract a·b + c), with fewer
  * dispatches, and must stay correct where fusing would be wrong (reads of a buffer that is
  * written in between, in-place updates that read other elements).

@@ -1,7 +1,7 @@
-// The memory-map guard of src/backend/webgpu/memory_maps.ts on a simulated process: `maps` grows
+// The memory-map guard of src/backend/webgpu/node/memory_maps.ts on a simulated process: `maps` grows
 // by one per new bind group unless freed descriptor sets are there to reuse.
 import { describe, expect, it } from 'vitest';
-import { MemoryMapGuard, allowedMapGrowth, hardMapFraction, minBindGroupsBetweenMapChecks, refusedMapFraction, type MemoryMaps } from '../../src/backend/webgpu/memory_maps.js';
+import { MemoryMapGuard, allowedMapGrowth, hardMapFraction, minBindGroupsBetweenMapChecks, refusedMapFraction, type MemoryMaps } from '../../src/backend/webgpu/node/memory_maps.js';
 
 const limit = 65530;
 

@@ -1,9 +1,9 @@
-// The thread-state probe of src/backend/webgpu/process_threads.ts, which ends the sleeps of
+// The thread-state probe of src/backend/webgpu/node/process_threads.ts, which ends the sleeps of
 // software_gpu_wait.ts: a spinning worker thread is seen running, and with it gone the probe
 // (which skips its caller, running while it reads) sees none.
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { nodeOtherThreadsProbe } from '../../src/backend/webgpu/process_threads.js';
+import { nodeOtherThreadsProbe } from '../../src/backend/webgpu/node/process_threads.js';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

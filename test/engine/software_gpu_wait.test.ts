@@ -1,8 +1,8 @@
-// The wait policy of src/backend/webgpu/software_gpu_wait.ts on a simulated clock: the "GPU"
+// The wait policy of src/backend/webgpu/node/software_gpu_wait.ts on a simulated clock: the "GPU"
 // keeps the process's CPU time growing (two busy cores) and, where thread states are on, its
 // threads running, until it is done.
 import { describe, expect, it } from 'vitest';
-import { SoftwareGpuWait, busySleepFactor, idleSamples, idleWindowMs, oversleptFraction, sleepFraction, sleepFromMs, type WaitClock } from '../../src/backend/webgpu/software_gpu_wait.js';
+import { SoftwareGpuWait, busySleepFactor, idleSamples, idleWindowMs, oversleptFraction, sleepFraction, sleepFromMs, type WaitClock } from '../../src/backend/webgpu/node/software_gpu_wait.js';
 
 /** A simulated process: the GPU burns 2 cores while busy, other threads `otherCores`. */
 class FakeProcess implements WaitClock {

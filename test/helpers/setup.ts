@@ -1,2 +1,2 @@
-// Runs before every test file. Nothing global is needed yet beyond importing the library once.
-import '../../src/index.js';
+// Runs before every test file: the library's Node entry, which installs Dawn as the GPU (src/node.ts).
+import '../../src/node.js';

@@ -4,7 +4,7 @@ import type { Conv2dOptions } from '../../src/ops/conv.js';
 import { checkOp, gpuMatchesCpu, gradcheck, type InputSpec } from '../helpers/gradcheck.js';
 import { cpuEngine, gpuEngine } from '../helpers/engines.js';
 import { convGeometry, parseSteps } from '../../src/ops/conv_geometry.js';
-import { inputGradientAsConv, inputGradientByFlippedConv } from '../../src/ops/conv_kernels.js';
+import { inputGradientAsConv, inputGradientByFlippedConv } from '../../src/ops/conv_primitives.js';
 import { expectClose } from '../helpers/allclose.js';
 
 /** conv2d of inputs (x, filter[, bias]) with the given options. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine, Tensor } from '../../src/index.js';
 import type { Conv2dOptions } from '../../src/ops/conv.js';
-import type { ConvGeometry } from '../../src/kernels/conv.js';
-import { winogradTiling } from '../../src/kernels/winograd.js';
+import type { ConvGeometry } from '../../src/kernel_ids/conv.js';
+import { winogradTiling } from '../../src/kernel_ids/winograd.js';
 import { convGeometry, parseSteps } from '../../src/ops/conv_geometry.js';
 import { inputGradientByWinograd, usesWinogradForInputGradient } from '../../src/ops/conv_winograd.js';
 import { gpuMatchesCpu, gradcheck } from '../helpers/gradcheck.js';
@@ -26,7 +26,7 @@ async function direct(e: Engine, g: ConvGeometry, seed: number): Promise<{ dy: T
   return { dy, w, expected };
 }
 
-// Shapes of the layout (src/kernels/winograd.ts): images side by side in a grid (batch 5 of
+// Shapes of the layout (src/kernel_ids/winograd.ts): images side by side in a grid (batch 5 of
 // 5x6, 7 of 9x7), 'same' padding (a gap row and column per image), explicit paddings of 0 and 2
 // (windows starting on the image and two rows above it), tiles not a multiple of 4 or 8 (the
 // padded columns of V and M), channels that leave lanes of a block of 8 vec4s idle (12, 36).

@@ -4,7 +4,7 @@ import { expectClose } from '../helpers/allclose.js';
 import { backends } from '../helpers/engines.js';
 import { uniformValues } from '../helpers/random.js';
 import { quadratic } from './reference.js';
-import { arenaChunk } from '../../src/kernels/optim.js';
+import { arenaChunk } from '../../src/kernel_ids/optim.js';
 
 /** Odd sizes, a size-1 variable, one just past the 64-element view alignment, a rank-3 one. */
 const shapes = [[7], [1], [65], [3, 5], [2, 2, 3]];

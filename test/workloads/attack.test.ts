@@ -26,8 +26,8 @@ import {
   type MnistSplit,
 } from '../../src/workloads/attack/index.js';
 import { loadMnist, loadMnistPerClass, shippedMnistWeightsPath } from '../../src/workloads/attack/node.js';
-import { adler32, crc32, encodePng, PNG_SIGNATURE, resizeBilinear } from '../../src/workloads/image/index.js';
-import { writeImagesPng } from '../../src/workloads/image/png_node.js';
+import { adler32, crc32, encodePng, PNG_SIGNATURE, resizeBilinear } from '../../src/io/image/index.js';
+import { writeImagesPng } from '../../src/io/image/png_node.js';
 import { cpuEngine, gpuEngine } from '../helpers/engines.js';
 import { rng } from '../helpers/random.js';
 import { writeKerasH5 } from '../io/keras_h5_writer.js';

@@ -1,5 +1,5 @@
 import type { CpuArray, CpuKernels } from './kernel_table.js';
-import { binaryOpKernelIds, type BinaryKernelId, type BinaryKernels, type BinaryParams, type WhereParams } from '../../kernels/binary.js';
+import { binaryOpKernelIds, type BinaryKernelId, type BinaryKernels, type BinaryParams, type WhereParams } from '../../kernel_ids/binary.js';
 import { sizeOf } from '../../shape.js';
 
 /** pow with TensorFlow's semantics for negative bases (integer exponents only). */

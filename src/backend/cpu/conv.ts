@@ -8,10 +8,10 @@ import type {
   DepthwiseConv2dBackpropFilterParams,
   DepthwiseConv2dBackpropInputParams,
   DepthwiseConv2dParams,
-} from '../../kernels/conv.js';
+} from '../../kernel_ids/conv.js';
 import { unaryFormulas } from './unary.js';
 
-// CPU twins of shaders/conv2d/*.wgsl: the plain sums of src/kernels/conv.ts, in float64, with
+// CPU twins of shaders/conv2d/*.wgsl: the plain sums of src/kernel_ids/conv.ts, in float64, with
 // the index names of the shaders (ih = oh·stride - pad + kh·dilation). The shaders compute the
 // same sums as tiled matrix products; these loops are the definition they are tested against.
 

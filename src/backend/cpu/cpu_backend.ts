@@ -1,6 +1,6 @@
 import type { AdapterInfo, Backend, BackendMemory, BackendStats } from '../backend.js';
 import { zeroStats } from '../backend.js';
-import type { KernelId, KernelParams } from '../../kernels/registry.js';
+import type { KernelId, KernelParams } from '../../kernel_ids/registry.js';
 import { cpuKernels, type CpuArray } from './index.js';
 
 /** A CPU buffer: a typed array of the backend's precision. */

@@ -6,7 +6,7 @@ import type {
   IotaParams,
   RandomNormalParams,
   RandomUniformParams,
-} from '../../kernels/creation.js';
+} from '../../kernel_ids/creation.js';
 
 const f32 = Math.fround;
 

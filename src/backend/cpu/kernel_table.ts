@@ -1,4 +1,4 @@
-import type { KernelParamsMap } from '../../kernels/registry.js';
+import type { KernelParamsMap } from '../../kernel_ids/registry.js';
 
 /** CPU buffers: float32 normally, float64 for gradient checks. */
 export type CpuArray = Float32Array | Float64Array;

@@ -6,7 +6,7 @@ import type {
   PadStridedParams,
   ScatterStridedParams,
   TileParams,
-} from '../../kernels/layout.js';
+} from '../../kernel_ids/layout.js';
 import { sizeOf } from '../../shape.js';
 import { roundHalfEven } from './unary.js';
 

@@ -1,5 +1,5 @@
 import type { CpuArray, CpuKernels } from './kernel_table.js';
-import type { MatmulKernels, MatmulParams, MatvecParams } from '../../kernels/matmul.js';
+import type { MatmulKernels, MatmulParams, MatvecParams } from '../../kernel_ids/matmul.js';
 
 /**
  * CPU twin of shaders/matmul/matmul.wgsl: the naive triple loop (float64 accumulation), with the

@@ -7,7 +7,7 @@ import type {
   NnKernels,
   Pool2dParams,
   RowParams,
-} from '../../kernels/nn.js';
+} from '../../kernel_ids/nn.js';
 import { uniform01 } from './creation.js';
 
 // ---- pooling: shaders/pool/pool_window.wgsl and pool_argmax.wgsl, restated ---------------------

@@ -15,7 +15,7 @@ import {
   type RmspropParams,
   type SgdParams,
   type UnitNormRowsParams,
-} from '../../kernels/optim.js';
+} from '../../kernel_ids/optim.js';
 
 // The variable table stores u32 words as float32 bit patterns (the WGSL reads them as u32).
 // Small integers are denormal floats, which float64 buffers hold exactly, so this works in both

@@ -1,5 +1,5 @@
 import type { CpuArray, CpuKernels } from './kernel_table.js';
-import { chunkLength, type ArgMergeParams, type ReduceKernels, type ReduceParams } from '../../kernels/reduce.js';
+import { chunkLength, type ArgMergeParams, type ReduceKernels, type ReduceParams } from '../../kernel_ids/reduce.js';
 
 /**
  * Visits every output slot (row, part, i) of a [rows, cols, inner] reduction with its chunk

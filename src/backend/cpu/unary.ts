@@ -1,5 +1,5 @@
 import type { CpuKernels } from './kernel_table.js';
-import { unaryKernelIds, type UnaryKernelId, type UnaryKernels } from '../../kernels/unary.js';
+import { unaryKernelIds, type UnaryKernelId, type UnaryKernels } from '../../kernel_ids/unary.js';
 import { binaryScalar } from './binary.js';
 
 /**

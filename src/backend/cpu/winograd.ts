@@ -1,8 +1,8 @@
 import type { CpuArray, CpuKernels } from './kernel_table.js';
-import type { ConvGeometry } from '../../kernels/conv.js';
-import { winogradTiling, type WinogradKernels, type WinogradTiling } from '../../kernels/winograd.js';
+import type { ConvGeometry } from '../../kernel_ids/conv.js';
+import { winogradTiling, type WinogradKernels, type WinogradTiling } from '../../kernel_ids/winograd.js';
 
-// CPU twins of shaders/conv2d/winograd_*.wgsl (see src/kernels/winograd.ts): the same three
+// CPU twins of shaders/conv2d/winograd_*.wgsl (see src/kernel_ids/winograd.ts): the same three
 // transforms written as matrix products with the F(4x4, 3x3) matrices, in float64.
 
 /** Bᵀ: the 6x6 input transform. */

@@ -1,16 +1,15 @@
 import type { AdapterInfo, Backend, BackendMemory, BackendStats, CaptureSupport } from '../backend.js';
 import { zeroStats } from '../backend.js';
-import type { KernelId, KernelParams } from '../../kernels/registry.js';
-import { BufferPool, StagingPool, type GpuBuffer } from './buffer_pool.js';
-import { PipelineCache, compileErrorName, packUniforms, type CompiledKernel } from './pipelines.js';
-import { UniformRing } from './uniform_ring.js';
-import { gpuKernels } from './kernels/index.js';
-import type { GpuKernel } from './kernel_spec.js';
-import { CaptureRecording } from './capture.js';
-import { bindGroupEntries, bindGroupKey } from './bind_groups.js';
-import { SoftwareGpuWait, type WaitClock } from './software_gpu_wait.js';
-import { MemoryMapGuard, type MemoryMaps } from './memory_maps.js';
-import { paramsRefresh } from '../../kernels/dynamic.js';
+import type { KernelId, KernelParams } from '../../kernel_ids/registry.js';
+import { BufferPool, StagingPool, type GpuBuffer } from './device/buffer_pool.js';
+import { PipelineCache, compileErrorName, packUniforms, type CompiledKernel } from './device/pipelines.js';
+import { UniformRing } from './device/uniform_ring.js';
+import { gpuKernels } from './dispatch/index.js';
+import type { GpuKernel } from './dispatch/kernel_spec.js';
+import { CaptureRecording } from './graph/capture.js';
+import { bindGroupEntries, bindGroupKey } from './device/bind_groups.js';
+import type { DispatchGuard, GpuWaitPolicy, SoftwareAdapterCare } from './host_platform.js';
+import { paramsRefresh } from '../../compile/dynamic_params.js';
 
 /** Submit once this many dispatches are recorded, so freed buffers return to the pool. */
 const maxDispatchesPerSubmit = 2048;
@@ -22,27 +21,11 @@ const maxCachedBindGroups = 8192;
 // first runs a garbage collection, so that the dropped ones release their descriptor sets.
 const bindGroupsPerCollection = 8192;
 
-/** Options of the WebGPU backend. */
-export interface WebGpuBackendOptions {
-  /**
-   * Runs a full garbage collection (Node: `nodeGarbageCollector` of gpu.ts). With a software
-   * adapter, called before a wait on the GPU once many bind groups were made since the last call;
-   * null or absent: never.
-   */
-  collectGarbage?: (() => void) | null;
-  /**
-   * The process's clocks (Node: `nodeWaitClock` of software_gpu_wait.ts). With a software adapter,
-   * a wait for work expected to be long then sleeps while the adapter's worker threads compute,
-   * instead of letting Dawn's poll take one of their cores; null or absent: plain waits.
-   */
-  waitClock?: WaitClock | null;
-  /**
-   * The process's memory maps (Node on Linux: `nodeMemoryMapsProbe` of memory_maps.ts). With a
-   * software adapter, read now and then while bind groups are made, so that a dispatch is refused
-   * with an error before lavapipe runs the process out of maps; null or absent: never.
-   */
-  memoryMaps?: (() => MemoryMaps | null) | null;
-}
+/**
+ * Options of the WebGPU backend: the host's care for software adapters (host_platform.ts), used
+ * only when the adapter is one. Absent members: none.
+ */
+export type WebGpuBackendOptions = Partial<SoftwareAdapterCare>;
 
 /**
  * Records kernels into one command encoder (one open compute pass) and submits lazily: when a
@@ -70,16 +53,16 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   private lost = false;
   /** Set by destroy(): a loss that follows is expected, not an error. */
   private destroyed = false;
-  /** The step capture being traced, if any (src/backend/webgpu/capture.ts). */
+  /** The step capture being traced, if any (src/backend/webgpu/graph/capture.ts). */
   private recording: CaptureRecording | null = null;
   /** GPU objects to destroy once the work recorded so far is submitted. */
   private destroyAfterSubmit: GPUBuffer[] = [];
   private readonly collectGarbage: (() => void) | null;
   private bindGroupsSinceCollection = 0;
-  /** Set for software adapters in Node on Linux: see memory_maps.ts. */
-  private readonly mapGuard: MemoryMapGuard | null;
-  /** Set for software adapters in Node: see software_gpu_wait.ts. */
-  private readonly softwareWait: SoftwareGpuWait | null;
+  /** Set for software adapters in Node on Linux: see node/memory_maps.ts. */
+  private readonly mapGuard: DispatchGuard | null;
+  /** Set for software adapters in Node: see node/software_gpu_wait.ts. */
+  private readonly softwareWait: GpuWaitPolicy | null;
   /** counters.dispatches when the last wait began: later ones are new work to wait for. */
   private dispatchesAtLastWait = 0;
 
@@ -100,11 +83,11 @@ export class WebGpuBackend implements Backend, CaptureSupport {
       description: info.description,
       isSoftware: software,
     };
-    this.softwareWait = software && options.waitClock ? new SoftwareGpuWait(options.waitClock) : null;
+    this.softwareWait = software ? (options.waitPolicy ?? null) : null;
     // The memory maps run out on lavapipe; a hardware driver's descriptor sets are cheap, and a
     // full collection of a large heap is not.
     this.collectGarbage = software ? (options.collectGarbage ?? null) : null;
-    this.mapGuard = software && options.memoryMaps ? new MemoryMapGuard(options.memoryMaps) : null;
+    this.mapGuard = software ? (options.dispatchGuard ?? null) : null;
     this.pool = new BufferPool(device, this.counters);
     this.staging = new StagingPool(device, this.counters);
     this.pipelines = new PipelineCache(device, this.counters, (err) => this.fail(err));
@@ -209,7 +192,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     this.dispatchesInBatch++;
   }
 
-  // ---- step capture (src/compile.ts drives it) ---------------------------------------------
+  // ---- step capture (src/compile/compile_step.ts drives it) ---------------------------------------------
 
   /** Starts tracing: commands are recorded (not run), and new buffers belong to the capture. */
   beginCapture(): void {

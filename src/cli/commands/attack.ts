@@ -20,7 +20,7 @@ import {
   type MnistSplit,
 } from '../../workloads/attack/index.js';
 import { loadMnist, loadShippedMnistClassifier, shippedMnistWeightsPath, trainMnist } from '../../workloads/attack/node.js';
-import { writeImagesPng } from '../../workloads/image/png_node.js';
+import { writeImagesPng } from '../../io/image/png_node.js';
 import { PROGRAM, UsageError } from '../args.js';
 import { defineCommand } from '../command.js';
 import { commonFlags, openEngine, type Output } from '../context.js';

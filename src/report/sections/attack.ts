@@ -3,7 +3,7 @@
  * side by side with the change between them, and the class probabilities before and after.
  */
 import { attackImages } from '../../workloads/attack/attack_images.js';
-import { encodePng, pngDataUrl, type RasterImage } from '../../workloads/image/png.js';
+import { encodePng, pngDataUrl, type RasterImage } from '../../io/image/png.js';
 import { probabilityBars } from '../bars.js';
 import { figure, htmlTable, inlineImage, paragraph, row, section } from '../html.js';
 import type { AttackReport, Timed } from '../types.js';

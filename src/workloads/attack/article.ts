@@ -7,8 +7,8 @@
  */
 import type { Engine } from '../../engine.js';
 import { readBytes, type WeightsSource } from '../../io/index.js';
-import { decodeJpeg } from '../image/jpeg.js';
-import { resizeBilinear } from '../image/resize.js';
+import { decodeJpeg } from '../../io/image/jpeg.js';
+import { resizeBilinear } from '../../io/image/resize.js';
 import { attackBatch, predictProbabilities } from './attack_batch.js';
 import { ARTICLE_MODEL, articleModel, convClassifier } from './models.js';
 

@@ -2,8 +2,8 @@
  * The attack's images for people to look at: each attacked image before and after, and the change
  * between them, as raster images ready for `encodePng` (pure: Node and browsers).
  */
-import { scaleNearest } from '../image/resize.js';
-import type { NamedImage, RasterImage } from '../image/png.js';
+import { scaleNearest } from '../../io/image/resize.js';
+import type { NamedImage, RasterImage } from '../../io/image/png.js';
 import type { AttackResult } from './attack.js';
 
 /** Options of `attackImages`. */

@@ -3,7 +3,7 @@
  * respect to the INPUT images (the model's weights stay fixed, inference mode), a signed step
  * against it and a clip to the valid pixel range. No readback, no graph work per replay.
  */
-import type { CompiledFunction } from '../../compile.js';
+import type { CompiledFunction } from '../../compile/compile_step.js';
 import type { Engine } from '../../engine.js';
 import type { Sequential } from '../../nn/index.js';
 import type { Tensor } from '../../tensor.js';

@@ -9,6 +9,7 @@
  * is below --min-accuracy (default 0.97) so a bad run does not silently replace good weights
  * (the file is then written next to it as <out>.rejected).
  */
+import '../../backend/webgpu/node/install.js';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../../create_engine.js';

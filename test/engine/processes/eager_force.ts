@@ -4,7 +4,7 @@
  * Prints one JSON line: the loss history and the process's memory maps at the end.
  */
 import { readFileSync } from 'node:fs';
-import { createEngine } from '../../../src/index.js';
+import { createEngine } from '../../../src/node.js';
 import { runVectorSpread } from '../../../src/workloads/vector_spread/index.js';
 
 const steps = Number(process.argv[2] ?? 6);

@@ -6,7 +6,7 @@
  * maps. Prints one JSON line.
  */
 import { readFileSync } from 'node:fs';
-import { createEngine, type Tensor } from '../../../src/index.js';
+import { createEngine, type Tensor } from '../../../src/node.js';
 
 const maps = (): number => readFileSync('/proc/self/maps', 'utf8').split('\n').length - 1;
 const e = await createEngine();

@@ -1,4 +1,4 @@
-import type { BackendStats } from '../backend.js';
+import type { BackendStats } from '../../backend.js';
 
 /** A storage buffer handed out by the pool. `numel` is what the tensor asked for. */
 export interface GpuBuffer {
@@ -11,7 +11,7 @@ export interface GpuBuffer {
   /** True for views: freeing them does nothing, the parent owns the memory. */
   readonly isView: boolean;
   /**
-   * The step capture that owns this buffer (src/backend/webgpu/capture.ts): freeing it is then
+   * The step capture that owns this buffer (src/backend/webgpu/graph/capture.ts): freeing it is then
    * deferred until the capture is disposed, because replays still write and read it.
    */
   owner?: object;

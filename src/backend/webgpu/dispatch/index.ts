@@ -1,5 +1,5 @@
-import type { KernelParamsMap } from '../../../kernels/registry.js';
-import type { GpuKernel } from '../kernel_spec.js';
+import type { KernelParamsMap } from '../../../kernel_ids/registry.js';
+import type { GpuKernel } from './kernel_spec.js';
 import { unaryGpuKernels } from './unary.js';
 import { binaryGpuKernels } from './binary.js';
 import { reduceGpuKernels } from './reduce.js';

@@ -1,6 +1,6 @@
 import type { GpuKernels } from './index.js';
-import { unaryKernelIds, type UnaryKernels, type UnaryParams } from '../../../kernels/unary.js';
-import { grid1d, type GpuKernel } from '../kernel_spec.js';
+import { unaryKernelIds, type UnaryKernels, type UnaryParams } from '../../../kernel_ids/unary.js';
+import { grid1d, type GpuKernel } from './kernel_spec.js';
 import unaryWgsl from '../../../../shaders/elementwise/unary.wgsl';
 
 const shader = { file: 'shaders/elementwise/unary.wgsl', code: unaryWgsl };

@@ -1,8 +1,8 @@
 import type { GpuKernels } from './index.js';
-import type { ConvGeometry } from '../../../kernels/conv.js';
-import { winogradTiling, type WinogradKernels } from '../../../kernels/winograd.js';
+import type { ConvGeometry } from '../../../kernel_ids/conv.js';
+import { winogradTiling, type WinogradKernels } from '../../../kernel_ids/winograd.js';
 import { sizeUniforms, tileGrid } from './conv.js';
-import { grid1d, type GpuKernel, type UniformValues } from '../kernel_spec.js';
+import { grid1d, type GpuKernel, type UniformValues } from './kernel_spec.js';
 import filterWgsl from '../../../../shaders/conv2d/winograd_filter.wgsl';
 import inputWgsl from '../../../../shaders/conv2d/winograd_input.wgsl';
 import outputWgsl from '../../../../shaders/conv2d/winograd_output.wgsl';

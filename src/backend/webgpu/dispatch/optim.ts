@@ -1,6 +1,6 @@
 import type { GpuKernels } from './index.js';
-import { arenaChunk, type ArenaParams, type OptimKernels } from '../../../kernels/optim.js';
-import { grid1d, maxWorkgroupsPerDim, type GpuKernel, type ShaderSource, type UniformValues } from '../kernel_spec.js';
+import { arenaChunk, type ArenaParams, type OptimKernels } from '../../../kernel_ids/optim.js';
+import { grid1d, maxWorkgroupsPerDim, type GpuKernel, type ShaderSource, type UniformValues } from './kernel_spec.js';
 import arenaWgsl from '../../../../shaders/optim/arena.wgsl';
 import sgdWgsl from '../../../../shaders/optim/sgd.wgsl';
 import rmspropWgsl from '../../../../shaders/optim/rmsprop.wgsl';

@@ -4,7 +4,7 @@
  * threads of the process, which sleep once the work is done; the state changes at once, where the
  * process's CPU time counts another core's thread only at scheduler ticks (4 ms here). Measured
  * during a matmul 1024 on 2 cores: 2-3 threads running until the product ends, then only the
- * caller (src/backend/webgpu/software_gpu_wait.ts uses this to end its sleeps).
+ * caller (src/backend/webgpu/node/software_gpu_wait.ts uses this to end its sleeps).
  */
 
 import { linuxProcFs } from './linux_proc.js';

@@ -6,8 +6,8 @@ import type {
   IotaParams,
   RandomNormalParams,
   RandomUniformParams,
-} from '../../../kernels/creation.js';
-import { grid1d, type GpuKernel } from '../kernel_spec.js';
+} from '../../../kernel_ids/creation.js';
+import { grid1d, type GpuKernel } from './kernel_spec.js';
 import fillWgsl from '../../../../shaders/creation/fill.wgsl';
 import iotaWgsl from '../../../../shaders/creation/iota.wgsl';
 import eyeWgsl from '../../../../shaders/creation/eye.wgsl';

@@ -11,9 +11,9 @@
  * and scalars are baked into the source (a capture's shapes never change; floats bit-exactly);
  * slice offsets and pad begins are per-job integers.
  */
-import { unaryKernelIds } from '../../kernels/unary.js';
-import { binaryOpKernelIds } from '../../kernels/binary.js';
-import type { GpuBuffer } from './buffer_pool.js';
+import { unaryKernelIds } from '../../../kernel_ids/unary.js';
+import { binaryOpKernelIds } from '../../../kernel_ids/binary.js';
+import type { GpuBuffer } from '../device/buffer_pool.js';
 
 /** One operand read: `offset + Σ coord[d]·strides[d]` over the node's output shape. */
 interface Operand {

@@ -1,6 +1,6 @@
 import type { GpuKernels } from './index.js';
-import { chunkLength, type ArgMergeParams, type ReduceKernels, type ReduceParams } from '../../../kernels/reduce.js';
-import { grid1d, maxWorkgroupsPerDim, type GpuKernel } from '../kernel_spec.js';
+import { chunkLength, type ArgMergeParams, type ReduceKernels, type ReduceParams } from '../../../kernel_ids/reduce.js';
+import { grid1d, maxWorkgroupsPerDim, type GpuKernel } from './kernel_spec.js';
 import reduceRowsWgsl from '../../../../shaders/reduce/reduce_rows.wgsl';
 import argReduceRowsWgsl from '../../../../shaders/reduce/arg_reduce_rows.wgsl';
 import argMergeRowsWgsl from '../../../../shaders/reduce/arg_merge_rows.wgsl';
@@ -48,7 +48,7 @@ function reduceKernel(identity: string, combine: string): GpuKernel<ReduceParams
 
 /**
  * How the handwritten row reduction reads its input, writes its output and starts a job; step
- * capture's generated reductions supply their own (src/backend/webgpu/codegen.ts). One per line.
+ * capture's generated reductions supply their own (src/backend/webgpu/graph/codegen.ts). One per line.
  */
 export const loadX = [
   'fn load_x(i: u32) -> f32 { return x[i]; }',

@@ -8,7 +8,7 @@
  * disjoint, so they do not order each other. A group holds units of one batch key, or (stacked)
  * single units of different batch keys and one stack key.
  */
-import type { GpuBuffer } from './buffer_pool.js';
+import type { GpuBuffer } from '../device/buffer_pool.js';
 
 export interface ScheduleUnit {
   reads: readonly GpuBuffer[];

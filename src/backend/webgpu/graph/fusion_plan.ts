@@ -9,7 +9,7 @@
  * - a producer with several readers is inlined (recomputed) only when it is small and every reader
  *   is itself a fused consumer; it keeps running if any reader does not inline it.
  */
-import type { GpuBuffer } from './buffer_pool.js';
+import type { GpuBuffer } from '../device/buffer_pool.js';
 import { elementwiseNode, readsInPlaceOnly, type FusedTree, type FusionNode } from './fusion.js';
 
 /** A dispatch as fusion sees it. */

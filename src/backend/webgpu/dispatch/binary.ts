@@ -1,6 +1,6 @@
 import type { GpuKernels } from './index.js';
-import { binaryOpKernelIds, type BinaryKernels, type BinaryParams, type WhereParams } from '../../../kernels/binary.js';
-import { grid1d, padDims, type GpuKernel } from '../kernel_spec.js';
+import { binaryOpKernelIds, type BinaryKernels, type BinaryParams, type WhereParams } from '../../../kernel_ids/binary.js';
+import { grid1d, padDims, type GpuKernel } from './kernel_spec.js';
 import { sizeOf } from '../../../shape.js';
 import binaryWgsl from '../../../../shaders/elementwise/binary.wgsl';
 import whereWgsl from '../../../../shaders/elementwise/where.wgsl';

@@ -1,9 +1,9 @@
 import type { Tensor } from '../tensor.js';
-import type { ConvGeometry } from '../kernels/conv.js';
+import type { ConvGeometry } from '../kernel_ids/conv.js';
 import { inputShapeOf, outputShapeOf, splitReduction } from './conv_geometry.js';
 
 // The three depthwise kernels as differentiable ops, related exactly as the conv2d ones in
-// conv_kernels.ts (each is bilinear; each one's gradients are the other two), so derivatives of
+// conv_primitives.ts (each is bilinear; each one's gradients are the other two), so derivatives of
 // every order are exact. The geometry's outC is inC · multiplier.
 
 function multiplierOf(g: ConvGeometry): number {

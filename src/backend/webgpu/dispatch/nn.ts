@@ -7,8 +7,8 @@ import type {
   NnKernels,
   Pool2dParams,
   RowParams,
-} from '../../../kernels/nn.js';
-import { grid1d, maxWorkgroupsPerDim, padDims, type GpuKernel, type ShaderSource } from '../kernel_spec.js';
+} from '../../../kernel_ids/nn.js';
+import { grid1d, maxWorkgroupsPerDim, padDims, type GpuKernel, type ShaderSource } from './kernel_spec.js';
 import poolWindowWgsl from '../../../../shaders/pool/pool_window.wgsl';
 import poolArgmaxWgsl from '../../../../shaders/pool/pool_argmax.wgsl';
 import maxPool2dWgsl from '../../../../shaders/pool/max_pool2d.wgsl';

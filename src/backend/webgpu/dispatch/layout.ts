@@ -6,8 +6,8 @@ import type {
   PadStridedParams,
   ScatterStridedParams,
   TileParams,
-} from '../../../kernels/layout.js';
-import { grid1d, padDims, type GpuKernel } from '../kernel_spec.js';
+} from '../../../kernel_ids/layout.js';
+import { grid1d, padDims, type GpuKernel } from './kernel_spec.js';
 import { sizeOf } from '../../../shape.js';
 import copyStridedWgsl from '../../../../shaders/layout/copy_strided.wgsl';
 import padStridedWgsl from '../../../../shaders/layout/pad_strided.wgsl';

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import type { ConvGeometry, FusedActivation } from '../kernels/conv.js';
+import type { ConvGeometry, FusedActivation } from '../kernel_ids/conv.js';
 import { activationAlpha, activationBackward } from './conv_activation.js';
 import { inputShapeOf, outputShapeOf, splitReduction } from './conv_geometry.js';
 import { copyStrided } from './strided.js';
@@ -11,7 +11,7 @@ import { inputGradientByWinograd, usesWinogradForInputGradient } from './conv_wi
 //   dx = backpropInput(dy, w): d(dy) = conv(g, w),           dw = backpropFilter(g, dy)
 //   dw = backpropFilter(x, dy): dx = backpropInput(dy, g),   d(dy) = conv(x, g)
 // so derivatives of every order, with respect to x, the filter, the bias and dy, are exact (for
-// conv2d, conv2dTranspose and, in conv_depthwise_kernels.ts, depthwiseConv2d; grad-of-grad is
+// conv2d, conv2dTranspose and, in conv_depthwise_primitives.ts, depthwiseConv2d; grad-of-grad is
 // tested). The fused activation's backward pass is written with ops on the output
 // (conv_activation.ts), which are differentiable too: relu, relu6 and leaky_relu have piecewise
 // constant derivatives, whose own derivative (0) is exact away from the kinks. The bias gradient
@@ -89,7 +89,7 @@ export function inputGradientAsConv(g: ConvGeometry): ConvGeometry | null {
 /**
  * Input channels from which a stride-1 input gradient too large for the product path runs as a
  * forward convolution of dy with the flipped filter: whole vec4s of at least 32 channels, the
- * shape the forward kernels serve best (src/backend/webgpu/kernels/conv.ts).
+ * shape the forward kernels serve best (src/backend/webgpu/dispatch/conv.ts).
  */
 function usesForwardForInputGradient(g: ConvGeometry): boolean {
   return g.inC % 4 === 0 && g.inC >= 32;

@@ -7,8 +7,8 @@ import type {
   ConvKernels,
   DepthwiseConv2dBackpropFilterParams,
   DepthwiseConv2dParams,
-} from '../../../kernels/conv.js';
-import { grid1d, maxWorkgroupsPerDim, type GpuKernel, type UniformValues } from '../kernel_spec.js';
+} from '../../../kernel_ids/conv.js';
+import { grid1d, maxWorkgroupsPerDim, type GpuKernel, type UniformValues } from './kernel_spec.js';
 import conv2dWgsl from '../../../../shaders/conv2d/conv2d.wgsl';
 import conv2dVec4Wgsl from '../../../../shaders/conv2d/conv2d_vec4.wgsl';
 import conv2dParamsWgsl from '../../../../shaders/conv2d/conv2d_params.wgsl';

@@ -1,8 +1,8 @@
-import type { GpuBuffer } from './buffer_pool.js';
-import type { CompiledKernel } from './pipelines.js';
-import type { GpuKernel } from './kernel_spec.js';
-import { bindGroupEntries, bindGroupKey } from './bind_groups.js';
-import { UniformRing } from './uniform_ring.js';
+import type { GpuBuffer } from '../device/buffer_pool.js';
+import type { CompiledKernel } from '../device/pipelines.js';
+import type { GpuKernel } from '../dispatch/kernel_spec.js';
+import { bindGroupEntries, bindGroupKey } from '../device/bind_groups.js';
+import { UniformRing } from '../device/uniform_ring.js';
 import { compileCapture } from './capture_compiler.js';
 
 /** A dispatch whose uniforms were fixed while tracing: replayed from the capture's own uniform buffer. */
@@ -28,7 +28,7 @@ export interface StaticDispatch {
   ran?: boolean;
 }
 
-/** A dispatch whose params are re-evaluated per replay (see src/kernels/dynamic.ts). */
+/** A dispatch whose params are re-evaluated per replay (see src/compile/dynamic_params.ts). */
 export interface DynamicDispatch {
   kind: 'dynamic';
   compiled: CompiledKernel;

@@ -1,6 +1,6 @@
 import type { GpuKernels } from './index.js';
-import type { MatmulKernels, MatmulParams, MatvecParams } from '../../../kernels/matmul.js';
-import { grid1d, maxWorkgroupsPerDim, type GpuKernel } from '../kernel_spec.js';
+import type { MatmulKernels, MatmulParams, MatvecParams } from '../../../kernel_ids/matmul.js';
+import { grid1d, maxWorkgroupsPerDim, type GpuKernel } from './kernel_spec.js';
 import matmulWgsl from '../../../../shaders/matmul/matmul.wgsl';
 import matmulVec4Wgsl from '../../../../shaders/matmul/matmul_vec4.wgsl';
 import matmulSmallWgsl from '../../../../shaders/matmul/matmul_small.wgsl';

@@ -13,18 +13,18 @@
  * Handwritten kernels (matmul, convolutions, ...), dynamic dispatches, host code and copies keep
  * their own buffers and run alone.
  */
-import type { GpuBuffer } from './buffer_pool.js';
-import { newBufferUid } from './buffer_pool.js';
+import type { GpuBuffer } from '../device/buffer_pool.js';
+import { newBufferUid } from '../device/buffer_pool.js';
 import type { CapturedCommand, CompileGenerated, StaticDispatch } from './capture.js';
-import type { CompiledKernel } from './pipelines.js';
+import type { CompiledKernel } from '../device/pipelines.js';
 import { elementwisePerInvocation, generateKernel, generateStackedReduce, type GeneratedKernel, type GenerationTask, type TreeOrLeaf } from './codegen.js';
 import type { FusedTree } from './fusion.js';
 import { planFusion, prologueConsumers, type PlanCommand } from './fusion_plan.js';
 import { schedule, type ScheduleUnit } from './schedule.js';
-import { gpuKernels } from './kernels/index.js';
-import { shaderOf } from './kernel_spec.js';
-import { UniformRing } from './uniform_ring.js';
-import type { ReduceParams } from '../../kernels/reduce.js';
+import { gpuKernels } from '../dispatch/index.js';
+import { shaderOf } from '../dispatch/kernel_spec.js';
+import { UniformRing } from '../device/uniform_ring.js';
+import type { ReduceParams } from '../../../kernel_ids/reduce.js';
 
 /** What compileCapture needs from the recording. */
 export interface CaptureContext {
@@ -257,7 +257,7 @@ function stackReductions(parts: Unit[], offsets: ReadonlyMap<GpuBuffer, number>,
   const workgroups = spec.workgroups(stackedParams);
   const compiled = ctx.compileGenerated(kernel.code, [workgroups[0], workgroups[1], 1], spec.constants?.(stackedParams) ?? {});
   const uniformOffset = (jobBase: number): number => {
-    // The traced slot's sizes (rows, cols, inner, parts: see rowUniforms in kernels/reduce.ts)
+    // The traced slot's sizes (rows, cols, inner, parts: see rowUniforms in dispatch/reduce.ts)
     // with the stacked rows, then the job fields.
     const slot = new Uint8Array(UniformRing.slotBytes);
     slot.set(ctx.uniformSlots[origin.uniformOffset / UniformRing.slotBytes]!.subarray(0, 16));

@@ -1,6 +1,6 @@
-import type { BackendBuffer, CapturedStep, CaptureSupport } from './backend/backend.js';
-import type { Engine } from './engine.js';
-import { Storage, Tensor, Variable } from './tensor.js';
+import type { BackendBuffer, CapturedStep, CaptureSupport } from '../backend/backend.js';
+import type { Engine } from '../engine.js';
+import { Storage, Tensor, Variable } from '../tensor.js';
 
 /** A function of tensors returning a tensor, or arrays / plain objects of tensors (and other values). */
 export type StepFunction<Args extends Tensor[], R> = (...args: Args) => R;
