@@ -268,7 +268,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
         this.commandEncoder().copyBufferToBuffer(c.src.gpu, c.src.byteOffset, c.dst.gpu, c.dst.byteOffset, c.numel * 4);
       } else if (c.kind === 'dynamic') {
         // The params drawn while tracing serve the first replay (which completes the traced call).
-        const params = c.pending ?? c.refresh();
+        const params = c.pending ?? c.refresh!();
         c.pending = undefined;
         this.encodeDispatch(c.compiled, c.spec, params, c.buffers, c.spec.workgroups(params));
         this.replayPass = this.pass;

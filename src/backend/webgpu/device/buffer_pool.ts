@@ -1,11 +1,16 @@
 import type { BackendStats } from '../../backend.js';
 
-/** A storage buffer handed out by the pool. `numel` is what the tensor asked for. */
+/**
+ * A storage buffer handed out by the pool. `numel` is what the tensor asked for. Under lazy
+ * execution a kernel output starts virtual (`pending` set, `gpu` not yet assigned) and gets a
+ * pooled buffer only if it is still live when its graph runs (graph/recording.ts).
+ */
 export interface GpuBuffer {
   readonly numel: number;
-  readonly gpu: GPUBuffer;
+  /** The GPU buffer; not assigned while the buffer is virtual (`pending`). */
+  gpu: GPUBuffer;
   /** Stable small integer for bind-group cache keys. */
-  readonly uid: number;
+  uid: number;
   /** Byte offset into `gpu` (non-zero only for views into an arena). */
   readonly byteOffset: number;
   /** True for views: freeing them does nothing, the parent owns the memory. */
@@ -19,6 +24,14 @@ export interface GpuBuffer {
   released?: boolean;
   /** For views: the buffer they view (its release ends them too). */
   readonly parent?: GpuBuffer;
+  /** Lazy execution: the pending graph this virtual buffer belongs to (graph/recording.ts). */
+  pending?: object | null;
+  /** Lazy execution: the buffer's slot in its pending graph (-1 before its first use). */
+  pendingSlot?: number;
+  /** Lazy execution: freed before its graph ran (internal to the graph: never materialised). */
+  pendingFreed?: boolean;
+  /** Plans: the slot of the run's graph whose buffer this placeholder stands for. */
+  slot?: number;
 }
 
 let nextUid = 1;

@@ -3,67 +3,8 @@ import type { CompiledKernel } from '../device/pipelines.js';
 import type { GpuKernel } from '../dispatch/kernel_spec.js';
 import { bindGroupEntries, bindGroupKey } from '../device/bind_groups.js';
 import { UniformRing } from '../device/uniform_ring.js';
-import { compileCapture } from './capture_compiler.js';
-
-/** A dispatch whose uniforms were fixed while tracing: replayed from the capture's own uniform buffer. */
-export interface StaticDispatch {
-  kind: 'dispatch';
-  compiled: CompiledKernel;
-  /** The kernel id and params it ran with ('fused' for generated kernels). */
-  kernel: string;
-  params: Record<string, unknown>;
-  /** Bindings [0, firstOutput) are read, the rest written. */
-  firstOutput: number;
-  buffers: GpuBuffer[];
-  workgroups: readonly [number, number, number];
-  /** Byte offset of its uniforms in the capture's uniform buffer (-1: the kernel has none). */
-  uniformOffset: number;
-  bindGroup?: GPUBindGroup;
-  /**
-   * A constant (eye, fill, iota) into a buffer of the step's own that nothing else writes: it
-   * runs on the first replay only, and its values stay for the later ones.
-   */
-  once?: boolean;
-  /** Set once a `once` dispatch has run. */
-  ran?: boolean;
-}
-
-/** A dispatch whose params are re-evaluated per replay (see src/compile/dynamic_params.ts). */
-export interface DynamicDispatch {
-  kind: 'dynamic';
-  compiled: CompiledKernel;
-  firstOutput: number;
-  /** The params drawn while tracing: the first replay uses them. */
-  pending?: object;
-  spec: GpuKernel<object>;
-  refresh: () => object;
-  buffers: GpuBuffer[];
-}
-
-/** copyBufferToBuffer, also used to restore values uploaded while tracing (from `pristine`). */
-export interface CopyCommand {
-  kind: 'copy';
-  src: GpuBuffer;
-  dst: GpuBuffer;
-  numel: number;
-  /** For restores: the values to put back, until finish() moves them into `src`. */
-  data?: Float32Array;
-}
-
-/** Host code that encodes its own commands: run again on every replay (see Backend.runReplayable). */
-export interface HostCommand {
-  kind: 'host';
-  run: () => void;
-  /** Buffers the host code reads: fusion must keep them written. */
-  reads: GpuBuffer[];
-}
-
-/** Compiles a generated kernel (fusion) into a pipeline, with its `override` constants. */
-export type CompileGenerated = (code: string, workgroups: readonly [number, number, number], constants?: Record<string, number>) => CompiledKernel;
-
-
-
-export type CapturedCommand = StaticDispatch | DynamicDispatch | CopyCommand | HostCommand;
+import { compileGraph } from './compiler.js';
+import type { CapturedCommand, CompileGenerated } from './commands.js';
 
 /**
  * A step capture (DESIGN.md, "Step capture"): every command a traced step encoded, with the
@@ -220,7 +161,7 @@ export class CaptureRecording {
     }
     this.commands.splice(0, this.commands.length, ...kept);
     if (compileGenerated) {
-      const compiled = compileCapture(this.commands, {
+      const compiled = compileGraph(this.commands, {
         device,
         compileGenerated,
         internal: (b) => this.born.has(b) && this.deferred.has(b),
@@ -228,6 +169,7 @@ export class CaptureRecording {
         maxInputs: device.limits.maxStorageBuffersPerShaderStage - 3,
         uploads,
         uniformSlots: this.uniformBytes,
+        constantsOnce: true,
       });
       this.commands.splice(0, this.commands.length, ...compiled.commands);
       this.created.push(...compiled.created);
