@@ -15,6 +15,15 @@ export interface EngineOptions {
   device?: GPUDevice;
   /** WebGPU only: adapter preference. */
   powerPreference?: GPUPowerPreference;
+  /**
+   * WebGPU only: lazy execution (default true). Ops record a graph that runs, fused and batched,
+   * when a result is needed (a read, `e.flush()`) or a step ends (the outermost `tidy`); plans are
+   * cached by the graph's structure, so a loop compiles once. `false` dispatches every op when it
+   * is called (for debugging: errors and timings per op).
+   */
+  lazy?: boolean;
+  /** WebGPU, lazy execution only: fuse and batch the recorded graphs (default true). */
+  fuse?: boolean;
 }
 
 /**
@@ -37,5 +46,5 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const adapter = await requestAdapter(gpu, options.powerPreference);
   const device = options.device ?? (await requestDevice(adapter));
   const care = (await hostPlatform()?.softwareAdapterCare()) ?? noSoftwareAdapterCare;
-  return new Engine(new WebGpuBackend(device, adapter, care));
+  return new Engine(new WebGpuBackend(device, adapter, { ...care, lazy: options.lazy ?? true, fuse: options.fuse ?? true }));
 }

@@ -50,7 +50,7 @@ export class Engine {
   private liveTensors = 0;
   private nextVariable = 0;
   private scalarCache = new Map<string, Tensor>();
-  private readonly collected: FinalizationRegistry<{ storage: Storage }>;
+  private readonly collected: FinalizationRegistry<Tensor['cell']>;
   private destroyed = false;
   /** @internal Set while `compile` traces a step. */
   tracing: TraceState | null = null;
@@ -101,7 +101,7 @@ export class Engine {
     if (init !== values) init.dispose();
     // Variables outlive tidy scopes, as in TensorFlow.js: they are only freed by dispose().
     this.liveTensors++;
-    this.collected.register(v, v.cell, v);
+    this.collectWhenUnreachable(v);
     return v;
   }
 
@@ -126,19 +126,24 @@ export class Engine {
     for (const t of scope) {
       if (t.isDisposed) continue;
       if (keepers.has(t)) {
-        parent?.add(t);
+        if (parent) parent.add(t);
+        else this.collectWhenUnreachable(t);
         continue;
       }
       const owner = t.recordedBy?.find((tape) => tape.isRecording);
       if (owner) owner.adopt(t);
       else t.dispose();
     }
+    // The end of a step: what it recorded may run now, its intermediates being internal.
+    if (!parent) this.backend.boundary?.();
     return result;
   }
 
   /** Excludes a tensor from the enclosing tidy scopes; returns it. */
   keep<T extends Tensor>(t: T): T {
-    for (const scope of this.scopes) scope.delete(t);
+    let kept = false;
+    for (const scope of this.scopes) kept = scope.delete(t) || kept;
+    if (kept) this.collectWhenUnreachable(t);
     return t;
   }
 
@@ -291,15 +296,26 @@ export class Engine {
       const recording = this.tapes.filter((tape) => tape.isRecording);
       if (recording.length > 0) t.recordedBy = recording;
     }
-    this.scopes[this.scopes.length - 1]?.add(t);
-    this.collected.register(t, t.cell, t);
+    // A tensor made in a tidy scope is disposed when the scope ends, unless it leaves the scope:
+    // only then does the garbage collector need to know about it (registering every op's output
+    // made the collector the largest cost of a small op).
+    const scope = this.scopes[this.scopes.length - 1];
+    if (scope) scope.add(t);
+    else this.collectWhenUnreachable(t);
     return t;
+  }
+
+  /** The safety net: a tensor that becomes unreachable without dispose() releases its storage. */
+  private collectWhenUnreachable(t: Tensor): void {
+    if (t.cell.watched) return;
+    t.cell.watched = true;
+    this.collected.register(t, t.cell, t);
   }
 
   /** @internal */
   onDispose(t: Tensor): void {
     this.liveTensors--;
-    this.collected.unregister(t);
+    if (t.cell.watched) this.collected.unregister(t);
   }
 
   /** @internal Checks that op inputs are alive and belong to this engine. */

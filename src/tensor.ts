@@ -53,7 +53,7 @@ export class Tensor {
    * storage) so that a tensor whose storage was swapped (a variable moved into an optimizer's
    * arena, a step capture's result) still releases what it holds when it is collected.
    */
-  readonly cell: { storage: Storage };
+  readonly cell: { storage: Storage; watched?: boolean };
   /** @internal Tapes that were recording when this tensor was made (they may need it later). */
   recordedBy: GradientTape[] | undefined;
   private disposedFlag = false;

@@ -5,8 +5,16 @@ export interface BackendBuffer {
   readonly numel: number;
 }
 
-/** Counters that tests and benchmarks assert on (see DESIGN.md, "Numbers that keep us honest"). */
+/** Counters that tests and benchmarks assert on (DESIGN.md, "One execution path"). */
 export interface BackendStats {
+  /** Ops recorded: nodes of the pending graph (WebGPU, lazy), or kernels run (CPU, eager WebGPU). */
+  nodes: number;
+  /** Nodes recorded and not yet run (lazy execution); 0 elsewhere. */
+  pendingNodes: number;
+  /** Plans compiled from pending graphs, and graphs that found their plan in the cache. */
+  plansCompiled: number;
+  planCacheHits: number;
+  /** Compute dispatches encoded. */
   dispatches: number;
   submits: number;
   readbacks: number;
@@ -26,6 +34,8 @@ export interface BackendMemory {
   bytes: number;
   /** Buffers kept by the pool for reuse. */
   pooledBuffers: number;
+  /** Bytes held by compiled plans for their internal buffers (lazy execution's plan cache). */
+  cachedBytes: number;
 }
 
 /** Describes the device a backend runs on. */
@@ -109,6 +119,11 @@ export interface Backend {
    * per step so that buffers freed during the step return to the pool for the next one.
    */
   submit(): void;
+  /**
+   * The natural end of a step (the outermost tidy scope ended): a lazy backend may run what is
+   * pending now, at the same point of every iteration of a loop, so that its plans repeat.
+   */
+  boundary?(): void;
   /** Submits recorded work and surfaces asynchronous errors (compile, validation, device loss). */
   flush(): Promise<void>;
   stats(): BackendStats;
@@ -119,5 +134,18 @@ export interface Backend {
 }
 
 export function zeroStats(): BackendStats {
-  return { dispatches: 0, submits: 0, readbacks: 0, bufferCreations: 0, pipelineCompilations: 0, bindGroupCreations: 0, uploads: 0, fusedKernels: 0 };
+  return {
+    nodes: 0,
+    pendingNodes: 0,
+    plansCompiled: 0,
+    planCacheHits: 0,
+    dispatches: 0,
+    submits: 0,
+    readbacks: 0,
+    bufferCreations: 0,
+    pipelineCompilations: 0,
+    bindGroupCreations: 0,
+    uploads: 0,
+    fusedKernels: 0,
+  };
 }

@@ -36,7 +36,8 @@ describe('WebGPU device and shader errors', () => {
       '  out[0] = x;',
       '}',
     ].join('\n');
-    cache.get('mistyped', { shader: { file: 'shaders/test/mistyped.wgsl', code }, ...noUniforms }, {});
+    // Pipelines compile on first use.
+    void cache.get('mistyped', { shader: { file: 'shaders/test/mistyped.wgsl', code }, ...noUniforms }, {}).pipeline;
     for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]!.message).toMatch(/shaders\/test\/mistyped\.wgsl:4:/);
@@ -80,7 +81,8 @@ describe('WebGPU device and shader errors', () => {
     if (!(await gpuEngine())) return;
     const adapter = await requestAdapter(await getGpu());
     let collections = 0;
-    const e = new Engine(new WebGpuBackend(await requestDevice(adapter), adapter, { collectGarbage: () => collections++ }));
+    // One dispatch per op (lazy: false), each with its own output buffer and so its own bind group.
+    const e = new Engine(new WebGpuBackend(await requestDevice(adapter), adapter, { collectGarbage: () => collections++, lazy: false }));
     try {
       const x = e.tensor([1, 2, 3]);
       // Each output is a new buffer, so each dispatch binds a new group.

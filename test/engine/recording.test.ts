@@ -33,8 +33,8 @@ describe('WebGPU recording', () => {
       await y.data();
       y.dispose();
     };
-    await step();
-    await step();
+    // Lazy execution: the first step runs unfused, the second compiles the fused plan.
+    for (let i = 0; i < 4; i++) await step();
     const before = e.stats();
     await step();
     const after = e.stats();

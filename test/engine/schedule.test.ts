@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { schedule, type ScheduleUnit } from '../../src/backend/webgpu/graph/schedule.js';
 import type { GpuBuffer } from '../../src/backend/webgpu/device/buffer_pool.js';
 
-const buffers = Array.from({ length: 8 }, (_, i) => ({ numel: 1, uid: i + 1, byteOffset: 0, isView: false }) as unknown as GpuBuffer);
+const buffers = Array.from({ length: 8 }, (_, i) => ({ numel: 1, gpu: {}, uid: i + 1, byteOffset: 0, isView: false }) as unknown as GpuBuffer);
 const [a, b, c, d, x, y] = buffers as [GpuBuffer, GpuBuffer, GpuBuffer, GpuBuffer, GpuBuffer, GpuBuffer];
 
 describe('schedule (dependency levels and batches of a captured step)', () => {

@@ -71,6 +71,7 @@ export class CpuBackend implements Backend {
       params,
     );
     this.counters.dispatches++;
+    this.counters.nodes++;
   }
 
   copyBuffer(src: CpuBuffer, dst: CpuBuffer, numel: number): void {
@@ -86,7 +87,7 @@ export class CpuBackend implements Backend {
   }
 
   memory(): BackendMemory {
-    return { buffers: this.live, bytes: this.liveBytes, pooledBuffers: 0 };
+    return { buffers: this.live, bytes: this.liveBytes, pooledBuffers: 0, cachedBytes: 0 };
   }
 
   destroy(): void {}

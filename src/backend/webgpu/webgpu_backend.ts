@@ -1,7 +1,7 @@
 import type { AdapterInfo, Backend, BackendMemory, BackendStats, CaptureSupport } from '../backend.js';
 import { zeroStats } from '../backend.js';
 import type { KernelId, KernelParams } from '../../kernel_ids/registry.js';
-import { BufferPool, StagingPool, type GpuBuffer } from './device/buffer_pool.js';
+import { BufferPool, StagingPool, newBufferUid, type GpuBuffer } from './device/buffer_pool.js';
 import { PipelineCache, compileErrorName, packUniforms, type CompiledKernel } from './device/pipelines.js';
 import { UniformRing } from './device/uniform_ring.js';
 import { gpuKernels } from './dispatch/index.js';
@@ -10,9 +10,13 @@ import { CaptureRecording } from './graph/capture.js';
 import { bindGroupEntries, bindGroupKey } from './device/bind_groups.js';
 import type { DispatchGuard, GpuWaitPolicy, SoftwareAdapterCare } from './host_platform.js';
 import { paramsRefresh } from '../../compile/dynamic_params.js';
+import { LazyExecutor, type LazyHost } from './graph/lazy_executor.js';
+import type { PlanContext } from './graph/plan.js';
 
 /** Submit once this many dispatches are recorded, so freed buffers return to the pool. */
 const maxDispatchesPerSubmit = 2048;
+/** At the end of a step, submit once this many dispatches are waiting (see boundary()). */
+const dispatchesPerStepSubmit = 64;
 // Each live bind group holds a Vulkan descriptor set, and lavapipe one memory map per set (of at
 // most 65530 per process, see nodeGarbageCollector in gpu.ts): the cache keeps well below that.
 // Captured steps hold their own bind groups; eager ones rarely repeat beyond a small working set.
@@ -21,23 +25,28 @@ const maxCachedBindGroups = 8192;
 // first runs a garbage collection, so that the dropped ones release their descriptor sets.
 const bindGroupsPerCollection = 8192;
 
-/**
- * Options of the WebGPU backend: the host's care for software adapters (host_platform.ts), used
- * only when the adapter is one. Absent members: none.
- */
-export type WebGpuBackendOptions = Partial<SoftwareAdapterCare>;
+/** Options of the WebGPU backend. */
+export interface WebGpuBackendOptions extends Partial<SoftwareAdapterCare> {
+  /**
+   * Lazy execution (default true): ops record a graph that runs, fused and planned, at the next
+   * boundary (graph/lazy_executor.ts). False: every op is encoded as one dispatch when called.
+   */
+  lazy?: boolean;
+  /** Lazy execution: fuse and batch the recorded graph (default true; false: bit for bit as eager). */
+  fuse?: boolean;
+}
 
 /**
  * Records kernels into one command encoder (one open compute pass) and submits lazily: when a
  * read needs the results, when the batch grows large, or on `flush`. Nothing waits on the CPU
  * except reads.
  */
-export class WebGpuBackend implements Backend, CaptureSupport {
+export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
   readonly name = 'webgpu' as const;
   readonly capture: CaptureSupport = this;
   readonly adapterInfo: AdapterInfo;
-  private readonly counters: BackendStats = zeroStats();
-  private readonly pool: BufferPool;
+  readonly counters: BackendStats = zeroStats();
+  readonly pool: BufferPool;
   private readonly staging: StagingPool;
   private readonly pipelines: PipelineCache;
   private readonly ring: UniformRing;
@@ -56,7 +65,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   /** The step capture being traced, if any (src/backend/webgpu/graph/capture.ts). */
   private recording: CaptureRecording | null = null;
   /** GPU objects to destroy once the work recorded so far is submitted. */
-  private destroyAfterSubmit: GPUBuffer[] = [];
+  private toDestroy: GPUBuffer[] = [];
   private readonly collectGarbage: (() => void) | null;
   private bindGroupsSinceCollection = 0;
   /** Set for software adapters in Node on Linux: see node/memory_maps.ts. */
@@ -65,6 +74,15 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   private readonly softwareWait: GpuWaitPolicy | null;
   /** counters.dispatches when the last wait began: later ones are new work to wait for. */
   private dispatchesAtLastWait = 0;
+  /** Lazy execution's pending graph and plans; null with `lazy: false`. */
+  private readonly lazy: LazyExecutor | null;
+  readonly planContext: PlanContext;
+  /** Above 0 while replayed host code runs: its dispatches are encoded at once. */
+  private immediate = 0;
+  /** Above 0 while replayable host code records: its dispatches' params change per step. */
+  private dynamicDepth = 0;
+  /** Identities of uniform buffers other than the ring (plans' own), for bind-group keys. */
+  private readonly uniformIds = new WeakMap<GPUBuffer, number>();
 
   constructor(
     readonly device: GPUDevice,
@@ -92,6 +110,16 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     this.staging = new StagingPool(device, this.counters);
     this.pipelines = new PipelineCache(device, this.counters, (err) => this.fail(err));
     this.ring = new UniformRing(device);
+    this.planContext = {
+      device,
+      pipeline: (kernel, spec, params) => this.pipelines.get(kernel, spec, params),
+      compileGenerated: (code, workgroups, constants) => this.compileGenerated(code, workgroups, constants),
+      maxInputs: device.limits.maxStorageBuffersPerShaderStage - 3,
+      fuse: options.fuse ?? true,
+      acquire: (numel) => this.pool.acquire(numel, 'device', false),
+      release: (b) => this.pool.release(b, false),
+    };
+    this.lazy = options.lazy === false ? null : new LazyExecutor(this);
     device.addEventListener('uncapturederror', (ev) => {
       const err = (ev as GPUUncapturedErrorEvent).error;
       this.fail(new Error(`WebGPU error: ${err.message}`));
@@ -107,9 +135,20 @@ export class WebGpuBackend implements Backend, CaptureSupport {
 
   alloc(numel: number, writtenBy: 'device' | 'host' = 'host'): GpuBuffer {
     this.throwIfFailed();
+    if (writtenBy === 'device' && this.recordsLazily) return this.lazy!.allocate(numel);
     const buffer = this.pool.acquire(numel, writtenBy);
     this.recording?.own(buffer);
     return buffer;
+  }
+
+  /** Whether ops record into the pending graph now (not while tracing, nor in replayed host code). */
+  private get recordsLazily(): boolean {
+    return this.lazy !== null && this.recording === null && this.immediate === 0;
+  }
+
+  /** Runs the pending graph (lazy execution): its commands join the open command encoder. */
+  private runPending(): void {
+    this.lazy?.run();
   }
 
   get viewAlignment(): number {
@@ -117,6 +156,8 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   }
 
   view(parent: GpuBuffer, offset: number, numel: number): GpuBuffer {
+    // A view needs memory to point into.
+    if (parent.pending) this.runPending();
     if (offset % this.viewAlignment !== 0) throw new Error(`view: offset ${offset} is not a multiple of ${this.viewAlignment} elements`);
     if (offset < 0 || offset + numel > parent.numel) throw new Error(`view: [${offset}, ${offset + numel}) is outside a buffer of ${parent.numel}`);
     return { numel, gpu: parent.gpu, uid: parent.uid, byteOffset: parent.byteOffset + offset * 4, isView: true, parent };
@@ -128,11 +169,18 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     const owner = buffer.owner as CaptureRecording | undefined;
     if (owner && !owner.disposed) owner.deferFree(buffer);
     else if (this.recording?.references(buffer)) this.recording.deferFree(buffer);
-    else this.pool.release(buffer);
+    // The pending graph's: virtual ones become internal, used ones return after it runs.
+    else if (!this.lazy?.free(buffer)) this.pool.release(buffer);
   }
 
   upload(buffer: GpuBuffer, data: ArrayLike<number>): void {
     this.throwIfFailed();
+    // writeBuffer takes effect before the commands of the next submit: what the pending graph
+    // reads or writes in this memory must be encoded and submitted first.
+    if (buffer.pending || (this.lazy?.uses(buffer) ?? false)) {
+      this.runPending();
+      this.submit();
+    }
     const f32 = data instanceof Float32Array ? data : Float32Array.from(data);
     this.device.queue.writeBuffer(buffer.gpu, buffer.byteOffset, f32.buffer, f32.byteOffset, f32.byteLength);
     this.recording?.upload(buffer, f32);
@@ -142,6 +190,17 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   run<K extends KernelId>(kernel: K, inputs: GpuBuffer[], outputs: GpuBuffer[], params: KernelParams<K>): void {
     this.throwIfFailed();
     const spec = gpuKernels[kernel] as GpuKernel<KernelParams<K>>;
+    if (this.recordsLazily) {
+      const dynamic = this.dynamicDepth > 0 || paramsRefresh(params as object) !== undefined;
+      let shape: number[] | null = null;
+      if (dynamic) {
+        // Params that change per step stay out of the plan's signature; what they decide stays in.
+        const compiled = this.pipelines.get(kernel, spec, params);
+        shape = [compiled.uid, ...spec.workgroups(params)];
+      }
+      this.lazy!.dispatch(kernel, params as object, [...inputs, ...outputs], inputs.length, shape);
+      return;
+    }
     const workgroups = spec.workgroups(params);
     if (workgroups[0] === 0 || workgroups[1] === 0 || workgroups[2] === 0) return;
     const compiled = this.pipelines.get(kernel, spec, params);
@@ -158,9 +217,9 @@ export class WebGpuBackend implements Backend, CaptureSupport {
       else this.recording.dispatch(compiled, kernel, params as object, buffers, inputs.length, workgroups, this.packUniforms(compiled, spec, params));
       return;
     }
-    this.mapGuard?.beforeDispatch(compiled.label, this.counters.bindGroupCreations);
     if (this.ring.full || this.dispatchesInBatch >= maxDispatchesPerSubmit) this.submit();
     this.encodeDispatch(compiled, spec, params, buffers, workgroups);
+    this.counters.nodes++;
   }
 
   /** The dispatch's uniforms, packed (null when the kernel has none). */
@@ -197,6 +256,8 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   /** Starts tracing: commands are recorded (not run), and new buffers belong to the capture. */
   beginCapture(): void {
     if (this.recording) throw new Error('compile: compiled functions cannot be nested');
+    // What was recorded before runs first; its live buffers get memory the capture can bind.
+    this.runPending();
     this.recording = new CaptureRecording();
   }
 
@@ -222,7 +283,16 @@ export class WebGpuBackend implements Backend, CaptureSupport {
    */
   runReplayable(encode: () => void, reads: readonly GpuBuffer[] = []): void {
     const rec = this.recording;
-    if (!rec) return encode();
+    if (!rec) {
+      if (!this.recordsLazily) return encode();
+      // Recorded into the pending graph, as dispatches whose params change from step to step.
+      this.dynamicDepth++;
+      try {
+        return encode();
+      } finally {
+        this.dynamicDepth--;
+      }
+    }
     // Like every traced command, it runs at the replays, the first of which completes the call.
     rec.host(encode, reads);
   }
@@ -249,7 +319,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   abortCapture(): void {
     const rec = this.recording;
     this.recording = null;
-    rec?.dispose((b) => this.pool.release(b), (b) => this.destroyAfterSubmit.push(b));
+    rec?.dispose((b) => this.pool.release(b), (b) => this.destroyAfterSubmit(b));
   }
 
   /** Re-encodes a capture into the current command encoder: no graph work, no new buffers. */
@@ -257,10 +327,17 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     this.throwIfFailed();
     if (this.recording) throw new Error('compile: compiled functions cannot be nested');
     if (!rec.isValid()) throw new Error('compile: the capture uses a buffer that was freed (re-trace it)');
+    // Ops recorded before the replay run before it.
+    this.runPending();
     let pipeline: GPUComputePipeline | null = null;
     for (const c of rec.commands) {
       if (c.kind === 'host') {
-        c.run();
+        this.immediate++;
+        try {
+          c.run();
+        } finally {
+          this.immediate--;
+        }
         pipeline = null;
       } else if (c.kind === 'copy') {
         this.endPass();
@@ -296,7 +373,9 @@ export class WebGpuBackend implements Backend, CaptureSupport {
 
   /** Frees a capture: its buffers return to the pool, its uniforms are destroyed after the next submit. */
   disposeCapture(rec: CaptureRecording): void {
-    rec.dispose((b) => this.pool.release(b), (b) => this.destroyAfterSubmit.push(b));
+    // Its buffers go back to the pool: the pending graph may still read them.
+    this.runPending();
+    rec.dispose((b) => this.pool.release(b), (b) => this.destroyAfterSubmit(b));
   }
 
   copyBuffer(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
@@ -304,6 +383,10 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     if (numel === 0) return;
     if (this.recording) {
       this.recording.copy(src, dst, numel);
+      return;
+    }
+    if (this.recordsLazily) {
+      this.lazy!.copy(src, dst, numel);
       return;
     }
     this.endPass();
@@ -315,6 +398,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     const bytes = buffer.numel * 4;
     if (bytes === 0) return new Float32Array(0);
     // The copy is recorded now, so later commands (a variable's assign) cannot change what is read.
+    this.runPending();
     const staging = this.staging.acquire(bytes);
     this.collectDroppedBindGroups();
     if (!this.lost) {
@@ -363,6 +447,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   }
 
   async flush(): Promise<void> {
+    this.runPending();
     this.collectDroppedBindGroups();
     await this.pipelines.settled();
     this.throwIfFailed();
@@ -374,15 +459,23 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   }
 
   stats(): BackendStats {
-    return { ...this.counters };
+    return { ...this.counters, pendingNodes: this.lazy?.pendingNodes ?? 0 };
   }
 
   memory(): BackendMemory {
-    return { buffers: this.pool.liveBuffers, bytes: this.pool.liveBytes, pooledBuffers: this.pool.pooled };
+    return { buffers: this.pool.liveBuffers, bytes: this.pool.liveBytes, pooledBuffers: this.pool.pooled, cachedBytes: this.lazy?.cachedBytes ?? 0 };
+  }
+
+  boundary(): void {
+    if (!this.lazy || this.lazy.pendingNodes === 0 || !this.recordsLazily) return;
+    this.runPending();
+    // Let the GPU start on a long batch while the next step records.
+    if (this.dispatchesInBatch >= dispatchesPerStepSubmit) this.submit();
   }
 
   destroy(): void {
     this.destroyed = true;
+    this.lazy?.destroy();
     this.pool.destroy();
     this.staging.destroy();
     this.ring.destroy();
@@ -391,6 +484,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
 
   /** Submits everything recorded so far (no wait). */
   submit(): void {
+    if (this.recordsLazily) this.runPending();
     if (!this.encoder) return;
     this.endPass();
     this.ring.upload(this.device.queue);
@@ -399,15 +493,15 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     this.dispatchesInBatch = 0;
     this.counters.submits++;
     this.pool.afterSubmit();
-    for (const b of this.destroyAfterSubmit) b.destroy();
-    this.destroyAfterSubmit = [];
+    for (const b of this.toDestroy) b.destroy();
+    this.toDestroy = [];
   }
 
   private commandEncoder(): GPUCommandEncoder {
     return (this.encoder ??= this.device.createCommandEncoder());
   }
 
-  private computePass(): GPUComputePassEncoder {
+  computePass(): GPUComputePassEncoder {
     return (this.pass ??= this.commandEncoder().beginComputePass());
   }
 
@@ -418,9 +512,46 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     }
   }
 
-  /** Bind groups are cached by the identity of the buffers they bind (see DESIGN.md). */
-  private bindGroup(compiled: CompiledKernel, buffers: GpuBuffer[]): GPUBindGroup {
-    const key = bindGroupKey(compiled, buffers);
+  /** Destroys a GPU buffer once the work recorded so far is submitted. */
+  destroyAfterSubmit(b: GPUBuffer): void {
+    this.toDestroy.push(b);
+  }
+
+  // ---- what plans need to run (graph/plan.ts, PlanRunner) ----------------------------------
+
+  copy(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
+    this.endPass();
+    this.commandEncoder().copyBufferToBuffer(src.gpu, src.byteOffset, dst.gpu, dst.byteOffset, numel * 4);
+  }
+
+  ringUniforms(compiled: CompiledKernel, spec: GpuKernel<object>, params: object): number {
+    if (this.ring.full) this.submit();
+    return this.ring.push(this.packUniforms(compiled, spec, params)!);
+  }
+
+  get ringBuffer(): GPUBuffer {
+    return this.ring.buffer;
+  }
+
+  dispatched(): void {
+    this.counters.dispatches++;
+    this.dispatchesInBatch++;
+  }
+
+  /**
+   * Bind groups are cached by the identity of the buffers they bind and of the uniform buffer
+   * (the ring, or a plan's own), least recently used dropped past a bound (see DESIGN.md).
+   */
+  bindGroup(compiled: CompiledKernel, buffers: readonly GpuBuffer[], uniforms: GPUBuffer = this.ring.buffer, label = compiled.label): GPUBindGroup {
+    let key = bindGroupKey(compiled, buffers);
+    if (uniforms !== this.ring.buffer && compiled.uniformBinding >= 0) {
+      let id = this.uniformIds.get(uniforms);
+      if (id === undefined) {
+        id = newBufferUid();
+        this.uniformIds.set(uniforms, id);
+      }
+      key += `|u${id}`;
+    }
     let group = this.bindGroups.get(key);
     if (group) {
       // Refresh recency so that eviction drops the least recently used groups.
@@ -428,8 +559,9 @@ export class WebGpuBackend implements Backend, CaptureSupport {
       this.bindGroups.set(key, group);
       return group;
     }
-    const entries = bindGroupEntries(compiled, buffers, this.ring.buffer);
-    group = this.device.createBindGroup({ label: compiled.label, layout: compiled.bindGroupLayout, entries });
+    this.mapGuard?.beforeDispatch(compiled.label, this.counters.bindGroupCreations);
+    const entries = bindGroupEntries(compiled, buffers, uniforms);
+    group = this.device.createBindGroup({ label, layout: compiled.bindGroupLayout, entries });
     this.counters.bindGroupCreations++;
     this.bindGroupsSinceCollection++;
     if (this.bindGroups.size >= maxCachedBindGroups) {

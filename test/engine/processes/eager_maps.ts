@@ -3,13 +3,13 @@
  * intermediates to the garbage collector and never waits, so that every dispatch makes a bind
  * group (a lavapipe memory map), until the backend refuses a dispatch near the map limit. After a
  * flush the dropped bind groups' descriptor sets are reused: the same loop goes on without new
- * maps. Prints one JSON line.
+ * maps. Prints one JSON line. Runs without lazy execution: one dispatch per op, as written.
  */
 import { readFileSync } from 'node:fs';
 import { createEngine, type Tensor } from '../../../src/node.js';
 
 const maps = (): number => readFileSync('/proc/self/maps', 'utf8').split('\n').length - 1;
-const e = await createEngine();
+const e = await createEngine({ lazy: false });
 
 /**
  * Up to `limit` untidied steps of two ops; stops at the first refusal, counting the buffers the

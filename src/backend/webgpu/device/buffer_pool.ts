@@ -70,8 +70,12 @@ export class BufferPool {
     return Math.ceil(bytes / step) * step;
   }
 
-  /** `writtenBy`: 'device' when only recorded commands will write the buffer, 'host' for uploads. */
-  acquire(numel: number, writtenBy: 'device' | 'host' = 'host'): GpuBuffer {
+  /**
+   * `writtenBy`: 'device' when only recorded commands will write the buffer, 'host' for uploads.
+   * `counted`: false for buffers whose live memory is counted elsewhere (a virtual buffer given
+   * memory, counted when it was made) or not at all (a plan's own).
+   */
+  acquire(numel: number, writtenBy: 'device' | 'host' = 'host', counted = true): GpuBuffer {
     const size = BufferPool.bucket(Math.max(numel, 1) * 4);
     let gpu = this.free.get(size)?.pop() ?? (writtenBy === 'device' ? this.pending.get(size)?.pop() : undefined);
     if (gpu) this.pooled--;
@@ -83,17 +87,22 @@ export class BufferPool {
       this.uids.set(gpu, nextUid++);
       this.stats.bufferCreations++;
     }
-    this.liveBuffers++;
-    this.liveBytes += numel * 4;
+    if (counted) this.count(numel, 1);
     return { numel, gpu, uid: this.uids.get(gpu)!, byteOffset: 0, isView: false };
   }
 
-  release(buffer: GpuBuffer): void {
+  /** `counted`: as for acquire (false: the live count was already lowered). */
+  release(buffer: GpuBuffer, counted = true): void {
     buffer.released = true;
-    this.liveBuffers--;
-    this.liveBytes -= buffer.numel * 4;
+    if (counted) this.count(buffer.numel, -1);
     push(this.pending, buffer.gpu);
     this.pooled++;
+  }
+
+  /** Adds (`sign` 1) or removes (-1) a live buffer of `numel` elements from the counts. */
+  count(numel: number, sign: 1 | -1): void {
+    this.liveBuffers += sign;
+    this.liveBytes += sign * numel * 4;
   }
 
   /** Called right after a submit: buffers freed before it may now be reused for anything. */

@@ -28,7 +28,8 @@ interface UniformField {
 /** A compiled kernel: pipeline, layout and the uniform packer derived from reflection. */
 export interface CompiledKernel {
   label: string;
-  pipeline: GPUComputePipeline;
+  /** Compiled on first access. */
+  readonly pipeline: GPUComputePipeline;
   bindGroupLayout: GPUBindGroupLayout;
   /** Storage bindings, in binding order (inputs first, then outputs). */
   storageBindings: number;
@@ -99,25 +100,28 @@ export class PipelineCache {
     add(shader.file, shader.code);
 
     const label = `${kernelId} (${shader.file})`;
-    // Compile errors are reported from getCompilationInfo, mapped to the file and line; the
-    // scope keeps them from also arriving, unmapped, as uncaptured errors.
-    this.device.pushErrorScope('validation');
-    const module = this.device.createShaderModule({ label, code });
-    void this.device.popErrorScope();
-    const check = module.getCompilationInfo().then((info) => {
-      const errors = info.messages.filter((m) => m.type === 'error');
-      if (errors.length === 0) return;
-      const lines = errors.map((m) => {
-        const part = parts.find((p) => m.lineNum >= p.firstLine && m.lineNum < p.firstLine + p.lines);
-        const where = part ? `${part.file}:${m.lineNum - part.firstLine + 1}:${m.linePos}` : `line ${m.lineNum}`;
-        return `  ${where}: ${m.message}`;
+    const createModule = (): GPUShaderModule => {
+      // Compile errors are reported from getCompilationInfo, mapped to the file and line; the
+      // scope keeps them from also arriving, unmapped, as uncaptured errors.
+      this.device.pushErrorScope('validation');
+      const module = this.device.createShaderModule({ label, code });
+      void this.device.popErrorScope();
+      const check = module.getCompilationInfo().then((info) => {
+        const errors = info.messages.filter((m) => m.type === 'error');
+        if (errors.length === 0) return;
+        const lines = errors.map((m) => {
+          const part = parts.find((p) => m.lineNum >= p.firstLine && m.lineNum < p.firstLine + p.lines);
+          const where = part ? `${part.file}:${m.lineNum - part.firstLine + 1}:${m.linePos}` : `line ${m.lineNum}`;
+          return `  ${where}: ${m.message}`;
+        });
+        const err = new Error(`WGSL compile error in ${shader.file} (kernel ${kernelId}):\n${lines.join('\n')}`);
+        err.name = compileErrorName;
+        this.onError(err);
       });
-      const err = new Error(`WGSL compile error in ${shader.file} (kernel ${kernelId}):\n${lines.join('\n')}`);
-      err.name = compileErrorName;
-      this.onError(err);
-    });
-    this.pendingChecks.add(check);
-    void check.finally(() => this.pendingChecks.delete(check));
+      this.pendingChecks.add(check);
+      void check.finally(() => this.pendingChecks.delete(check));
+      return module;
+    };
 
     let reflect: WgslReflect;
     try {
@@ -148,23 +152,28 @@ export class PipelineCache {
     }));
     const bindGroupLayout = this.device.createBindGroupLayout({ label, entries });
     const layout = this.device.createPipelineLayout({ label, bindGroupLayouts: [bindGroupLayout] });
-    this.device.pushErrorScope('validation');
-    const pipeline = this.device.createComputePipeline({
-      label,
-      layout,
-      compute: { module, entryPoint: entry.name, constants },
-    });
-    void this.device.popErrorScope().then((err) => {
-      if (err) this.onError(new Error(`pipeline creation failed for ${shader.file} (kernel ${kernelId}): ${err.message}`));
-    });
-    this.stats.pipelineCompilations++;
+    // The pipeline is made on first use: a kernel a plan fuses away is reflected (for its
+    // uniforms), never compiled.
+    let pipeline: GPUComputePipeline | null = null;
+    const createPipeline = (): GPUComputePipeline => {
+      const module = createModule();
+      this.device.pushErrorScope('validation');
+      const made = this.device.createComputePipeline({ label, layout, compute: { module, entryPoint: entry.name, constants } });
+      void this.device.popErrorScope().then((err) => {
+        if (err) this.onError(new Error(`pipeline creation failed for ${shader.file} (kernel ${kernelId}): ${err.message}`));
+      });
+      this.stats.pipelineCompilations++;
+      return made;
+    };
     const { fields, bytes } = uniform ? uniformLayout(uniform, shader.file) : { fields: new Map(), bytes: 0 };
     if (bytes > UniformRing.slotBytes) {
       throw new Error(`${shader.file}: uniform struct is ${bytes} bytes, more than a ${UniformRing.slotBytes}-byte ring slot`);
     }
     return {
       label,
-      pipeline,
+      get pipeline(): GPUComputePipeline {
+        return (pipeline ??= createPipeline());
+      },
       bindGroupLayout,
       storageBindings: storage.length,
       uniformBinding: uniform ? uniform.binding : -1,

@@ -59,7 +59,9 @@ const maxTreeNodes = 48;
 export function planFusion(commands: readonly PlanCommand[], internal: (b: GpuBuffer) => boolean, maxInputs: number): FusionPlan {
   const writers = new Map<GpuBuffer, number[]>();
   const readers = new Map<GpuBuffer, number[]>();
-  const push = (m: Map<GpuBuffer, number[]>, b: GpuBuffer, i: number): void => {
+  /** Writers of any view of a GPU buffer: what may change a leaf's values. */
+  const memoryWriters = new Map<GPUBuffer, number[]>();
+  const push = <K>(m: Map<K, number[]>, b: K, i: number): void => {
     const list = m.get(b);
     if (list) list.push(i);
     else m.set(b, [i]);
@@ -67,9 +69,13 @@ export function planFusion(commands: readonly PlanCommand[], internal: (b: GpuBu
   commands.forEach((c, i) => {
     if ('dispatch' in c) {
       c.dispatch.buffers.forEach((b, k) => push(k < c.dispatch.firstOutput ? readers : writers, b, i));
+      for (const b of c.dispatch.buffers.slice(c.dispatch.firstOutput)) push(memoryWriters, b.gpu, i);
     } else {
       for (const b of c.reads) push(readers, b, i);
-      for (const b of c.writes) push(writers, b, i);
+      for (const b of c.writes) {
+        push(writers, b, i);
+        push(memoryWriters, b.gpu, i);
+      }
     }
   });
 
@@ -105,7 +111,7 @@ export function planFusion(commands: readonly PlanCommand[], internal: (b: GpuBu
         // elementwise kernel may still read its own output where it writes it (in place:
         // v.assign(v.sub(g))), which readsInPlaceOnly checks once the tree is complete.
         (leaf.gpu !== output.gpu || (elementwise && leaf === output)) &&
-        !(writers.get(leaf) ?? []).some((at) => at > producer && at < i),
+        !(memoryWriters.get(leaf.gpu) ?? []).some((at) => at > producer && at < i),
     );
     return safe ? producer : -1;
   };
@@ -245,11 +251,12 @@ function planEpilogues(commands: readonly PlanCommand[], x: EpilogueContext): Ma
       const holders = [...members].filter((m) => m !== i && x.leaves.get(m)?.has(reduced));
       if (!holders.every((m) => x.removed.has(m) && x.readers.get(dispatchOf(m)!.buffers.at(-1)!)!.every((reader) => members.has(reader)))) continue;
       if (!readsInPlaceOnly(tree, i, reduced)) continue;
-      const touched = new Set([...mine, output]);
+      // By GPU buffer: a write through another view of the same memory clashes too.
+      const touched = new Set([...mine, output].map((b) => b.gpu));
       let clash = false;
       for (let j = r + 1; j < i && !clash; j++) {
         const { reads, writes } = io(j);
-        clash = writes.some((b) => touched.has(b)) || reads.includes(output);
+        clash = writes.some((b) => touched.has(b.gpu)) || reads.some((b) => b.gpu === output.gpu);
       }
       if (clash) continue;
       const producer = x.prologues.get(r);

@@ -6,7 +6,9 @@
  * Commands of one level are independent, so those with the same batch key run as one dispatch.
  * Host code is a barrier. The blocks that concat writes into one buffer (partial writes) are
  * disjoint, so they do not order each other. A group holds units of one batch key, or (stacked)
- * single units of different batch keys and one stack key.
+ * single units of different batch keys and one stack key. Hazards are tracked per GPU buffer, not
+ * per view: views of one buffer (the variables of an optimizer's arena, the arena itself) order
+ * each other whatever their ranges.
  */
 import type { GpuBuffer } from '../device/buffer_pool.js';
 
@@ -28,25 +30,27 @@ export interface ScheduleUnit {
 
 /** Groups of unit indices in execution order; a group of several units is one batched dispatch. */
 export function schedule(units: readonly ScheduleUnit[]): number[][] {
-  const fullWrite = new Map<GpuBuffer, number>();
-  const partialWrite = new Map<GpuBuffer, number>();
-  const readSince = new Map<GpuBuffer, number>();
-  const written = (b: GpuBuffer): number => Math.max(fullWrite.get(b) ?? -1, partialWrite.get(b) ?? -1);
+  const fullWrite = new Map<GPUBuffer, number>();
+  const partialWrite = new Map<GPUBuffer, number>();
+  const readSince = new Map<GPUBuffer, number>();
+  const written = (b: GPUBuffer): number => Math.max(fullWrite.get(b) ?? -1, partialWrite.get(b) ?? -1);
   const levels: number[] = [];
   let floor = 0;
   let highest = -1;
   units.forEach((u) => {
     let level = floor;
-    for (const b of u.reads) level = Math.max(level, written(b) + 1);
-    for (const b of u.writes) {
+    const reads = u.reads.map((b) => b.gpu);
+    const writes = u.writes.map((b) => b.gpu);
+    for (const b of reads) level = Math.max(level, written(b) + 1);
+    for (const b of writes) {
       const after = u.partialWrite ? (fullWrite.get(b) ?? -1) : written(b);
       level = Math.max(level, after + 1, (readSince.get(b) ?? -1) + 1);
     }
     if (u.barrier) level = Math.max(level, highest + 1);
     levels.push(level);
     highest = Math.max(highest, level);
-    for (const b of u.reads) readSince.set(b, Math.max(readSince.get(b) ?? -1, level));
-    for (const b of u.writes) {
+    for (const b of reads) readSince.set(b, Math.max(readSince.get(b) ?? -1, level));
+    for (const b of writes) {
       if (u.partialWrite) {
         partialWrite.set(b, Math.max(partialWrite.get(b) ?? -1, level));
       } else {

@@ -1,0 +1,158 @@
+/**
+ * Lazy execution for the WebGPU backend (DESIGN.md, "One execution path"): ops record nodes into
+ * the pending graph (recording.ts); `run()` closes it at a boundary (the backend calls it before
+ * a read, a flush, a submit, an upload into a buffer the graph uses, at the end of a step, and
+ * when the graph grows past a bound), finds or compiles its plan (plan.ts, plan_cache.ts), gives
+ * the buffers still live their pooled memory and encodes the plan. The backend keeps the rest:
+ * the encoder, the pool, the pipelines, bind groups and submits.
+ */
+import type { BackendStats } from '../../backend.js';
+import type { BufferPool, GpuBuffer } from '../device/buffer_pool.js';
+import type { KernelId } from '../../../kernel_ids/registry.js';
+import { compilePlan, type Plan, type PlanContext, type PlanRunner } from './plan.js';
+import { PlanCache } from './plan_cache.js';
+import { Recording } from './recording.js';
+
+/** Nodes after which the pending graph runs even without a boundary (bounds planning time). */
+export const maxPendingNodes = 1 << 15;
+/** Graphs of at least this many nodes are fused the first time they are seen (see run()). */
+const fuseAtOnceNodes = 256;
+/** Plans kept, and the memory they may hold together. */
+const maxCachedPlans = 64;
+const maxCachedBytes = 512 * 1024 * 1024;
+
+/** What the executor needs from the backend besides what plans need. */
+export interface LazyHost extends PlanRunner {
+  readonly pool: BufferPool;
+  readonly counters: BackendStats;
+  readonly planContext: PlanContext;
+  /** Destroys a GPU buffer once the work recorded so far is submitted. */
+  destroyAfterSubmit(b: GPUBuffer): void;
+}
+
+export class LazyExecutor {
+  private graph = new Recording();
+  private readonly cache: PlanCache;
+
+  constructor(private readonly host: LazyHost) {
+    this.cache = new PlanCache(maxCachedPlans, maxCachedBytes, (plan) => plan.dispose((b) => host.destroyAfterSubmit(b)));
+  }
+
+  /** Nodes recorded and not yet run. */
+  get pendingNodes(): number {
+    return this.graph.nodes.length;
+  }
+
+  /** Bytes the cached plans hold. */
+  get cachedBytes(): number {
+    return this.cache.bytes;
+  }
+
+  /** A virtual buffer for a kernel output (counted as live memory until freed). */
+  allocate(numel: number): GpuBuffer {
+    this.host.pool.count(numel, 1);
+    return this.graph.allocate(numel);
+  }
+
+  /**
+   * Frees a buffer if the pending graph concerns it: a virtual one becomes internal, a physical
+   * one the graph uses goes back to the pool after the graph has run. False: not concerned.
+   */
+  free(b: GpuBuffer): boolean {
+    if (b.pending) {
+      b.pendingFreed = true;
+      this.host.pool.count(b.numel, -1);
+      return true;
+    }
+    if (!this.graph.uses(b)) return false;
+    this.host.pool.count(b.numel, -1);
+    this.graph.deferredFrees.push(b);
+    return true;
+  }
+
+  /** True when the pending graph reads or writes this physical buffer (or memory it views). */
+  uses(b: GpuBuffer): boolean {
+    return this.graph.uses(b);
+  }
+
+  /**
+   * Records a dispatch. `dynamicShape`: for dispatches whose params change per step (see
+   * recording.ts), what their pipeline and grid depend on.
+   */
+  dispatch(kernel: KernelId, params: object, buffers: GpuBuffer[], firstOutput: number, dynamicShape: readonly number[] | null): void {
+    this.graph.dispatch(kernel, params, buffers, firstOutput, dynamicShape !== null, undefined);
+    if (dynamicShape) this.graph.dynamicShape(dynamicShape);
+    this.recorded();
+  }
+
+  copy(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
+    this.graph.copy(src, dst, numel, undefined);
+    this.recorded();
+  }
+
+  private recorded(): void {
+    this.host.counters.nodes++;
+    if (this.graph.nodes.length >= maxPendingNodes) this.run();
+  }
+
+  /** Closes the pending graph: compiles or finds its plan, and encodes it. */
+  run(): void {
+    const graph = this.graph;
+    if (graph.isEmpty && graph.born.length === 0 && graph.deferredFrees.length === 0) return;
+    this.graph = new Recording();
+    if (graph.isEmpty) {
+      this.finish(graph);
+      return;
+    }
+    let plan: Plan;
+    try {
+      graph.sealLiveness();
+      const cached = this.cache.get(graph.signature);
+      if (cached && (cached.fused || !this.host.planContext.fuse)) {
+        plan = cached;
+        this.host.counters.planCacheHits++;
+      } else {
+        // A small graph seen for the first time runs unfused: one-off graphs (a test's, a
+        // script's) never wait for generated shaders to compile. Seen again, it is a loop's
+        // body: fused. A large one is fused at once: its dispatches would cost more than the
+        // shaders fusion compiles.
+        const fuse = (cached !== undefined || graph.nodes.length >= fuseAtOnceNodes) && this.host.planContext.fuse;
+        if (cached) this.cache.remove(cached);
+        plan = compilePlan(graph, graph.signature.snapshot(), { ...this.host.planContext, fuse });
+        this.host.counters.plansCompiled++;
+        this.host.counters.fusedKernels += plan.generatedKernels;
+        this.cache.add(plan);
+      }
+    } catch (err) {
+      // The graph's results are lost, but its live tensors keep valid (unwritten) buffers and
+      // the engine goes on.
+      this.finish(graph);
+      throw err;
+    }
+    this.finish(graph);
+    plan.run(
+      this.host,
+      graph.slots.map((s) => s.buffer),
+      graph.nodes,
+    );
+  }
+
+  /** Gives the graph's live virtual buffers their memory and returns its deferred frees. */
+  private finish(graph: Recording): void {
+    for (const b of graph.born) {
+      if (b.pendingFreed || b.pending !== graph) continue;
+      const home = this.host.pool.acquire(b.numel, 'device', false);
+      b.gpu = home.gpu;
+      b.uid = home.uid;
+      b.pending = null;
+      b.pendingSlot = undefined;
+    }
+    for (const b of graph.deferredFrees) this.host.pool.release(b, false);
+  }
+
+  /** Frees every cached plan (the pending graph is dropped). */
+  destroy(): void {
+    this.cache.clear();
+    this.graph = new Recording();
+  }
+}
