@@ -6,7 +6,7 @@ import { PipelineCache, compileErrorName, packUniforms, type CompiledKernel } fr
 import { UniformRing } from './device/uniform_ring.js';
 import { gpuKernels } from './dispatch/index.js';
 import type { GpuKernel } from './dispatch/kernel_spec.js';
-import { CaptureRecording } from './graph/capture.js';
+import { TraceCapture, type TraceHost } from './graph/trace.js';
 import { bindGroupEntries, bindGroupKey } from './device/bind_groups.js';
 import type { DispatchGuard, GpuWaitPolicy, SoftwareAdapterCare } from './host_platform.js';
 import { paramsRefresh } from '../../compile/dynamic_params.js';
@@ -41,7 +41,7 @@ export interface WebGpuBackendOptions extends Partial<SoftwareAdapterCare> {
  * read needs the results, when the batch grows large, or on `flush`. Nothing waits on the CPU
  * except reads.
  */
-export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
+export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHost {
   readonly name = 'webgpu' as const;
   readonly capture: CaptureSupport = this;
   readonly adapterInfo: AdapterInfo;
@@ -55,15 +55,13 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
   private bindGroups = new Map<string, GPUBindGroup>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
-  /** The pass the last replay set a pipeline on (a new pass forgets it). */
-  private replayPass: GPUComputePassEncoder | null = null;
   private dispatchesInBatch = 0;
   private failure: Error | null = null;
   private lost = false;
   /** Set by destroy(): a loss that follows is expected, not an error. */
   private destroyed = false;
-  /** The step capture being traced, if any (src/backend/webgpu/graph/capture.ts). */
-  private recording: CaptureRecording | null = null;
+  /** The step capture being traced, if any (src/backend/webgpu/graph/trace.ts). */
+  private trace: TraceCapture | null = null;
   /** GPU objects to destroy once the work recorded so far is submitted. */
   private toDestroy: GPUBuffer[] = [];
   private readonly collectGarbage: (() => void) | null;
@@ -135,15 +133,16 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
 
   alloc(numel: number, writtenBy: 'device' | 'host' = 'host'): GpuBuffer {
     this.throwIfFailed();
+    if (this.trace && writtenBy === 'device') return this.trace.allocate(numel);
     if (writtenBy === 'device' && this.recordsLazily) return this.lazy!.allocate(numel);
     const buffer = this.pool.acquire(numel, writtenBy);
-    this.recording?.own(buffer);
+    this.trace?.own(buffer);
     return buffer;
   }
 
   /** Whether ops record into the pending graph now (not while tracing, nor in replayed host code). */
   private get recordsLazily(): boolean {
-    return this.lazy !== null && this.recording === null && this.immediate === 0;
+    return this.lazy !== null && this.trace === null && this.immediate === 0;
   }
 
   /** Runs the pending graph (lazy execution): its commands join the open command encoder. */
@@ -157,6 +156,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
 
   view(parent: GpuBuffer, offset: number, numel: number): GpuBuffer {
     // A view needs memory to point into.
+    if (this.trace?.holds(parent)) throw new Error('compile: a view of a tensor computed inside the compiled function is not supported');
     if (parent.pending) this.runPending();
     if (offset % this.viewAlignment !== 0) throw new Error(`view: offset ${offset} is not a multiple of ${this.viewAlignment} elements`);
     if (offset < 0 || offset + numel > parent.numel) throw new Error(`view: [${offset}, ${offset + numel}) is outside a buffer of ${parent.numel}`);
@@ -165,12 +165,13 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
 
   free(buffer: GpuBuffer): void {
     if (this.lost || buffer.isView) return;
-    // Buffers a capture replays stay out of the pool until the capture is disposed.
-    const owner = buffer.owner as CaptureRecording | undefined;
-    if (owner && !owner.disposed) owner.deferFree(buffer);
-    else if (this.recording?.references(buffer)) this.recording.deferFree(buffer);
-    // The pending graph's: virtual ones become internal, used ones return after it runs.
-    else if (!this.lazy?.free(buffer)) this.pool.release(buffer);
+    // Buffers a capture replays stay out of the pool until the capture is disposed; those a trace
+    // or the pending graph uses return after it; their virtual ones become internal.
+    const owner = buffer.owner as TraceCapture | undefined;
+    if (owner && !owner.disposed && owner.free(buffer)) return;
+    if (this.trace?.free(buffer)) return;
+    if (this.lazy?.free(buffer)) return;
+    this.pool.release(buffer);
   }
 
   upload(buffer: GpuBuffer, data: ArrayLike<number>): void {
@@ -182,9 +183,9 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
       this.submit();
     }
     const f32 = data instanceof Float32Array ? data : Float32Array.from(data);
-    this.device.queue.writeBuffer(buffer.gpu, buffer.byteOffset, f32.buffer, f32.byteOffset, f32.byteLength);
-    this.recording?.upload(buffer, f32);
     this.counters.uploads++;
+    if (this.trace) return this.trace.upload(buffer, f32);
+    this.device.queue.writeBuffer(buffer.gpu, buffer.byteOffset, f32.buffer, f32.byteOffset, f32.byteLength);
   }
 
   run<K extends KernelId>(kernel: K, inputs: GpuBuffer[], outputs: GpuBuffer[], params: KernelParams<K>): void {
@@ -201,21 +202,17 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
       this.lazy!.dispatch(kernel, params as object, [...inputs, ...outputs], inputs.length, shape);
       return;
     }
+    if (this.trace) {
+      // Traced, not run: the first call's results come from the capture's first replay.
+      this.trace.dispatch(kernel, params as object, [...inputs, ...outputs], inputs.length, paramsRefresh(params as object));
+      return;
+    }
     const workgroups = spec.workgroups(params);
     if (workgroups[0] === 0 || workgroups[1] === 0 || workgroups[2] === 0) return;
     const compiled = this.pipelines.get(kernel, spec, params);
     const buffers = [...inputs, ...outputs];
     if (buffers.length !== compiled.storageBindings) {
       throw new Error(`${compiled.label}: the shader binds ${compiled.storageBindings} storage buffers, the kernel was given ${buffers.length}`);
-    }
-    if (this.recording) {
-      // Traced, not run: the first call's results come from the capture's first replay, so a step
-      // of many thousands of kernels never makes a bind group per kernel (lavapipe has crashed
-      // under that load) and runs only in its compiled form.
-      const refresh = paramsRefresh(params as object);
-      if (refresh) this.recording.dynamicDispatch(compiled, spec as GpuKernel<object>, refresh, params as object, buffers, inputs.length);
-      else this.recording.dispatch(compiled, kernel, params as object, buffers, inputs.length, workgroups, this.packUniforms(compiled, spec, params));
-      return;
     }
     if (this.ring.full || this.dispatchesInBatch >= maxDispatchesPerSubmit) this.submit();
     this.encodeDispatch(compiled, spec, params, buffers, workgroups);
@@ -251,30 +248,29 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
     this.dispatchesInBatch++;
   }
 
-  // ---- step capture (src/compile/compile_step.ts drives it) ---------------------------------------------
+  // ---- step capture (src/compile/compile_step.ts drives it: graph/trace.ts) ------------------
 
   /** Starts tracing: commands are recorded (not run), and new buffers belong to the capture. */
   beginCapture(): void {
-    if (this.recording) throw new Error('compile: compiled functions cannot be nested');
+    if (this.trace) throw new Error('compile: compiled functions cannot be nested');
     // What was recorded before runs first; its live buffers get memory the capture can bind.
     this.runPending();
-    this.recording = new CaptureRecording();
+    this.trace = new TraceCapture(this);
   }
 
   /** Ends tracing; `remap` swaps traced argument buffers for the slots replays copy into. */
-  endCapture(remap: ReadonlyMap<GpuBuffer, GpuBuffer>, options: { fuse?: boolean } = {}): CaptureRecording {
-    const rec = this.recording;
-    if (!rec) throw new Error('compile: no capture is being traced');
-    this.recording = null;
-    rec.finish(
-      this.device,
-      remap,
-      options.fuse === false ? null : (code, workgroups, constants) => this.compileGenerated(code, workgroups, constants),
-      (b) => this.pool.release(b),
-    );
-    this.counters.fusedKernels += rec.fusedKernels;
-    this.counters.bindGroupCreations += rec.bindGroupCount;
-    return rec;
+  endCapture(remap: ReadonlyMap<GpuBuffer, GpuBuffer>, options: { fuse?: boolean } = {}): TraceCapture {
+    const trace = this.trace;
+    if (!trace) throw new Error('compile: no capture is being traced');
+    this.trace = null;
+    try {
+      trace.finish(remap, options.fuse !== false);
+    } catch (err) {
+      trace.dispose();
+      throw err;
+    }
+    this.counters.fusedKernels += trace.generatedKernels;
+    return trace;
   }
 
   /**
@@ -282,19 +278,19 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
    * it encodes, and runs again on every replay (host state that changes per step).
    */
   runReplayable(encode: () => void, reads: readonly GpuBuffer[] = []): void {
-    const rec = this.recording;
-    if (!rec) {
-      if (!this.recordsLazily) return encode();
-      // Recorded into the pending graph, as dispatches whose params change from step to step.
-      this.dynamicDepth++;
-      try {
-        return encode();
-      } finally {
-        this.dynamicDepth--;
-      }
+    if (this.trace) {
+      // Like every traced command, it runs at the replays, the first of which completes the call.
+      this.trace.hostCode(encode, reads);
+      return;
     }
-    // Like every traced command, it runs at the replays, the first of which completes the call.
-    rec.host(encode, reads);
+    if (!this.recordsLazily) return encode();
+    // Recorded into the pending graph, as dispatches whose params change from step to step.
+    this.dynamicDepth++;
+    try {
+      return encode();
+    } finally {
+      this.dynamicDepth--;
+    }
   }
 
   /** Pipelines of generated kernels, by source: each distinct source gets a stable file name. */
@@ -317,72 +313,33 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
 
   /** Drops a trace that failed: its buffers go back as their tensors are freed. */
   abortCapture(): void {
-    const rec = this.recording;
-    this.recording = null;
-    rec?.dispose((b) => this.pool.release(b), (b) => this.destroyAfterSubmit(b));
+    const trace = this.trace;
+    this.trace = null;
+    trace?.dispose();
   }
 
-  /** Re-encodes a capture into the current command encoder: no graph work, no new buffers. */
-  replay(rec: CaptureRecording): void {
+  /** Encodes a capture's plan after what is recorded already: no graph work, no new buffers. */
+  replay(step: TraceCapture): void {
     this.throwIfFailed();
-    if (this.recording) throw new Error('compile: compiled functions cannot be nested');
-    if (!rec.isValid()) throw new Error('compile: the capture uses a buffer that was freed (re-trace it)');
+    if (this.trace) throw new Error('compile: compiled functions cannot be nested');
+    if (!step.isValid()) throw new Error('compile: the capture uses a buffer that was freed (re-trace it)');
     // Ops recorded before the replay run before it.
     this.runPending();
-    let pipeline: GPUComputePipeline | null = null;
-    for (const c of rec.commands) {
-      if (c.kind === 'host') {
-        this.immediate++;
-        try {
-          c.run();
-        } finally {
-          this.immediate--;
-        }
-        pipeline = null;
-      } else if (c.kind === 'copy') {
-        this.endPass();
-        pipeline = null;
-        this.commandEncoder().copyBufferToBuffer(c.src.gpu, c.src.byteOffset, c.dst.gpu, c.dst.byteOffset, c.numel * 4);
-      } else if (c.kind === 'dynamic') {
-        // The params drawn while tracing serve the first replay (which completes the traced call).
-        const params = c.pending ?? c.refresh!();
-        c.pending = undefined;
-        this.encodeDispatch(c.compiled, c.spec, params, c.buffers, c.spec.workgroups(params));
-        this.replayPass = this.pass;
-        pipeline = c.compiled.pipeline;
-      } else {
-        if (c.once) {
-          if (c.ran) continue;
-          c.ran = true;
-        }
-        const pass = this.computePass();
-        if (pass !== this.replayPass) {
-          this.replayPass = pass;
-          pipeline = null;
-        }
-        if (c.compiled.pipeline !== pipeline) {
-          pipeline = c.compiled.pipeline;
-          pass.setPipeline(pipeline);
-        }
-        pass.setBindGroup(0, c.bindGroup!, c.uniformOffset >= 0 ? [c.uniformOffset] : []);
-        pass.dispatchWorkgroups(c.workgroups[0], c.workgroups[1], c.workgroups[2]);
-        this.counters.dispatches++;
-      }
-    }
+    step.replay(this);
   }
 
-  /** Frees a capture: its buffers return to the pool, its uniforms are destroyed after the next submit. */
-  disposeCapture(rec: CaptureRecording): void {
+  /** Frees a capture: its buffers return to the pool, its own GPU buffers are destroyed after the next submit. */
+  disposeCapture(step: TraceCapture): void {
     // Its buffers go back to the pool: the pending graph may still read them.
     this.runPending();
-    rec.dispose((b) => this.pool.release(b), (b) => this.destroyAfterSubmit(b));
+    step.dispose();
   }
 
   copyBuffer(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
     this.throwIfFailed();
     if (numel === 0) return;
-    if (this.recording) {
-      this.recording.copy(src, dst, numel);
+    if (this.trace) {
+      this.trace.copy(src, dst, numel);
       return;
     }
     if (this.recordsLazily) {
@@ -394,7 +351,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
   }
 
   async read(buffer: GpuBuffer): Promise<Float32Array> {
-    if (this.recording) throw new Error('compile: a compiled function cannot read tensors (no readbacks inside a captured step)');
+    if (this.trace) throw new Error('compile: a compiled function cannot read tensors (no readbacks inside a captured step)');
     const bytes = buffer.numel * 4;
     if (bytes === 0) return new Float32Array(0);
     // The copy is recorded now, so later commands (a variable's assign) cannot change what is read.
@@ -536,6 +493,16 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost {
   dispatched(): void {
     this.counters.dispatches++;
     this.dispatchesInBatch++;
+  }
+
+  runHost(run: () => void): void {
+    // Host code in a replay encodes its dispatches at once, where the replay is.
+    this.immediate++;
+    try {
+      run();
+    } finally {
+      this.immediate--;
+    }
   }
 
   /**

@@ -16,7 +16,7 @@ export interface GpuBuffer {
   /** True for views: freeing them does nothing, the parent owns the memory. */
   readonly isView: boolean;
   /**
-   * The step capture that owns this buffer (src/backend/webgpu/graph/capture.ts): freeing it is then
+   * The step capture that owns this buffer (src/backend/webgpu/graph/trace.ts): freeing it is then
    * deferred until the capture is disposed, because replays still write and read it.
    */
   owner?: object;

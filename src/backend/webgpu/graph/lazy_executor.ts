@@ -59,7 +59,7 @@ export class LazyExecutor {
    * one the graph uses goes back to the pool after the graph has run. False: not concerned.
    */
   free(b: GpuBuffer): boolean {
-    if (b.pending) {
+    if (b.pending === this.graph) {
       b.pendingFreed = true;
       this.host.pool.count(b.numel, -1);
       return true;
@@ -133,7 +133,7 @@ export class LazyExecutor {
     plan.run(
       this.host,
       graph.slots.map((s) => s.buffer),
-      graph.nodes,
+      (node) => (graph.nodes[node] as { params: object }).params,
     );
   }
 

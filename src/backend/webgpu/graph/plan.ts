@@ -35,6 +35,11 @@ export interface PlanContext {
   maxInputs: number;
   /** Fuse and batch (false: one dispatch per node, bit for bit as eager dispatches). */
   fuse: boolean;
+  /**
+   * Step capture: constants the graph makes for itself (eye, fill, iota into an internal buffer
+   * nothing else writes) run on the first run only, their buffer kept for them.
+   */
+  constantsOnce?: boolean;
   /** A pooled buffer for the plan's own use, and its return. */
   acquire: (numel: number) => GpuBuffer;
   release: (b: GpuBuffer) => void;
@@ -53,7 +58,12 @@ export interface PlanRunner {
   bindGroup(compiled: CompiledKernel, buffers: readonly GpuBuffer[], uniforms: GPUBuffer, label: string): GPUBindGroup;
   /** Counts an encoded dispatch. */
   dispatched(): void;
+  /** Runs host code (step capture) so that what it encodes lands where the plan is. */
+  runHost(run: () => void): void;
 }
+
+/** The params of a dynamic dispatch for this run, from the node that recorded it. */
+export type ParamsOf = (node: number) => object;
 
 /** A plan's dispatch, with what it needs to be bound at run time. */
 interface BoundDispatch {
@@ -73,8 +83,16 @@ const nodeOf = new WeakMap<object, number>();
 /** Where a node was recorded, for error messages. */
 function nodeName(nodes: readonly GraphNode[], i: number): string {
   const n = nodes[i]!;
-  const what = n.kind === 'copy' ? 'copy' : n.kernel;
-  return `${what} (node ${i + 1} of ${nodes.length} of the pending graph)${n.stack ? `\n${n.stack}` : ''}`;
+  const what = n.kind === 'dispatch' ? n.kernel : n.kind;
+  const stack = n.kind === 'host' ? undefined : n.stack;
+  return `${what} (node ${i + 1} of ${nodes.length} of the recorded graph)${stack ? `\n${stack}` : ''}`;
+}
+
+/** What a node reads and writes. */
+function nodeIo(n: GraphNode): { reads: GpuBuffer[]; writes: GpuBuffer[] } {
+  if (n.kind === 'copy') return { reads: [n.src], writes: [n.dst] };
+  if (n.kind === 'host') return { reads: n.reads, writes: [] };
+  return { reads: n.buffers.slice(0, n.firstOutput), writes: n.buffers.slice(n.firstOutput) };
 }
 
 /** Compiles a sealed recording into a plan. Throws an error naming the node that failed. */
@@ -110,11 +128,11 @@ export function compilePlan(rec: Recording, signature: Signature, ctx: PlanConte
   const read = new Set<GpuBuffer>();
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i]!;
-    const writes = n.kind === 'copy' ? [n.dst] : n.buffers.slice(n.firstOutput);
+    const { reads, writes } = nodeIo(n);
     const outs = writes.map(planBuffer);
-    if (!outs.some((b) => !internal.has(b) || read.has(b))) continue;
+    // Host code runs for its own effects.
+    if (n.kind !== 'host' && !outs.some((b) => !internal.has(b) || read.has(b))) continue;
     needed[i] = true;
-    const reads = n.kind === 'copy' ? [n.src] : n.buffers.slice(0, n.firstOutput);
     for (const b of reads) read.add(planBuffer(b));
   }
 
@@ -124,6 +142,10 @@ export function compilePlan(rec: Recording, signature: Signature, ctx: PlanConte
   const commands: CapturedCommand[] = [];
   nodes.forEach((n, i) => {
     if (!needed[i]) return;
+    if (n.kind === 'host') {
+      commands.push({ kind: 'host', run: n.run, reads: n.reads.map(planBuffer) });
+      return;
+    }
     if (n.kind === 'copy') {
       const c: CapturedCommand = { kind: 'copy', src: planBuffer(n.src), dst: planBuffer(n.dst), numel: n.numel };
       nodeOf.set(c, i);
@@ -174,10 +196,15 @@ export function compilePlan(rec: Recording, signature: Signature, ctx: PlanConte
       maxInputs: ctx.maxInputs,
       uploads: new Map(),
       uniformSlots,
-      constantsOnce: false,
+      constantsOnce: ctx.constantsOnce ?? false,
     });
     compiledCommands = graph.commands;
     lifetimes = graph.lifetimes;
+    // A constant computed on the first run keeps its buffer for the later ones.
+    for (const c of compiledCommands) {
+      if (c.kind !== 'dispatch' || !c.once) continue;
+      for (const b of c.buffers.slice(c.firstOutput)) if (lifetimes.has(b)) lifetimes.set(b, [0, compiledCommands.length]);
+    }
     plan.created.push(...graph.created);
     plan.generatedKernels = graph.generatedKernels;
     plan.bytes += graph.arenaSize * 4;
@@ -232,7 +259,10 @@ export function compilePlan(rec: Recording, signature: Signature, ctx: PlanConte
     plan.created.push(plan.uniforms);
   }
   for (const c of compiledCommands) {
-    if (c.kind === 'host') throw new Error('lazy execution: host code cannot be part of a plan');
+    if (c.kind === 'host') {
+      plan.steps.push({ kind: 'host', run: c.run });
+      continue;
+    }
     if (c.kind === 'copy') {
       plan.steps.push({ kind: 'copy', src: placed(c.src), dst: placed(c.dst), numel: c.numel });
       continue;
@@ -246,12 +276,15 @@ export function compilePlan(rec: Recording, signature: Signature, ctx: PlanConte
     const origin = nodeOf.get(c);
     const label = `${c.compiled.label}${origin === undefined ? '' : ` [${nodeName(nodes, origin).split('\n')[0]}]`}`;
     plan.steps.push({ kind: 'dispatch', bound: { command, placeholders, label } });
-    plan.dispatches++;
+    if (!(c.kind === 'dispatch' && c.once)) plan.dispatches++;
   }
   return plan;
 }
 
-type PlanStep = { kind: 'copy'; src: GpuBuffer; dst: GpuBuffer; numel: number } | { kind: 'dispatch'; bound: BoundDispatch };
+type PlanStep =
+  | { kind: 'copy'; src: GpuBuffer; dst: GpuBuffer; numel: number }
+  | { kind: 'dispatch'; bound: BoundDispatch }
+  | { kind: 'host'; run: () => void };
 
 /** A compiled plan; see the file comment. */
 export class Plan {
@@ -276,13 +309,35 @@ export class Plan {
     this.fused = ctx.fuse;
   }
 
-  /** Encodes the plan with `slots[k]` bound where slot k was recorded; `nodes` give dynamic params. */
-  run(runner: PlanRunner, slots: readonly GpuBuffer[], nodes: readonly GraphNode[]): void {
+  /** What one run encodes, in order: kernel ids ('fused', 'stacked_...' for generated ones), 'copy', 'host'. */
+  get kernels(): string[] {
+    const out: string[] = [];
+    for (const step of this.steps) {
+      if (step.kind !== 'dispatch') out.push(step.kind);
+      else {
+        const c = step.bound.command;
+        if (c.kind === 'dispatch' && c.once) continue;
+        out.push(c.kind === 'dispatch' ? c.kernel : c.compiled.label.split(' ')[0]!);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Encodes the plan with `slots[k]` bound where slot k was recorded; dynamic dispatches take
+   * their params from `paramsOf` (the node that recorded them).
+   */
+  run(runner: PlanRunner, slots: readonly GpuBuffer[], paramsOf: ParamsOf): void {
     this.runs++;
     let pass: GPUComputePassEncoder | null = null;
     let pipeline: GPUComputePipeline | null = null;
     const resolve = (b: GpuBuffer): GpuBuffer => (b.slot === undefined ? b : slots[b.slot]!);
     for (const step of this.steps) {
+      if (step.kind === 'host') {
+        runner.runHost(step.run);
+        pass = null;
+        continue;
+      }
       if (step.kind === 'copy') {
         runner.copy(resolve(step.src), resolve(step.dst), step.numel);
         pass = null;
@@ -293,8 +348,12 @@ export class Plan {
       let offset = -1;
       let workgroups: readonly [number, number, number];
       let uniforms: GPUBuffer;
+      if (c.kind === 'dispatch' && c.once) {
+        if (c.ran) continue;
+        c.ran = true;
+      }
       if (c.kind === 'dynamic') {
-        const params = (nodes[c.node!] as { params: object }).params;
+        const params = paramsOf(c.node!);
         if (c.compiled.uniformBinding >= 0) offset = runner.ringUniforms(c.compiled, c.spec, params);
         workgroups = c.spec.workgroups(params);
         uniforms = runner.ringBuffer;

@@ -32,6 +32,8 @@ export interface DispatchNode {
   dynamic: boolean;
   /** The caller's stack, kept only in debug mode (createEngine({ debug: { stacks: true } })). */
   stack?: string;
+  /** Step capture: draws the params of a replay (src/compile/dynamic_params.ts). */
+  refresh?: () => object;
 }
 
 /** A copy between buffers (copyBufferToBuffer). */
@@ -43,7 +45,18 @@ export interface CopyNode {
   stack?: string;
 }
 
-export type GraphNode = DispatchNode | CopyNode;
+/**
+ * Step capture only: host code that encodes its own commands, run again on every replay (an
+ * optimizer's update with its step count, a loss recorder's slot: Backend.runReplayable).
+ */
+export interface HostNode {
+  kind: 'host';
+  run: () => void;
+  /** Buffers it reads that the graph writes (they must stay written). */
+  reads: GpuBuffer[];
+}
+
+export type GraphNode = DispatchNode | CopyNode | HostNode;
 
 /** What a slot holds. */
 export interface SlotInfo {
@@ -62,6 +75,7 @@ const DYNAMIC = -12.5;
 const NEW_BORN = -13.5;
 const NEW_EXTERNAL = -14.5;
 const LIVENESS = -15.5;
+const NODE_HOST = -16.5;
 
 /** The pending graph of one engine. */
 export class Recording {
@@ -93,7 +107,12 @@ export class Recording {
     return this.externalSlots.has(b) || this.roots.has(b.gpu);
   }
 
-  dispatch(kernel: KernelId, params: object, buffers: GpuBuffer[], firstOutput: number, dynamic: boolean, stack: string | undefined): void {
+  /** The GPU buffers of the graph's external slots (views share their root's). */
+  get externalRoots(): IterableIterator<GPUBuffer> {
+    return this.roots.keys();
+  }
+
+  dispatch(kernel: KernelId, params: object, buffers: GpuBuffer[], firstOutput: number, dynamic: boolean, stack: string | undefined, refresh?: () => object): void {
     const s = this.signature;
     s.push(NODE_DISPATCH);
     s.push(intern(kernel));
@@ -102,7 +121,14 @@ export class Recording {
     s.push(buffers.length);
     s.push(firstOutput);
     for (const b of buffers) this.pushSlot(b);
-    this.nodes.push({ kind: 'dispatch', kernel, params, buffers, firstOutput, dynamic, stack });
+    this.nodes.push({ kind: 'dispatch', kernel, params, buffers, firstOutput, dynamic, stack, refresh });
+  }
+
+  /** Host code (step capture): see HostNode. */
+  host(run: () => void, reads: readonly GpuBuffer[]): void {
+    this.signature.push(NODE_HOST);
+    for (const b of reads) this.pushSlot(b);
+    this.nodes.push({ kind: 'host', run, reads: [...reads] });
   }
 
   /** Adds what a dynamic node's pipeline and grid depend on (its params stay out). */
