@@ -5,7 +5,9 @@ import { BufferPool, StagingPool, type GpuBuffer } from './device/buffer_pool.js
 import { PipelineCache, compileErrorName, packUniforms, type CompiledKernel } from './device/pipelines.js';
 import { UniformRing } from './device/uniform_ring.js';
 import { gpuKernels } from './dispatch/index.js';
-import type { GpuKernel } from './dispatch/kernel_spec.js';
+import { generatedSource, type GpuKernel } from './dispatch/kernel_spec.js';
+import type { GeneratedKernel } from './graph/codegen.js';
+import fusedLibrary from '../../../shaders/common/fused.wgsl';
 import { CaptureRecording } from './graph/capture.js';
 import { bindGroupEntries, bindGroupKey } from './device/bind_groups.js';
 import type { DispatchGuard, GpuWaitPolicy, SoftwareAdapterCare } from './host_platform.js';
@@ -208,7 +210,7 @@ export class WebGpuBackend implements Backend, CaptureSupport {
     rec.finish(
       this.device,
       remap,
-      options.fuse === false ? null : (code, workgroups, constants) => this.compileGenerated(code, workgroups, constants),
+      options.fuse === false ? null : (kernel, workgroups, constants) => this.compileGenerated(kernel, workgroups, constants),
       (b) => this.pool.release(b),
     );
     this.counters.fusedKernels += rec.fusedKernels;
@@ -230,14 +232,14 @@ export class WebGpuBackend implements Backend, CaptureSupport {
   /** Pipelines of generated kernels, by source: each distinct source gets a stable file name. */
   private generatedFiles = new Map<string, string>();
 
-  private compileGenerated(code: string, workgroups: readonly [number, number, number], constants: Record<string, number> = { WG: 256 }): CompiledKernel {
-    let file = this.generatedFiles.get(code);
+  private compileGenerated(kernel: Pick<GeneratedKernel, 'code' | 'layout'>, workgroups: readonly [number, number, number], constants: Record<string, number> = { WG: 256 }): CompiledKernel {
+    let file = this.generatedFiles.get(kernel.code);
     if (!file) {
       file = `generated/fused_${this.generatedFiles.size + 1}.wgsl`;
-      this.generatedFiles.set(code, file);
+      this.generatedFiles.set(kernel.code, file);
     }
     const spec: GpuKernel<object> = {
-      shader: { file, code },
+      shader: generatedSource(file, kernel.code, kernel.layout, fusedLibrary),
       constants: () => constants,
       uniforms: () => ({}),
       workgroups: () => workgroups,

@@ -4,6 +4,7 @@ import type { GpuKernel } from '../dispatch/kernel_spec.js';
 import { bindGroupEntries, bindGroupKey } from '../device/bind_groups.js';
 import { UniformRing } from '../device/uniform_ring.js';
 import { compileCapture } from './capture_compiler.js';
+import type { GeneratedKernel } from './codegen.js';
 
 /** A dispatch whose uniforms were fixed while tracing: replayed from the capture's own uniform buffer. */
 export interface StaticDispatch {
@@ -59,7 +60,7 @@ export interface HostCommand {
 }
 
 /** Compiles a generated kernel (fusion) into a pipeline, with its `override` constants. */
-export type CompileGenerated = (code: string, workgroups: readonly [number, number, number], constants?: Record<string, number>) => CompiledKernel;
+export type CompileGenerated = (kernel: Pick<GeneratedKernel, 'code' | 'layout'>, workgroups: readonly [number, number, number], constants?: Record<string, number>) => CompiledKernel;
 
 
 
