@@ -39,7 +39,7 @@ const browserOnly = {
   },
 };
 
-/** The browser bundle's options; it ships minified (names kept: layers are named after their classes). */
+/** The browser bundle's options; it ships minified, with a source map. */
 const browserBundle = {
   ...common,
   entryPoints: { 'webgpu-descent': 'src/index.ts' },
@@ -50,7 +50,7 @@ const browserBundle = {
 
 /** Builds every bundle; returns the output files with their sizes. */
 export async function buildAll() {
-  const browser = esbuild.build({ ...browserBundle, minify: true, keepNames: true, metafile: true });
+  const browser = esbuild.build({ ...browserBundle, minify: true, metafile: true });
   // The checks read an unminified copy, in memory, where each module's code starts with its path.
   const check = esbuild.build({ ...browserBundle, sourcemap: false, write: false }).then((r) => checkBrowserBundle(r.outputFiles[0].text));
   const node = esbuild.build({

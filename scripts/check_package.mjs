@@ -1,17 +1,19 @@
 // `npm test`'s package step (after `npm run build`): the package as a user gets it. Packs it
 // (`npm pack`), installs the tarball into an empty project in a temporary folder, typechecks a
 // small TypeScript consumer there against the published declarations with strict settings, and
-// runs it in Node: createEngine on WebGPU, an op, a read. Exits 1 with the reason if any of that
-// fails. The registry is reachable, but the install prefers npm's cache (the dependencies were
+// runs it in Node: createEngine on WebGPU, an op, a read. Also holds the browser bundle to its
+// size budget. Exits 1 with the reason if any of that fails. The registry is reachable, but the install prefers npm's cache (the dependencies were
 // installed here before).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+/** The most the minified browser bundle may weigh, in bytes. */
+const browserBudget = 600_000;
 
 /** Runs a command; its output goes to ours; throws with `what` when it fails. */
 function run(what, command, args, cwd, echo = true) {
@@ -54,6 +56,9 @@ function main() {
   for (const f of ['dist/node/index.js', 'dist/browser/webgpu-descent.js', 'dist/types/index.d.ts']) {
     if (!existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
   }
+  const browserBytes = statSync(path.join(root, 'dist/browser/webgpu-descent.js')).size;
+  if (browserBytes > browserBudget) throw new Error(`dist/browser/webgpu-descent.js is ${browserBytes} bytes, over its budget of ${browserBudget}`);
+  console.log(`package: browser bundle ${(browserBytes / 1000).toFixed(0)} kB (budget ${browserBudget / 1000} kB)`);
   const dir = mkdtempSync(path.join(tmpdir(), 'webgpu-descent-package-'));
   try {
     const packed = JSON.parse(run('npm pack', 'npm', ['pack', '--json', '--pack-destination', dir], root, false));
