@@ -1,11 +1,9 @@
-// WGSL files are imported as text (esbuild's text loader, and the vitest plugin in vitest.config.ts).
+// `.wgsl` imports load as ShaderSource modules: the kernel assembled with the pieces it includes,
+// and its layout read at build time (scripts/wgsl/shader_modules.mjs: the esbuild plugin of every
+// bundle and the vitest plugin in vitest.config.ts).
 declare module '*.wgsl' {
-  const source: string;
-  export default source;
-}
-
-// wgsl_reflect's package.json points `main` at a CommonJS file inside a "type": "module" package,
-// which Node cannot load; its ES module build is imported directly, with the package's own types.
-declare module 'wgsl_reflect/wgsl_reflect.module.js' {
-  export * from 'wgsl_reflect';
+  const shader: import('./src/backend/webgpu/dispatch/kernel_spec.js').ShaderSource;
+  export default shader;
+  /** The file's own text (comments removed), which the modules of the kernels including it join. */
+  export const text: string;
 }

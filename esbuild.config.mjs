@@ -3,11 +3,15 @@
 //   dist/node/index.js              ESM for Node (the `webgpu` package stays an external import)
 //   dist/node/cli.js                the command line (`webgpu-descent`, package.json `bin`; `npm start`
 //                                   runs its `all` command), sharing a chunk with index.js
-// Shaders are imported as text (esbuild's text loader), as the vitest plugin does for the tests.
-// Type declarations come from `tsc -p tsconfig.build.json` (see `npm run build`).
+// Shaders are imported as modules by the plugin of scripts/wgsl/shader_modules.mjs (assembled with
+// the pieces they include, their layouts read at build time), as the vitest plugin does for the
+// tests. The browser bundle is minified, with a source map.
+// Type declarations come from scripts/build_types.mjs (see `npm run build`).
 import * as esbuild from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { esbuildWgslPlugin } from './scripts/wgsl/shader_modules.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -18,7 +22,7 @@ export const common = {
   format: 'esm',
   target: 'es2022',
   sourcemap: true,
-  loader: { '.wgsl': 'text' },
+  plugins: [esbuildWgslPlugin],
   logLevel: 'warning',
   // The Dawn loader in src/backend/webgpu/node/dawn.ts imports 'webgpu' through a variable on purpose, so
   // that no bundler follows it; esbuild's warning about that import is expected.
@@ -35,16 +39,20 @@ const browserOnly = {
   },
 };
 
+/** The browser bundle's options; it ships minified, with a source map. */
+const browserBundle = {
+  ...common,
+  entryPoints: { 'webgpu-descent': 'src/index.ts' },
+  outdir: 'dist/browser',
+  platform: 'browser',
+  plugins: [...common.plugins, browserOnly],
+};
+
 /** Builds every bundle; returns the output files with their sizes. */
 export async function buildAll() {
-  const browser = esbuild.build({
-    ...common,
-    entryPoints: { 'webgpu-descent': 'src/index.ts' },
-    outdir: 'dist/browser',
-    platform: 'browser',
-    plugins: [browserOnly],
-    metafile: true,
-  });
+  const browser = esbuild.build({ ...browserBundle, minify: true, metafile: true });
+  // The checks read an unminified copy, in memory, where each module's code starts with its path.
+  const check = esbuild.build({ ...browserBundle, sourcemap: false, write: false }).then((r) => checkBrowserBundle(r.outputFiles[0].text));
   const node = esbuild.build({
     ...common,
     entryPoints: { index: 'src/node.ts', cli: 'src/cli/main.ts' },
@@ -55,9 +63,18 @@ export async function buildAll() {
     external: ['webgpu'],
     metafile: true,
   });
-  const results = await Promise.all([browser, node]);
-  await checkBrowserBundle();
-  return results.flatMap((r) => Object.entries(r.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => [f, o.bytes]));
+  const results = await Promise.all([browser, node, check]);
+  removeStaleChunks(results[1].metafile);
+  return results
+    .slice(0, 2)
+    .flatMap((r) => Object.entries(r.metafile.outputs).filter(([f]) => f.endsWith('.js')).map(([f, o]) => [f, o.bytes]));
+}
+
+/** Deletes the chunks of earlier builds from dist/node/chunks (chunk names carry a content hash). */
+function removeStaleChunks(metafile) {
+  const dir = path.join(root, 'dist', 'node', 'chunks');
+  const fresh = new Set(Object.keys(metafile.outputs).map((f) => path.resolve(root, f)));
+  for (const f of readdirSync(dir)) if (!fresh.has(path.join(dir, f))) rmSync(path.join(dir, f));
 }
 
 /** Code that bundles for the browser but breaks there at run time, with the reason. */
@@ -70,12 +87,11 @@ const browserHazards = [
  * Imports of 'webgpu' and node: modules are stopped by `browserOnly`; the variable-name import
  * in node/dawn.ts (Node bundle only) survives as `import(moduleName)` (`typeof process` guards are
  * fine). Anything in `browserHazards` fails the build, naming the source file (esbuild starts
- * each module's code with a `// path` comment).
+ * each module's code with a `// path` comment in an unminified bundle).
  */
-async function checkBrowserBundle() {
-  const lines = (await readFile(new URL('dist/browser/webgpu-descent.js', `file://${root}`), 'utf8')).split('\n');
+function checkBrowserBundle(text) {
   let source = '?';
-  for (const line of lines) {
+  for (const line of text.split('\n')) {
     if (/^\/\/ (src|shaders|node_modules)\//.test(line)) source = line.slice(3);
     for (const [pattern, why] of browserHazards) {
       if (pattern.test(line)) throw new Error(`browser bundle: ${source} ${why}: ${line.trim().slice(0, 120)}`);

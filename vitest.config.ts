@@ -1,20 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { defineConfig, type Plugin } from 'vitest/config';
-
-/** Loads `.wgsl` files as text, the way esbuild's text loader does for the bundles. */
-function wgslAsText(): Plugin {
-  return {
-    name: 'wgsl-as-text',
-    enforce: 'pre',
-    load(id) {
-      if (!id.endsWith('.wgsl')) return null;
-      return `export default ${JSON.stringify(readFileSync(id, 'utf8'))};`;
-    },
-  };
-}
+import { defineConfig } from 'vitest/config';
+import { viteWgslPlugin } from './scripts/wgsl/shader_modules.mjs';
 
 export default defineConfig({
-  plugins: [wgslAsText()],
+  // `.wgsl` imports load as the bundles load them: assembled, with their layouts (see the plugin).
+  plugins: [viteWgslPlugin()],
   test: {
     // Quick kernel timing scripts (bench/**/*.vitest.ts) run only on request: QUICK_BENCH=1 npx vitest run bench/...
     include: process.env.QUICK_BENCH ? ['bench/**/*.vitest.ts', '.scratch/**/*.test.ts'] : ['test/**/*.test.ts'],

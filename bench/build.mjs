@@ -1,7 +1,7 @@
 // Bundles the benchmark (bench/main.ts) for Node into dist/bench/main.mjs; bench/run.mjs runs it.
 // A separate script from esbuild.config.mjs on purpose: the library's bundles must not change
-// when the benchmark does. As there, shaders load as text and Dawn (`webgpu`) stays external (a
-// native module).
+// when the benchmark does. As there, shaders load through the plugin of
+// scripts/wgsl/shader_modules.mjs and Dawn (`webgpu`) stays external (a native module).
 //
 // TensorFlow.js is bundled from its ES module builds (the packages' "module" entries), so that one
 // copy of tfjs-core serves both backends and `@tensorflow/tfjs-core/dist/register_all_gradients`
@@ -12,6 +12,7 @@ import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { esbuildWgslPlugin } from '../scripts/wgsl/shader_modules.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -39,9 +40,8 @@ await esbuild.build({
   platform: 'node',
   target: 'es2022',
   sourcemap: true,
-  loader: { '.wgsl': 'text' },
   external: ['webgpu'],
-  plugins: [tfjsModules],
+  plugins: [esbuildWgslPlugin, tfjsModules],
   banner: {
     js: [
       "import { createRequire as __benchCreateRequire } from 'node:module';",

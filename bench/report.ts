@@ -46,7 +46,7 @@ export function formatReport(r: Report): string {
   lines.push('', formatTable(r.cases), '', ...legend);
   const failures = formatFailures(r.cases);
   if (failures.length > 0) lines.push('', 'Failures:', ...failures.map((f) => `  ${f}`));
-  lines.push('', 'Targets (issue 6), from this run:', formatTargets(r.targets));
+  lines.push('', 'Targets, from this run:', formatTargets(r.targets));
   if (r.profile) {
     lines.push('', r.adapter?.timestampQuery === false ? "Profile: the adapter has no 'timestamp-query' feature: no GPU time per kernel." : formatProfile(r.profile));
   }

@@ -16,6 +16,13 @@ export interface UnitCounts {
   readbacks: number;
   /** New GPU buffers (ours only; null for tfjs). */
   bufferCreations: number | null;
+  /**
+   * Ours only (absent from results saved before lazy execution): plans compiled, pipelines
+   * compiled, and bytes of live memory gained, per unit, over the whole run (readback included).
+   */
+  plansCompiled?: number;
+  pipelineCompilations?: number;
+  memoryGrowth?: number;
 }
 
 /** The measurement of one side of a case. */
@@ -87,7 +94,15 @@ export interface RunEnv {
 function ourCounters(e: Engine): () => UnitCounts {
   return () => {
     const s = e.stats();
-    return { dispatches: s.dispatches, submits: s.submits, readbacks: s.readbacks, bufferCreations: s.bufferCreations };
+    return {
+      dispatches: s.dispatches,
+      submits: s.submits,
+      readbacks: s.readbacks,
+      bufferCreations: s.bufferCreations,
+      plansCompiled: s.plansCompiled,
+      pipelineCompilations: s.pipelineCompilations,
+      memoryGrowth: e.memory().bytes,
+    };
   };
 }
 
@@ -96,13 +111,22 @@ function tfjsCounters(setup: TfjsSetup, backend: Reference): () => UnitCounts | 
   return () => (c ? { dispatches: c.dispatches, submits: c.submits, readbacks: c.readbacks, bufferCreations: null } : null);
 }
 
-function perUnit(a: UnitCounts | null, b: UnitCounts | null, reps: number): UnitCounts | null {
-  if (!a || !b) return null;
+/**
+ * Counts per unit: dispatches, submits and readbacks while the work was queued (`a` to `b`), the
+ * rest over the whole run (`a` to `end`: a plan compiled at the readback counts).
+ */
+function perUnit(a: UnitCounts | null, b: UnitCounts | null, end: UnitCounts | null, reps: number): UnitCounts | null {
+  if (!a || !b || !end) return null;
+  const whole = (k: 'plansCompiled' | 'pipelineCompilations' | 'memoryGrowth'): number | undefined =>
+    a[k] === undefined || end[k] === undefined ? undefined : (end[k]! - a[k]!) / reps;
   return {
     dispatches: (b.dispatches - a.dispatches) / reps,
     submits: (b.submits - a.submits) / reps,
     readbacks: (b.readbacks - a.readbacks) / reps,
-    bufferCreations: a.bufferCreations === null || b.bufferCreations === null ? null : (b.bufferCreations - a.bufferCreations) / reps,
+    bufferCreations: a.bufferCreations === null || end.bufferCreations === null ? null : (end.bufferCreations - a.bufferCreations) / reps,
+    plansCompiled: whole('plansCompiled'),
+    pipelineCompilations: whole('pipelineCompilations'),
+    memoryGrowth: whole('memoryGrowth'),
   };
 }
 
@@ -124,18 +148,31 @@ async function runOnce(r: Runner, env: RunEnv, reps: number): Promise<Run> {
   const value = await finish();
   const ms = (performance.now() - t0) / reps;
   const cpu = process.cpuUsage(cpu0);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 / reps, counts: perUnit(c0, c1, reps), value };
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 / reps, counts: perUnit(c0, c1, r.counters(), reps), value };
 }
 
 function medianCounts(runs: Run[]): UnitCounts | null {
   const counts = runs.map((r) => r.counts).filter((c): c is UnitCounts => c !== null);
   if (counts.length === 0) return null;
-  const med = (f: (c: UnitCounts) => number | null): number | null => {
+  const med = (f: (c: UnitCounts) => number | null | undefined): number | null => {
     const v = counts.map(f);
-    if (v.some((x) => x === null)) return null;
+    if (v.some((x) => x === null || x === undefined)) return null;
     return summarize(v as number[]).median;
   };
-  return { dispatches: med((c) => c.dispatches)!, submits: med((c) => c.submits)!, readbacks: med((c) => c.readbacks)!, bufferCreations: med((c) => c.bufferCreations) };
+  /** The largest of the runs: a steady loop must hold it at 0 in every run. */
+  const most = (f: (c: UnitCounts) => number | undefined): number | undefined => {
+    const v = counts.map(f);
+    return v.some((x) => x === undefined) ? undefined : Math.max(...(v as number[]));
+  };
+  return {
+    dispatches: med((c) => c.dispatches)!,
+    submits: med((c) => c.submits)!,
+    readbacks: med((c) => c.readbacks)!,
+    bufferCreations: med((c) => c.bufferCreations),
+    plansCompiled: most((c) => c.plansCompiled),
+    pipelineCompilations: most((c) => c.pipelineCompilations),
+    memoryGrowth: most((c) => (c.memoryGrowth === undefined ? undefined : Math.abs(c.memoryGrowth))),
+  };
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -1,6 +1,7 @@
 /**
- * The targets of issue 6, judged from the measured numbers of this run (same adapter, same
- * process): each is met, not met, or not run (its case was filtered out or a side failed).
+ * The targets, judged from the measured numbers of this run (same adapter, same process): each is
+ * met, not met, or not run (its case was filtered out or a side failed). Kernels and captured
+ * steps from issue 6; eager workloads (lazy execution) from issue 14.
  */
 import { comparisonOf, comparisons, side, type Comparison } from './compare.js';
 import { layout } from './table.js';
@@ -54,7 +55,37 @@ function steadyStepTarget(results: readonly CaseResult[]): TargetResult {
   return { target, measured: `${b} new buffers, ${s} submits, ${r} readbacks per step`, status: met ? 'met' : 'not met' };
 }
 
-/** Every target of the issue, in its order. */
+/** Each eager case against its captured twin (the id without '-eager'): ours within `factor` of it. */
+function eagerNearCaptured(results: readonly CaseResult[], factor: number): TargetResult {
+  const target = `each eager workload within ${factor}x of its captured twin`;
+  const pairs = results
+    .filter((c) => c.id.endsWith('-eager'))
+    .map((c) => ({ id: c.id, eager: side(c, 'ours'), captured: side(results.find((r) => r.id === c.id.slice(0, -'-eager'.length)) ?? c, 'ours') }))
+    .filter((p) => p.eager && p.captured && p.captured !== p.eager);
+  if (pairs.length === 0) return { target, measured: 'no eager case with its captured twin was run', status: 'not run' };
+  const ratios = pairs.map((p) => ({ id: p.id, r: p.eager!.ms.median / p.captured!.ms.median }));
+  const worst = ratios.reduce((a, b) => (b.r > a.r ? b : a));
+  return { target, measured: ratios.map((x) => `${x.id} ${x.r.toFixed(2)}x`).join(', '), status: worst.r <= factor ? 'met' : 'not met' };
+}
+
+/**
+ * Steady eager loops: after the warm-up, no plan and no pipeline compiled and no GPU buffer made
+ * in any timed run of an eager case, and no live memory gained (the 10,000-step loop included).
+ */
+function steadyEagerTarget(results: readonly CaseResult[]): TargetResult {
+  const target = 'steady eager loops: 0 plans, 0 pipelines, 0 new buffers per iteration; memory flat over 10,000 steps';
+  const eager = results.filter((c) => c.id.includes('-eager'));
+  const measured = eager.map((c) => ({ id: c.id, counts: side(c, 'ours')?.counts }));
+  if (measured.length === 0 || measured.some((m) => !m.counts || m.counts.plansCompiled === undefined)) {
+    return { target, measured: measured.length === 0 ? 'no eager case run' : 'an eager side failed or kept no counts', status: 'not run' };
+  }
+  const bad = measured.filter((m) => m.counts!.plansCompiled! > 0 || m.counts!.pipelineCompilations! > 0 || (m.counts!.bufferCreations ?? 0) > 0 || m.counts!.memoryGrowth! > 0);
+  const long = measured.some((m) => m.id === 'linreg-rmsprop-eager-10k');
+  const text = bad.length === 0 ? `all ${measured.length} eager cases steady${long ? ', the 10,000-step loop included' : ' (10,000-step loop not run)'}` : bad.map((m) => `${m.id}: ${m.counts!.plansCompiled} plans, ${m.counts!.pipelineCompilations} pipelines, ${m.counts!.bufferCreations} buffers, ${m.counts!.memoryGrowth} bytes per step`).join('; ');
+  return { target, measured: text, status: bad.length === 0 && long ? 'met' : bad.length > 0 ? 'not met' : 'not run' };
+}
+
+/** Every target, in the issues' order. */
 export function evaluateTargets(results: readonly CaseResult[]): TargetResult[] {
   return [
     speedupTarget(results, 'matmul 1024 >= 3x', ['matmul-1024'], 3),
@@ -69,6 +100,13 @@ export function evaluateTargets(results: readonly CaseResult[]): TargetResult[] 
     adamTarget(results),
     steadyStepTarget(results),
     speedupTarget(results, 'stretch: attack iteration beats tfjs WASM (> 1x)', ['attack-article'], 1.0000001, 'tfjs-wasm'),
+    speedupTarget(results, 'eager force-loss step (20x2 and 20x32) >= 20x', ['spread-force-20x2-eager', 'spread-force-20x32-eager'], 20),
+    speedupTarget(results, 'eager min-angle-variance step (20x32) >= 5x', ['spread-minangle-20x32-eager'], 5),
+    speedupTarget(results, 'eager linear regression, 25 RMSprop steps >= 10x', ['linreg-rmsprop-eager'], 10),
+    speedupTarget(results, 'eager attack iteration (MNIST and article CNN) >= 4x', ['attack-mnist-eager', 'attack-article-eager'], 4),
+    speedupTarget(results, 'eager MNIST training step >= 4x', ['mnist-train-step-eager'], 4),
+    eagerNearCaptured(results, 2),
+    steadyEagerTarget(results),
   ];
 }
 

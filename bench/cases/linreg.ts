@@ -13,10 +13,12 @@ import { readFirst, tfReadFirst } from '../sync.js';
 import { tfVariable, type Tf, type TfTensor } from '../tfjs/load.js';
 
 const steps = 25;
+/** A long eager loop: its memory and counters must stay flat (see the targets). */
+const longLoop = 10_000;
 const data = generateHeightWeight(42);
 const lr = linearRegressionDefaults.rmsprop.lr;
 
-function ours(e: Engine, captured: boolean): Side {
+function ours(e: Engine, captured: boolean, reps = steps): Side {
   const h = e.tensor(data.heights);
   const w = e.tensor(data.weights);
   const slope = e.variable([0], [], { name: 'slope' });
@@ -29,7 +31,7 @@ function ours(e: Engine, captured: boolean): Side {
   return {
     work() {
       let loss: Tensor | undefined;
-      for (let s = 0; s < steps; s++) {
+      for (let s = 0; s < reps; s++) {
         loss?.dispose();
         loss = step();
       }
@@ -49,7 +51,7 @@ function ours(e: Engine, captured: boolean): Side {
   };
 }
 
-function tfjs(tf: Tf): Side {
+function tfjs(tf: Tf, reps = steps): Side {
   const h = tf.tensor1d(data.heights);
   const w = tf.tensor1d(data.weights);
   const slope = tfVariable(tf, 0, []);
@@ -60,7 +62,7 @@ function tfjs(tf: Tf): Side {
   return {
     work() {
       let loss: TfTensor | null = null;
-      for (let s = 0; s < steps; s++) {
+      for (let s = 0; s < reps; s++) {
         loss?.dispose();
         loss = opt.minimize(mse as () => import('@tensorflow/tfjs-core').Scalar, true, [slope, intercept]);
       }
@@ -95,5 +97,23 @@ function linregCase(captured: boolean): BenchCase {
   };
 }
 
+/**
+ * The eager step 10,000 times per run (tfjs: 100): a steady eager loop compiles nothing, makes no
+ * buffers and keeps its memory flat (targets.ts checks the counts).
+ */
+const steadyLoopCase: BenchCase = {
+  id: 'linreg-rmsprop-eager-10k',
+  group: 'workload',
+  title: `the eager linear-regression step of linreg-rmsprop-eager, ${longLoop} steps per run (tfjs 100): counters and memory of a steady loop`,
+  unit: 'step',
+  reps: 100,
+  oursReps: longLoop,
+  runs: 1,
+  warmup: 1,
+  tolerance: null,
+  ours: (e) => ours(e, false, longLoop),
+  tfjs: (tf) => tfjs(tf, 100),
+};
+
 /** The linear-regression cases. */
-export const linregCases: BenchCase[] = [linregCase(true), linregCase(false)];
+export const linregCases: BenchCase[] = [linregCase(true), linregCase(false), steadyLoopCase];

@@ -4,8 +4,9 @@
  * batch statistics, dropout), sparse softmax cross-entropy of the logits, gradients, update. Ours
  * is trainClassifier's step (src/workloads/attack/train.ts): the images live on the device, each
  * step writes the batch's indices into a small variable and the captured step (`opt.compileStep`)
- * gathers its batch. tfjs gathers its batch by an index tensor made per step and runs
- * `optimizer.minimize` on the twin model. Synthetic digits (512 images, labels 0-9); the same
+ * gathers its batch; and eagerly, as a user writes it (an index tensor made per step,
+ * `opt.minimize` in `e.tidy`, no compile: lazy execution plans it). tfjs gathers its batch by an
+ * index tensor made per step and runs `optimizer.minimize` on the twin model. Synthetic digits (512 images, labels 0-9); the same
  * weights on both sides. Losses cannot be compared: the dropout masks differ.
  */
 import { applyLogits, MNIST_MODEL, mnistModel } from '../../src/workloads/attack/index.js';
@@ -30,19 +31,29 @@ const batchIndices = (s: number): Int32Array => Int32Array.from({ length: batch 
 let weights: Float32Array[] | undefined;
 const weightValues = (): Float32Array[] => (weights ??= classifierWeightValues(spec));
 
-function ours(e: Engine): Side {
+function ours(e: Engine, captured: boolean): Side {
   const model = mnistModel({ seed: 1 }).build(undefined, e);
   model.setWeights(weightValues());
   const x = e.tensor(images(), [count, 28, 28, 1]);
   const y = e.tensor(labels(), [count], 'int32');
-  const indices = e.variable(new Float32Array(batch), [batch], { name: 'batch_indices', trainable: false, dtype: 'int32' });
   const opt = e.optim.adam({ learningRate });
-  const loss = (): Tensor => e.sparseSoftmaxCrossEntropy(applyLogits(model, x.gather(indices), { training: true }), y.gather(indices));
-  const step = opt.compileStep(loss, model.trainableWeights);
+  const lossOf = (indices: Tensor) => (): Tensor =>
+    e.sparseSoftmaxCrossEntropy(applyLogits(model, x.gather(indices), { training: true }), y.gather(indices));
+  const indices = captured ? e.variable(new Float32Array(batch), [batch], { name: 'batch_indices', trainable: false, dtype: 'int32' }) : null;
+  const compiled = indices ? opt.compileStep(lossOf(indices), model.trainableWeights) : null;
   let s = 0;
+  const step = (): Tensor => {
+    if (compiled) {
+      indices!.assign(Float32Array.from(batchIndices(s++)));
+      return compiled();
+    }
+    const idx = e.tensor(batchIndices(s++), [batch], 'int32');
+    const value = e.tidy(() => opt.minimize(lossOf(idx), model.trainableWeights));
+    idx.dispose();
+    return value;
+  };
   return {
     work() {
-      indices.assign(Float32Array.from(batchIndices(s++)));
       const value = step();
       return async () => {
         try {
@@ -53,7 +64,7 @@ function ours(e: Engine): Side {
       };
     },
     dispose() {
-      step.dispose();
+      compiled?.dispose();
       opt.dispose();
       e.dispose([x, y, indices]);
       model.dispose();
@@ -90,18 +101,20 @@ function tfjs(tf: Tf): Side {
   };
 }
 
-/** The MNIST training case. */
-export const mnistTrainCases: BenchCase[] = [
-  {
-    id: 'mnist-train-step',
+function trainCase(captured: boolean): BenchCase {
+  return {
+    id: `mnist-train-step${captured ? '' : '-eager'}`,
     group: 'workload',
-    title: 'MNIST CNN training step, batch 64, Adam: forward (training mode), cross-entropy, gradients, update',
+    title: `MNIST CNN training step, batch 64, Adam: forward (training mode), cross-entropy, gradients, update; ours ${captured ? 'captured (opt.compileStep)' : 'eager (opt.minimize)'}`,
     unit: 'step',
     reps: 1,
     runs: 7,
     warmup: 3,
     tolerance: null,
-    ours,
+    ours: (e) => ours(e, captured),
     tfjs,
-  },
-];
+  };
+}
+
+/** The MNIST training cases: captured, and eager. */
+export const mnistTrainCases: BenchCase[] = [trainCase(true), trainCase(false)];

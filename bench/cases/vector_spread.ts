@@ -4,8 +4,8 @@
  * the workload's step-decay learning rate; clip by norm 200 for the force metric), and the rows
  * scaled back to norm 0.999. Ours: the workload's own metric functions in a captured step
  * (`opt.compileStep(metric, [V], { maximize: true })` with the unitNormRows(0.999) constraint), as
- * runVectorSpread builds it minus its loss recorders; the min-angle case also runs eagerly
- * (`opt.maximize`) for comparison. tfjs: the same ops (tfjs/spread_losses.ts), `tf.variableGrads`,
+ * runVectorSpread builds it minus its loss recorders; each case also runs eagerly, as a user's loop
+ * is written (`opt.maximize` in `e.tidy`, no compile: lazy execution plans it). tfjs: the same ops (tfjs/spread_losses.ts), `tf.variableGrads`,
  * `tf.clipByNorm`-style clipping, `V.assign(...)`.
  *
  * The sides' results agree on the first step only: tfjs's min gradient gives the whole gradient to
@@ -133,11 +133,14 @@ function spreadCase(metric: Metric, dims: number, captured: boolean): BenchCase 
   };
 }
 
-/** The vector-spread cases. */
+/** The vector-spread cases: each captured, and eagerly (as a user's loop is written). */
 export const vectorSpreadCases: BenchCase[] = [
   spreadCase('force', 2, true),
+  spreadCase('force', 2, false),
   spreadCase('force', 32, true),
+  spreadCase('force', 32, false),
   spreadCase('min-angle-variance', 2, true),
-  spreadCase('min-angle-variance', 32, true),
   spreadCase('min-angle-variance', 2, false),
+  spreadCase('min-angle-variance', 32, true),
+  spreadCase('min-angle-variance', 32, false),
 ];

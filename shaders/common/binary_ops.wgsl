@@ -1,5 +1,6 @@
 // Elementwise binary functions, one per kernel id: op_<id>(a, b). The CPU twins in
 // src/backend/cpu/binary.ts state the same formulas. Comparisons return 0 or 1.
+//!include common/indexing.wgsl
 
 fn op_add(a: f32, b: f32) -> f32 { return a + b; }
 fn op_sub(a: f32, b: f32) -> f32 { return a - b; }

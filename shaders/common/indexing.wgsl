@@ -1,4 +1,4 @@
-// Index helpers shared by every kernel (prepended to each shader).
+// Index helpers, and NaN and infinity as run-time values.
 // Shapes and strides travel in uniforms as array<vec4u, 2>: up to 8 dimensions, outermost first.
 
 // Flat invocation index over a 2-D dispatch grid (one grid dimension stops at 65535 workgroups).

@@ -1,6 +1,8 @@
 // Elementwise unary functions, one per kernel id: op_<id>(x, a, b), where a and b carry the op's
 // scalars (unused ones are ignored). The CPU twins in src/backend/cpu/unary.ts state the same
 // formulas. These are the building blocks of fused kernels too.
+//!include common/indexing.wgsl
+//!include common/binary_ops.wgsl
 
 const SELU_ALPHA: f32 = 1.6732632423543772;
 const SELU_SCALE: f32 = 1.0507009873554805;

@@ -6,12 +6,16 @@
 // Layout: x NHWC [batch, inH, inW, inC]; w HWIO [kH, kW, inC, outC], i.e. row-major [K, outC];
 // bias [outC]; y NHWC [batch, outH, outW, outC], i.e. row-major [M, outC].
 // Bindings: 0 x, 1 w, 2 bias (read; not read when HAS_BIAS is false), 3 y (write), 4 uniforms
-// (Params of conv2d_params.wgsl, placed before this file in its prelude).
+// (Params of common/conv_params.wgsl).
 // Dispatch: workgroups (x + y·nwg.x) walk the M tiles of BM = WG_M·TM pixels, z the outC tiles
 // of BN = WG_N·TN channels. Per K step of BK taps the workgroup stages a BM x BK tile of A and a
 // BK x BN tile of w (vec4 tiles, k-major); invocation (tx, ty) then accumulates in registers the
-// TM x TN outputs at rows ty·TM.., columns tx·TN.. of the tile (conv_gemm_tiles.wgsl).
-// conv_activation(v, alpha) is the generated prelude calling op_<activation> of shaders/common.
+// TM x TN outputs at rows ty·TM.., columns tx·TN.. of the tile (common/gemm_tiles.wgsl).
+// conv_activation(v, alpha) is the generated prelude calling op_<activation> of
+// shaders/common/unary_ops.wgsl.
+//!include conv2d/common/conv_params.wgsl
+//!include conv2d/common/gemm_tiles.wgsl
+//!include common/unary_ops.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
@@ -20,7 +24,7 @@
 @group(0) @binding(4) var<uniform> u: Params;
 
 // The tile shape (WG_M, WG_N, TM, TN, BK), a_tile, b_tile and multiply_staged_tiles are those of
-// conv_gemm_tiles.wgsl, in the prelude.
+// common/gemm_tiles.wgsl.
 override HAS_BIAS: bool = false;
 
 @compute @workgroup_size(WG_N, WG_M)

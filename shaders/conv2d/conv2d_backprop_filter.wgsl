@@ -7,19 +7,20 @@
 // Layout: x NHWC [batch, inH, inW, inC]; dy NHWC [batch, outH, outW, outC], i.e. [pixels, outC];
 // partial [kH·kW·inC·outC, splits], i.e. [kH, kW, inC, outC, splits].
 // Bindings: 0 x, 1 dy (read), 2 partial (write), 3 uniforms (Params of
-// conv2d_backprop_filter_params.wgsl, placed before this file in its prelude).
+// common/conv_params.wgsl).
 // Dispatch: x the M tiles of BM = WG_M·TM taps, y the outC tiles of BN = WG_N·TN, z the chunks.
 // Per step of BK pixels the workgroup stages BM x BK of A and BK x BN of dy (vec4 tiles,
 // pixel-major); invocation (tx, ty) accumulates in registers the TM x TN sums at rows ty·TM..,
 // columns tx·TN.. of the tile.
+//!include conv2d/common/conv_params.wgsl
+//!include conv2d/common/gemm_tiles.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> partial: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-// Tile shape (as in conv2d.wgsl), a_tile, b_tile and multiply_staged_tiles: conv_gemm_tiles.wgsl,
-// in the prelude.
+// Tile shape (as in conv2d.wgsl), a_tile, b_tile and multiply_staged_tiles: common/gemm_tiles.wgsl.
 
 @compute @workgroup_size(WG_N, WG_M)
 fn main(

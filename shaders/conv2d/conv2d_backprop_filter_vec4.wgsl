@@ -9,6 +9,7 @@
 // to 16) fits the rows: a first layer's 9 taps (3x3, one channel) take one invocation row. Why no workgroup
 // memory: see shaders/matmul/matmul_vec4.wgsl (software Vulkan runs a row's lanes as SIMD lanes
 // and reads storage lane by lane: what counts is reads per multiply-add).
+//!include conv2d/common/conv_params.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<vec4f>;

@@ -14,36 +14,15 @@
 // the workgroup stages BM x BK of A and BK x BN of B (vec4 tiles, k-major); invocation (tx, ty)
 // accumulates in registers the TM x TN outputs at rows ty·TM.., columns tx·TN.. of the tile.
 // Every dx element belongs to one phase and is written once (0 where no tap lands).
-
-struct Params {
-  in_h: i32,
-  in_w: i32,
-  in_c: u32,
-  out_h: i32,
-  out_w: i32,
-  out_c: u32,
-  k_w: u32,
-  stride_h: i32,
-  stride_w: i32,
-  dilation_h: i32,
-  dilation_w: i32,
-  pad_top: i32,
-  pad_left: i32,
-  batch: u32,
-  k_h: u32,
-  m_tiles: u32,
-  // BK = step_t·outC + step_o: how far the reduction index moves per K step.
-  step_t: u32,
-  step_o: u32,
-}
+//!include conv2d/common/conv_params.wgsl
+//!include conv2d/common/gemm_tiles.wgsl
 
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-// Tile shape (as in conv2d.wgsl), a_tile, b_tile and multiply_staged_tiles: conv_gemm_tiles.wgsl,
-// in the prelude.
+// Tile shape (as in conv2d.wgsl), a_tile, b_tile and multiply_staged_tiles: common/gemm_tiles.wgsl.
 
 // The taps k·dilation ≡ r (mod stride) of one dimension: first, step and count.
 struct Taps {
@@ -144,8 +123,8 @@ fn main(
       let oh = row_jh[i] - shift_h;
       let ow = row_jw[i] - shift_w;
       var v = 0.0;
-      if (k_ok && row_ok[i] && oh >= 0 && oh < u.out_h && ow >= 0 && ow < u.out_w) {
-        v = dy[row_base[i] + u32(oh * u.out_w + ow) * u.out_c + o];
+      if (k_ok && row_ok[i] && oh >= 0 && oh < i32(u.out_h) && ow >= 0 && ow < i32(u.out_w)) {
+        v = dy[row_base[i] + u32(oh * i32(u.out_w) + ow) * u.out_c + o];
       }
       let at = a_col * BM + a_row0 + i * a_row_step;
       a_tile[at / 4u][at % 4u] = v;

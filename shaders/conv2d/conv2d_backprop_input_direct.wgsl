@@ -5,8 +5,10 @@
 // with oh = (ih + pad_top - kh·dilation_h) / stride_h when that divides exactly and is in range.
 // Layout: dy [batch,out_h,out_w,out_c], w [k_h,k_w,in_c,out_c] (HWIO), dx [batch,in_h,in_w,in_c].
 // Bindings: 0 dy (read), 1 w (read), 2 dx (write), 3 uniforms (Params of
-// conv2d_backprop_input_direct_params.wgsl, placed before this file in its prelude).
+// common/direct_params.wgsl).
 // Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation writes one dx element.
+//!include common/indexing.wgsl
+//!include conv2d/common/direct_params.wgsl
 
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;

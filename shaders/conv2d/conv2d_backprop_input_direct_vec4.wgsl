@@ -11,6 +11,7 @@
 // (lavapipe) every such read is a loop over the SIMD lanes (see shaders/matmul/matmul_vec4.wgsl),
 // so this does ~5x fewer.
 // Dispatch: workgroups (x + y·nwg.x) walk tiles of 8·WG_Y pixels.
+//!include conv2d/common/direct_params.wgsl
 
 @group(0) @binding(0) var<storage, read> dy: array<vec4f>;
 @group(0) @binding(1) var<storage, read> w: array<vec4f>;

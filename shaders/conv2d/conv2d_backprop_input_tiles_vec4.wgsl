@@ -18,6 +18,7 @@
 // keeps acc and wv in registers (S·R·IN_C <= 96 and K_H·K_W·IN_C <= 36, checked by
 // src/backend/webgpu/dispatch/conv.ts).
 // Dispatch: workgroups (x + y·nwg.x) of 64 invocations walk the tiles, row-major per image.
+//!include conv2d/common/direct_params.wgsl
 
 @group(0) @binding(0) var<storage, read> dy: array<vec4f>;
 @group(0) @binding(1) var<storage, read> w: array<vec4f>;

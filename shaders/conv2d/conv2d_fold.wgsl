@@ -7,13 +7,14 @@
 // Layout: cols [batch·out_h·out_w, k_h·k_w·in_c], dx [batch,in_h,in_w,in_c], both read as vec4s
 // of channels (in_c is a multiple of 4; src/ops/conv_primitives.ts takes this path only then).
 // Bindings: 0 cols (read), 1 dx (write), 2 uniforms (Params of
-// conv2d_backprop_input_direct_params.wgsl, with n the number of strips below).
+// common/direct_params.wgsl, with n the number of strips below).
 // Dispatch: workgroups (x + y·nwg.x) walk the strips of WG_Y·PIXELS pixels, z the blocks of 8
 // vec4 channels. Invocation (lane, g) sums vec4 channel 8·z + lane of a strip of PIXELS
 // consecutive pixels of one dx row.
 // Why strips: lavapipe runs the 8 lanes of a row as SIMD lanes and divides per lane, one scalar
 // division each; one invocation per dx vec4 spent more time finding its pixel (and, at every tap,
 // testing the stride) than reading its 9 values.
+//!include conv2d/common/direct_params.wgsl
 
 @group(0) @binding(0) var<storage, read> cols: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> dx: array<vec4f>;

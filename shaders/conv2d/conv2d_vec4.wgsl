@@ -10,7 +10,10 @@
 // Why this shape: software Vulkan (lavapipe) runs the 8 lanes of a row as SIMD lanes and reads
 // storage lane by lane, so what counts is reads per multiply-add. See
 // shaders/matmul/matmul_vec4.wgsl for the measurements.
-// conv_activation(v, alpha) is the generated prelude calling op_<activation> of shaders/common.
+// conv_activation(v, alpha) is the generated prelude calling op_<activation> of
+// shaders/common/unary_ops.wgsl.
+//!include conv2d/common/conv_params.wgsl
+//!include common/unary_ops.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<vec4f>;

@@ -7,25 +7,8 @@
 // y NHWC [batch, outH, outW, outC], outC = inC·multiplier.
 // Bindings: 0 x, 1 w (read), 2 y (write), 3 uniforms.
 // Dispatch: ceil(n / WG) workgroups on a 2-D grid, n = batch·outH·outW·outC.
-
-struct Params {
-  in_h: i32,
-  in_w: i32,
-  in_c: u32,
-  out_h: u32,
-  out_w: u32,
-  out_c: u32,
-  k_w: u32,
-  stride_h: i32,
-  stride_w: i32,
-  dilation_h: i32,
-  dilation_w: i32,
-  pad_top: i32,
-  pad_left: i32,
-  k_h: u32,
-  multiplier: u32,
-  n: u32,
-}
+//!include common/indexing.wgsl
+//!include conv2d/common/conv_params.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;

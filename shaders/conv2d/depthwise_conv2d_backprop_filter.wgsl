@@ -9,26 +9,7 @@
 // (jj, pp) sums pixels pp, pp + WG_P, ... of the chunk for channel j (neighbouring invocations
 // read neighbouring channels); the WG_P partial sums per channel are then added in workgroup
 // memory as a tree.
-
-struct Params {
-  in_h: i32,
-  in_w: i32,
-  in_c: u32,
-  out_h: u32,
-  out_w: u32,
-  out_c: u32,
-  k_w: u32,
-  stride_h: i32,
-  stride_w: i32,
-  dilation_h: i32,
-  dilation_w: i32,
-  pad_top: i32,
-  pad_left: i32,
-  multiplier: u32,
-  pixels: u32,
-  splits: u32,
-  chunk: u32,
-}
+//!include conv2d/common/conv_params.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;

@@ -6,25 +6,8 @@
 // i.e. [kH·kW, outC]; dx NHWC [batch, inH, inW, inC].
 // Bindings: 0 dy, 1 w (read), 2 dx (write), 3 uniforms.
 // Dispatch: ceil(n / WG) workgroups on a 2-D grid, n = batch·inH·inW·inC.
-
-struct Params {
-  in_h: i32,
-  in_w: i32,
-  in_c: u32,
-  out_h: i32,
-  out_w: i32,
-  out_c: u32,
-  k_w: u32,
-  stride_h: i32,
-  stride_w: i32,
-  dilation_h: i32,
-  dilation_w: i32,
-  pad_top: i32,
-  pad_left: i32,
-  k_h: u32,
-  multiplier: u32,
-  n: u32,
-}
+//!include common/indexing.wgsl
+//!include conv2d/common/conv_params.wgsl
 
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
@@ -49,13 +32,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     let num_h = ih + u.pad_top - i32(kh) * u.dilation_h;
     if (num_h < 0 || num_h % u.stride_h != 0) { continue; }
     let oh = num_h / u.stride_h;
-    if (oh >= u.out_h) { continue; }
+    if (oh >= i32(u.out_h)) { continue; }
     for (var kw = 0u; kw < u.k_w; kw++) {
       let num_w = iw + u.pad_left - i32(kw) * u.dilation_w;
       if (num_w < 0 || num_w % u.stride_w != 0) { continue; }
       let ow = num_w / u.stride_w;
-      if (ow >= u.out_w) { continue; }
-      let dy_at = dy_base + u32(oh * u.out_w + ow) * u.out_c;
+      if (ow >= i32(u.out_w)) { continue; }
+      let dy_at = dy_base + u32(oh * i32(u.out_w) + ow) * u.out_c;
       let w_at = (kh * u.k_w + kw) * u.out_c + c * u.multiplier;
       for (var q = 0u; q < u.multiplier; q++) {
         acc = fma(dy[dy_at + q], w[w_at + q], acc);

@@ -4,11 +4,13 @@
 // ([out_c, tiles]) by.
 // Layout: w [3, 3, in_c, out_c]; u [36, in_c, out_c]; both read as vec4s of output channels
 // (out_c is a multiple of 4; src/ops/conv_winograd.ts takes this path only then).
-// Bindings: 0 w (read), 1 u (write), 2 uniforms (Params of winograd_params.wgsl).
+// Bindings: 0 w (read), 1 u (write), 2 uniforms (Params of common/winograd_params.wgsl).
 // Dispatch: one invocation per (c, vec4 of o), o fastest (neighbouring reads and writes),
 // ceil(out_c / 4 · in_c / WG) workgroups on a 2-D grid. vec4s because lavapipe pays per lane and
 // access: one scalar (c, o) per invocation made 36 stores for 36 values (interleaved runs of the
 // article's third layer's input gradient: 4.4 ms against 4.8).
+//!include common/indexing.wgsl
+//!include conv2d/common/winograd_params.wgsl
 
 @group(0) @binding(0) var<storage, read> w: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> u: array<vec4f>;

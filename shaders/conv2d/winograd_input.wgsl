@@ -3,13 +3,14 @@
 // in the gaps between images and outside); columns t from `tiles` to tile_stride are zero.
 // Layout: dy [batch, out_h, out_w, out_c], read as vec4s of channels (out_c is a multiple of 4;
 // src/ops/conv_winograd.ts takes this path only then); v [36, out_c, tile_stride].
-// Bindings: 0 dy (read), 1 v (write), 2 uniforms (Params of winograd_params.wgsl).
+// Bindings: 0 dy (read), 1 v (write), 2 uniforms (Params of common/winograd_params.wgsl).
 // Dispatch: workgroups (x + y·nwg.x) walk the tiles, 8 per workgroup; z the blocks of WG_Y vec4
 // channels. Invocation (lane, row) transforms tile 8·block + lane for vec4 channel
 // WG_Y·z + row. Lanes take neighbouring tiles, so that each of the 144 stores (one row of V per
 // channel and position) is contiguous across them: V's rows run along tiles because the batched
 // product is fastest with the tiles as its columns (36 x [32, 64]·[64, 832] at 19 GFLOP/s on
 // lavapipe, 15 with the tiles as rows).
+//!include conv2d/common/winograd_params.wgsl
 
 @group(0) @binding(0) var<storage, read> dy: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> v: array<f32>;

@@ -4,9 +4,10 @@
 // outside them are not stored.
 // Layout: m [36, in_c, tile_stride]; dx [batch, in_h, in_w, in_c], written as vec4s of channels
 // (in_c is a multiple of 4).
-// Bindings: 0 m (read), 1 dx (write), 2 uniforms (Params of winograd_params.wgsl).
+// Bindings: 0 m (read), 1 dx (write), 2 uniforms (Params of common/winograd_params.wgsl).
 // Dispatch: as winograd_input.wgsl, over dx's vec4 channels: lanes take neighbouring tiles, so
 // that each of the 144 loads is contiguous across them.
+//!include conv2d/common/winograd_params.wgsl
 
 @group(0) @binding(0) var<storage, read> m: array<f32>;
 @group(0) @binding(1) var<storage, read_write> dx: array<vec4f>;

@@ -1,21 +1,13 @@
 // Constant fill: out[i] = u.value.
 // Layout: out is a flat array of u.n values.
-// Bindings: 0 out (write), 1 uniforms.
-// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation writes one element.
+// Bindings and dispatch: shaders/creation/common/element_grid.wgsl (one invocation per element).
+//!include creation/common/element_grid.wgsl
 
 struct Params {
   n: u32,
   value: f32,
 }
 
-@group(0) @binding(0) var<storage, read_write> out: array<f32>;
-@group(0) @binding(1) var<uniform> u: Params;
-
-override WG: u32 = 256u;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = linear_index(gid, nwg, WG);
-  if (i >= u.n) { return; }
-  out[i] = u.value;
+fn element(i: u32) -> f32 {
+  return u.value;
 }

@@ -3,8 +3,9 @@
 // as TensorFlow's truncatedNormal redraws; after MAX_ATTEMPTS (failure odds 0.0455^16 ~ 1e-21)
 // z is clamped so the bound always holds.
 // Layout: out is a flat array of u.n values.
-// Bindings: 0 out (write), 1 uniforms.
-// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation writes one element.
+// Bindings and dispatch: shaders/creation/common/element_grid.wgsl (one invocation per element).
+//!include creation/common/element_grid.wgsl
+//!include common/random.wgsl
 
 struct Params {
   n: u32,
@@ -14,16 +15,9 @@ struct Params {
   truncated: u32,
 }
 
-@group(0) @binding(0) var<storage, read_write> out: array<f32>;
-@group(0) @binding(1) var<uniform> u: Params;
-
-override WG: u32 = 256u;
 const MAX_ATTEMPTS: u32 = 16u;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = linear_index(gid, nwg, WG);
-  if (i >= u.n) { return; }
+fn element(i: u32) -> f32 {
   var z = normal01(u.seed, i, 0u);
   if (u.truncated == 1u) {
     for (var k = 1u; k < MAX_ATTEMPTS && abs(z) > 2.0; k++) {
@@ -31,5 +25,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     }
     z = clamp(z, -2.0, 2.0);
   }
-  out[i] = u.mean + u.stddev * z;
+  return u.mean + u.stddev * z;
 }

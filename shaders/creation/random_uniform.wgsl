@@ -5,8 +5,9 @@
 // The modulo bias is span / 2^32, negligible for the spans an int32-as-f32 tensor can hold.
 // Element i depends only on (seed, i): see shaders/common/random.wgsl.
 // Layout: out is a flat array of u.n values.
-// Bindings: 0 out (write), 1 uniforms.
-// Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation writes one element.
+// Bindings and dispatch: shaders/creation/common/element_grid.wgsl (one invocation per element).
+//!include creation/common/element_grid.wgsl
+//!include common/random.wgsl
 
 struct Params {
   n: u32,
@@ -16,19 +17,10 @@ struct Params {
   integer: u32,
 }
 
-@group(0) @binding(0) var<storage, read_write> out: array<f32>;
-@group(0) @binding(1) var<uniform> u: Params;
-
-override WG: u32 = 256u;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = linear_index(gid, nwg, WG);
-  if (i >= u.n) { return; }
+fn element(i: u32) -> f32 {
   if (u.integer == 1u) {
     let span = u32(u.high - u.low);
-    out[i] = u.low + f32(random_u32(u.seed, i, 0u) % span);
-    return;
+    return u.low + f32(random_u32(u.seed, i, 0u) % span);
   }
-  out[i] = u.low + (u.high - u.low) * uniform01(u.seed, i, 0u);
+  return u.low + (u.high - u.low) * uniform01(u.seed, i, 0u);
 }

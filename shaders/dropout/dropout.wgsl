@@ -9,6 +9,8 @@
 // Dispatch: ceil(n / 4 / WG) workgroups on a 2-D grid; one invocation per four consecutive
 // elements (see shaders/elementwise/unary.wgsl for why on lavapipe): when the innermost axis
 // holds whole fours, their mask indices follow from the first's by its noise stride.
+//!include common/indexing.wgsl
+//!include common/random.wgsl
 
 struct Params {
   shape: array<vec4u, 2>,

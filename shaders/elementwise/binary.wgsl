@@ -11,6 +11,8 @@
 // Bindings: 0 a (read), 1 b (read), 2 out (write), 3 uniforms.
 // Dispatch: ceil(n / WG) workgroups on a 2-D grid (ceil(n / 4 / WG) when FLAT); one invocation
 // computes one element (four when FLAT).
+//!include common/indexing.wgsl
+//!include common/binary_ops.wgsl
 
 struct Params {
   out_shape: array<vec4u, 2>,

@@ -6,6 +6,8 @@
 // Dispatch: ceil(n / 4 / WG) workgroups on a 2-D grid; one invocation computes four elements
 // (on lavapipe each invocation's memory accesses cost about the same for one element as for
 // four: 1M values 4.4 -> 1.8 ms).
+//!include common/indexing.wgsl
+//!include common/unary_ops.wgsl
 
 struct Params {
   n: u32,

@@ -1,6 +1,7 @@
 // where(cond, a, b) with numpy broadcasting of all three: out[o] = cond != 0 ? a : b.
 // Layout and dispatch as shaders/elementwise/binary.wgsl, with a third stride list.
 // Bindings: 0 cond (read), 1 a (read), 2 b (read), 3 out (write), 4 uniforms.
+//!include common/indexing.wgsl
 
 struct Params {
   out_shape: array<vec4u, 2>,

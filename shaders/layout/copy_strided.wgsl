@@ -7,6 +7,7 @@
 // source is found by the per-dimension divisions (run once per lane on software Vulkan) and the
 // others follow by the innermost stride. Measured on lavapipe, a [1024, 1024] transpose: 22 ->
 // 13 ms.
+//!include common/indexing.wgsl
 
 struct Params {
   out_shape: array<vec4u, 2>,

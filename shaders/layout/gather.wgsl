@@ -3,6 +3,7 @@
 // (numpy); indices still outside [0, axis_len) give 0 (they cannot be checked without a readback).
 // Bindings: 0 x (read), 1 idx (read), 2 out (write, [outer, n_idx, inner]), 3 uniforms.
 // Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation writes one output element.
+//!include common/indexing.wgsl
 
 struct Params {
   outer: u32,

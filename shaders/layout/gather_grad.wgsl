@@ -5,6 +5,7 @@
 // Bindings: 0 dy (read), 1 idx (read), 2 dx (write), 3 uniforms.
 // Dispatch: ceil(n / WG) workgroups on a 2-D grid (n = outer * axis_len * inner); one invocation
 // sums one dx element.
+//!include common/indexing.wgsl
 
 struct Params {
   outer: u32,

@@ -4,6 +4,7 @@
 // Layout: x is row-major of shape in_shape (rank dims); out is any layout the strides describe.
 // Bindings: 0 x (read), 1 out (read_write, partially written), 2 uniforms.
 // Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation moves one input element.
+//!include common/indexing.wgsl
 
 struct Params {
   in_shape: array<vec4u, 2>,

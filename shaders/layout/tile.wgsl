@@ -2,6 +2,7 @@
 // Layout: x row-major of shape in_shape, out row-major of shape out_shape (both rank dims).
 // Bindings: 0 x (read), 1 out (write), 2 uniforms.
 // Dispatch: ceil(n / WG) workgroups on a 2-D grid; one invocation writes one output element.
+//!include common/indexing.wgsl
 
 struct Params {
   out_shape: array<vec4u, 2>,

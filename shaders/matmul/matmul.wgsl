@@ -2,7 +2,7 @@
 // Layout: op(a) is [m, k]: a is stored row-major [m, k], or [k, m] when TRANS_A; op(b) is [k, n]:
 // b is stored [k, n], or [n, k] when TRANS_B. Batch bt starts at bt * a_batch_stride in a
 // (0: a is shared by every batch) and at bt * b_batch_stride in b; c is contiguous [batch, m, n].
-// Bindings: 0 a (read), 1 b (read), 2 c (write), 3 uniforms (Params of matmul_params.wgsl, the prelude).
+// Bindings: 0 a (read), 1 b (read), 2 c (write), 3 uniforms (Params of common/matmul_params.wgsl).
 // Dispatch: workgroups (ceil(n / BN), tiles_m * batch_groups, min(batch, 65535)) with
 // BM = TM * WG_Y and BN = TN * WG_X; batches past 65535 fold into y (tiles_m rows per chunk).
 // One invocation computes a TM x TN block of c (TM, TN = 4 or 8): rows TM*ty.., columns TN*tx..
@@ -14,6 +14,7 @@
 // block is what makes it fast there (about 2x a 4x4 block); GPUs like the same shape.
 // The accumulators are sixteen named vec4s (not a loop over an array) so that they stay in
 // registers: a dynamically indexed array would live in scratch memory.
+//!include matmul/common/matmul_params.wgsl
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;

@@ -1,11 +1,13 @@
 // Batched matrix product for small outputs: c[bt] = op(a[bt]) @ op(b[bt]), same layouts,
-// bindings and uniforms as shaders/matmul/matmul.wgsl (Params of matmul_params.wgsl, the prelude;
+// bindings and uniforms as shaders/matmul/matmul.wgsl (Params of common/matmul_params.wgsl;
 // tiles_m unused). One invocation computes one element of c, walking k alone: no workgroup
 // memory and no barriers. src/backend/webgpu/dispatch/matmul.ts picks it when c has at most 4096
 // elements in all and k is at most 256 (the vector spread's 20x20 Gram product and its
 // gradient), where a 64 x 32 tile of matmul.wgsl would leave most of its invocations idle and
 // still pay its barriers: 130 -> 50 µs per product on lavapipe, the cost of an empty dispatch.
 // Dispatch: ceil(batch·m·n / WG) workgroups on a 2-D grid.
+//!include common/indexing.wgsl
+//!include matmul/common/matmul_params.wgsl
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;

@@ -2,7 +2,7 @@
 // ([m, k]) or aᵀ (a stored [k, m] when TRANS_A); b is [k, n], c is [batch, m, n], n a multiple of
 // 4 (src/backend/webgpu/dispatch/matmul.ts picks this shader only then; the batch offsets of b
 // and c are whole vec4s). Bindings: 0 a (read, f32), 1 b (read, vec4), 2 c (write, vec4),
-// 3 uniforms (Params of matmul_params.wgsl, the prelude).
+// 3 uniforms (Params of common/matmul_params.wgsl).
 // Dispatch: workgroups (ceil(n / (32·TV)), tiles_m · batch chunks, min(batch, 65535)); a
 // workgroup of 8 x WG_Y invocations covers TM·WG_Y rows and 32·TV columns: invocation (x, y)
 // computes TM rows from row0 = (tile·WG_Y + y)·TM and the vec4 columns col4 + 8·t (t < TV).
@@ -22,6 +22,7 @@
 // The accumulators are named variables: an array indexed in unrolled loops stays in registers
 // too, but ran about 5% slower here on lavapipe (the conv forward and filter-gradient kernels
 // use arrays, at equal speed).
+//!include matmul/common/matmul_params.wgsl
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<vec4f>;

@@ -5,8 +5,9 @@
 // more than one chunk the partial sums are added by a row reduction afterwards.
 // Layout: a [batch] x [k] (a_batch_stride apart; op(A) = Aᵀ of a [k, 1] matrix is the same);
 // B [k, n] row-major, or [n, k] when TRANS_B; part [batch, splits, n].
-// Bindings: 0 a (read), 1 b (read), 2 part (write), 3 uniforms (Params of matvec_params.wgsl, the prelude).
+// Bindings: 0 a (read), 1 b (read), 2 part (write), 3 uniforms (Params of common/matvec_params.wgsl).
 // Dispatch: x = ceil(n / WG), y = splits, z = batch; one invocation computes one partial sum.
+//!include matmul/common/matvec_params.wgsl
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;

@@ -13,6 +13,7 @@
 // vec4s: four multiply-adds per B read instead of one.
 // Dispatch: x = ceil(columns / WG) (columns = ceil(n / 16), or ceil(n / 4) with TRANS_B),
 // y = splits, z = batch.
+//!include matmul/common/matvec_params.wgsl
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<vec4f>;

@@ -7,6 +7,7 @@
 // Dispatch: ceil(n / 4 / WG) workgroups on a 2-D grid; one invocation per four consecutive
 // elements (their channels follow on, so one division finds them all; see
 // shaders/elementwise/unary.wgsl for why four per invocation on lavapipe).
+//!include common/indexing.wgsl
 
 struct Params {
   n: u32,

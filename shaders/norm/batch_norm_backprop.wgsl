@@ -8,6 +8,7 @@
 // 8 uniforms.
 // Dispatch: ceil(n / 4 / WG) workgroups on a 2-D grid; one invocation per four consecutive
 // elements (as shaders/norm/batch_norm.wgsl).
+//!include common/indexing.wgsl
 
 struct Params {
   n: u32,

@@ -3,29 +3,19 @@
 // batch_norm_backprop.
 // Layout: partial row-major [chunks, 2, channels]; sum_dy and sum_dy_xhat are [channels].
 // Bindings: 0 partial (read), 1 sum_dy (write), 2 sum_dy_xhat (write), 3 uniforms.
-// Dispatch: one workgroup per channel (2-D grid past 65535); WG invocations stride over the
-// chunks, then add as a tree in workgroup memory.
-
-struct Params {
-  rows: u32,
-  channels: u32,
-  rows_per_chunk: u32,
-  chunks: u32,
-  epsilon: f32,
-}
+// Dispatch: shaders/norm/common/chunk_finalize.wgsl.
+//!include norm/common/chunk_finalize.wgsl
 
 @group(0) @binding(0) var<storage, read> partial: array<f32>;
 @group(0) @binding(1) var<storage, read_write> sum_dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> sum_dy_xhat: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-override WG: u32 = 64u;
 var<workgroup> s_dy: array<f32, WG>;
 var<workgroup> s_dy_xhat: array<f32, WG>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let c = wid.x + wid.y * nwg.x;
+// Called by the entry point of chunk_finalize.wgsl for channel c.
+fn finalize_channel(c: u32, lid: u32) {
   var a = 0.0;
   var b = 0.0;
   if (c < u.channels) {

@@ -4,15 +4,8 @@
 // Layout: x, dy row-major [rows, channels]; mean, variance [channels]; partial row-major
 // [chunks, 2, channels] (sum dy, sum dy * xhat).
 // Bindings: 0 x, 1 dy, 2 mean, 3 variance (read), 4 partial (write), 5 uniforms.
-// Dispatch: (ceil(channels / TC), chunks) workgroups of TC x TR invocations; TR a power of two.
-
-struct Params {
-  rows: u32,
-  channels: u32,
-  rows_per_chunk: u32,
-  chunks: u32,
-  epsilon: f32,
-}
+// Dispatch: shaders/norm/common/chunk_partial.wgsl.
+//!include norm/common/chunk_partial.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
@@ -21,17 +14,11 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> partial: array<f32>;
 @group(0) @binding(5) var<uniform> u: Params;
 
-override TC: u32 = 16u;
-override TR: u32 = 16u;
 var<workgroup> s_dy: array<f32, TC * TR>;
 var<workgroup> s_dy_xc: array<f32, TC * TR>;
 
-@compute @workgroup_size(TC, TR)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let c = wid.x * TC + lid.x;
-  let chunk = wid.y;
-  let start = chunk * u.rows_per_chunk;
-  let end = min(start + u.rows_per_chunk, u.rows);
+// Called by the entry point of chunk_partial.wgsl for channel c and rows [start, end) of the chunk.
+fn partial_chunk(c: u32, chunk: u32, start: u32, end: u32, lid: vec3u) {
   var sum_dy = 0.0;
   // sum(dy * (x - mean)): invstd is applied once at the end.
   var sum_dy_xc = 0.0;

@@ -3,23 +3,14 @@
 // parallel formula. Chunk k holds min(rows_per_chunk, rows - k * rows_per_chunk) rows.
 // Layout: partial row-major [chunks, 2, channels] (mean, M2); mean and variance are [channels].
 // Bindings: 0 partial (read), 1 mean (write), 2 variance (write), 3 uniforms.
-// Dispatch: one workgroup per channel (2-D grid past 65535); WG invocations stride over the
-// chunks, then combine as a tree in workgroup memory.
-
-struct Params {
-  rows: u32,
-  channels: u32,
-  rows_per_chunk: u32,
-  chunks: u32,
-  epsilon: f32,
-}
+// Dispatch: shaders/norm/common/chunk_finalize.wgsl.
+//!include norm/common/chunk_finalize.wgsl
 
 @group(0) @binding(0) var<storage, read> partial: array<f32>;
 @group(0) @binding(1) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(2) var<storage, read_write> variance: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-override WG: u32 = 64u;
 var<workgroup> s_count: array<f32, WG>;
 var<workgroup> s_mean: array<f32, WG>;
 var<workgroup> s_m2: array<f32, WG>;
@@ -32,9 +23,8 @@ fn combine(a: vec3f, b: vec3f) -> vec3f {
   return vec3f(n, a.y + d * (b.x / n), a.z + b.z + d * d * (a.x * b.x / n));
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let c = wid.x + wid.y * nwg.x;
+// Called by the entry point of chunk_finalize.wgsl for channel c.
+fn finalize_channel(c: u32, lid: u32) {
   var acc = vec3f(0.0);
   if (c < u.channels) {
     for (var k = lid; k < u.chunks; k += WG) {

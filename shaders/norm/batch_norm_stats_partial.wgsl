@@ -6,33 +6,19 @@
 // sum(x^2) - sum(x)^2 / n would cancel.
 // Layout: x row-major [rows, channels]; partial row-major [chunks, 2, channels] (mean, M2).
 // Bindings: 0 x (read), 1 partial (write), 2 uniforms.
-// Dispatch: (ceil(channels / TC), chunks) workgroups of TC x TR invocations: TC adjacent
-// channels (coalesced reads) times TR rows strided through the chunk. TR is a power of two.
-
-struct Params {
-  rows: u32,
-  channels: u32,
-  rows_per_chunk: u32,
-  chunks: u32,
-  epsilon: f32,
-}
+// Dispatch: shaders/norm/common/chunk_partial.wgsl.
+//!include norm/common/chunk_partial.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> partial: array<f32>;
 @group(0) @binding(2) var<uniform> u: Params;
 
-override TC: u32 = 16u;
-override TR: u32 = 16u;
 var<workgroup> s_count: array<f32, TC * TR>;
 var<workgroup> s_mean: array<f32, TC * TR>;
 var<workgroup> s_m2: array<f32, TC * TR>;
 
-@compute @workgroup_size(TC, TR)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let c = wid.x * TC + lid.x;
-  let chunk = wid.y;
-  let start = chunk * u.rows_per_chunk;
-  let end = min(start + u.rows_per_chunk, u.rows);
+// Called by the entry point of chunk_partial.wgsl for channel c and rows [start, end) of the chunk.
+fn partial_chunk(c: u32, chunk: u32, start: u32, end: u32, lid: vec3u) {
   var count = 0.0;
   var mean = 0.0;
   var m2 = 0.0;

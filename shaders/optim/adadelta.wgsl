@@ -6,9 +6,9 @@
 //   acc_update = acc_update * rho + update*update * (1 - rho)
 // Slots (both start at 0): 0 acc ("accum_grad"), 1 acc_update ("accum_var").
 // Defaults (src/optim/adadelta.ts): lr 0.001, rho 0.95, eps 1e-7.
-// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
-// param, slots); binding 5: the uniforms below.
-// Dispatch and entry point: shaders/optim/arena.wgsl.
+// Layout, bindings 0-4 (grad, vars, scale, param, slots), the gradient preprocessing, the dispatch
+// and the entry point: shaders/optim/common/arena.wgsl; binding 5: the uniforms below.
+//!include optim/common/arena.wgsl
 
 struct Params {
   n: u32,

@@ -4,9 +4,9 @@
 //   w = w - g * lr / (sqrt(acc) + eps)
 // Slot 0: acc, starting at initial_accumulator_value (0.1 by default; src/optim/adagrad.ts).
 // Defaults: lr 0.001, initial_accumulator_value 0.1, eps 1e-7.
-// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
-// param, slots); binding 5: the uniforms below.
-// Dispatch and entry point: shaders/optim/arena.wgsl.
+// Layout, bindings 0-4 (grad, vars, scale, param, slots), the gradient preprocessing, the dispatch
+// and the entry point: shaders/optim/common/arena.wgsl; binding 5: the uniforms below.
+//!include optim/common/arena.wgsl
 
 struct Params {
   n: u32,

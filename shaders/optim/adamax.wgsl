@@ -6,9 +6,9 @@
 //   w = w - lr / (1 - beta1^t) * (m / (u + eps))       lr / (1 - beta1^t) arrives as lr_t
 // Slots (both start at 0): 0 m, 1 u.
 // Defaults (src/optim/adamax.ts): lr 0.001, beta1 0.9, beta2 0.999, eps 1e-7.
-// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
-// param, slots); binding 5: the uniforms below.
-// Dispatch and entry point: shaders/optim/arena.wgsl.
+// Layout, bindings 0-4 (grad, vars, scale, param, slots), the gradient preprocessing, the dispatch
+// and the entry point: shaders/optim/common/arena.wgsl; binding 5: the uniforms below.
+//!include optim/common/arena.wgsl
 
 struct Params {
   n: u32,

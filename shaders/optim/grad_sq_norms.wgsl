@@ -1,21 +1,10 @@
 // Squared L2 norm of each variable's gradient, for clipping by norm (tf.clip_by_norm,
 // tf.clip_by_global_norm): out[v] = sum of grad[i]^2 over the variable's range [start, end).
-// Layout: grad is the gradient arena; vars the variable table (struct VarInfo of
-// shaders/optim/arena.wgsl, declared again here since this kernel binds a different set).
+// Layout: grad is the gradient arena; vars the variable table.
 // Bindings: 0 grad (read), 1 vars (read), 2 out (write, nvars values), 3 uniforms.
 // Dispatch: one workgroup per variable (2-D grid past 65535); WG invocations stride over the range,
 // then combine their partial sums as a tree in workgroup memory.
-
-struct VarInfo {
-  start: u32,
-  end: u32,
-  box_constraint: u32,
-  _pad0: u32,
-  lo: f32,
-  hi: f32,
-  _pad1: f32,
-  _pad2: f32,
-}
+//!include optim/common/var_info.wgsl
 
 struct Params {
   nvars: u32,

@@ -5,9 +5,9 @@
 //   m = m * beta2 + g * (1 - beta2)
 // Slot 0: m, starts at 0.
 // Defaults (src/optim/lion.ts): lr 1e-4, beta1 0.9, beta2 0.99, weight_decay 0.
-// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
-// param, slots); binding 5: the uniforms below.
-// Dispatch and entry point: shaders/optim/arena.wgsl.
+// Layout, bindings 0-4 (grad, vars, scale, param, slots), the gradient preprocessing, the dispatch
+// and the entry point: shaders/optim/common/arena.wgsl; binding 5: the uniforms below.
+//!include optim/common/arena.wgsl
 
 struct Params {
   n: u32,

@@ -10,9 +10,9 @@
 // (the documented formula, TF's kernels, Keras >= 2.11) or sqrt(denom) + eps (TF 2.1, momentum 0).
 // Slots (all start at 0): 0 ms; 1 mom (only when momentum > 0); next: mg (only when centered).
 // Defaults (src/optim/rmsprop.ts): lr 0.001, rho 0.9, momentum 0, eps 1e-7, centered false.
-// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
-// param, slots); binding 5: the uniforms below.
-// Dispatch and entry point: shaders/optim/arena.wgsl.
+// Layout, bindings 0-4 (grad, vars, scale, param, slots), the gradient preprocessing, the dispatch
+// and the entry point: shaders/optim/common/arena.wgsl; binding 5: the uniforms below.
+//!include optim/common/arena.wgsl
 
 struct Params {
   n: u32,

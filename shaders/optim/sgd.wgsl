@@ -6,9 +6,9 @@
 //   momentum > 0:   v = v * momentum - g * lr;  w = w + v                     (slot 0: v, starts at 0)
 //   nesterov:       v = v * momentum - g * lr;  w = w + (v * momentum - g * lr)
 // Defaults (src/optim/sgd.ts): lr 0.01, momentum 0, nesterov false.
-// Layout, bindings 0-4 and the gradient preprocessing: shaders/optim/arena.wgsl (grad, vars, scale,
-// param, slots); binding 5: the uniforms below.
-// Dispatch and entry point: shaders/optim/arena.wgsl.
+// Layout, bindings 0-4 (grad, vars, scale, param, slots), the gradient preprocessing, the dispatch
+// and the entry point: shaders/optim/common/arena.wgsl; binding 5: the uniforms below.
+//!include optim/common/arena.wgsl
 
 struct Params {
   n: u32,

@@ -10,6 +10,7 @@
 // vectors): one invocation per row sums in order (2-D grid of ceil(rows / WG) workgroups); a
 // workgroup per short row would spend its time in the tree's barriers (on software Vulkan each
 // barrier switches between the workgroup's SIMD rows).
+//!include common/indexing.wgsl
 
 struct Params {
   rows: u32,

@@ -1,26 +1,18 @@
 // Gradient of average pooling, gather form (no atomics): dx[b, h, w, c] = sum over the windows
 // covering (h, w) of dy[window] / (the window's number of valid elements).
-// Prelude: pool_window.wgsl (struct Pool2dParams, pool_window, pool_covering).
 // Bindings: 0 dy (read, [batch, out_h, out_w, channels]), 1 dx (write, [batch, in_h, in_w,
 // channels]), 2 uniforms.
-// Dispatch: ceil(n / WG) workgroups on a 2-D grid, n = batch * in_h * in_w * channels; one
-// invocation per input element.
+// Dispatch: shaders/pool/common/per_element.wgsl (one invocation per input element).
+//!include pool/common/per_element.wgsl
 
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(2) var<uniform> u: Pool2dParams;
 
-override WG: u32 = 256u;
+const POOL_OUTPUT = false;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let p = u;
-  let i = linear_index(gid, nwg, WG);
-  if (i >= p.batch * p.in_h * p.in_w * p.channels) { return; }
-  let c = i % p.channels;
-  let iw = (i / p.channels) % p.in_w;
-  let ih = (i / (p.channels * p.in_w)) % p.in_h;
-  let b = i / (p.channels * p.in_w * p.in_h);
+// Called by the entry point of per_element.wgsl for input element i = (b, ih, iw, c).
+fn pool_element(p: Pool2dParams, i: u32, b: u32, ih: u32, iw: u32, c: u32) {
   let cover = pool_covering(p, ih, iw);
   var acc = 0.0;
   for (var oh = cover.x; oh <= cover.y; oh++) {

@@ -8,8 +8,10 @@
 // windows and the rows and columns past the last window). Against the gather form
 // (max_pool2d_backprop.wgsl: each input element rescans its windows) this reads each x once and
 // each dy once, four channels per read.
-// Prelude: pool_window.wgsl. Bindings: 0 x, 1 dy, 2 dx (vec4 rows of channels / 4), 3 uniforms.
+// Bindings: 0 x, 1 dy, 2 dx (vec4 rows of channels / 4), 3 uniforms.
 // Dispatch: ceil(n / WG) workgroups on a 2-D grid, n = batch · blocks_h · blocks_w · channels / 4.
+//!include pool/common/pool_window.wgsl
+//!include common/indexing.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<vec4f>;
 @group(0) @binding(1) var<storage, read> dy: array<vec4f>;

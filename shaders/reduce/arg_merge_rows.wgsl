@@ -6,6 +6,7 @@
 // Bindings: 0 x (read), 1 cand (read), 2 out (write), 3 uniforms.
 // Dispatch: ceil(rows * inner / WG) workgroups on a 2-D grid; one invocation per output element
 // walks its parts (at most a few thousand: the first pass chose them).
+//!include common/indexing.wgsl
 
 struct Params {
   rows: u32,

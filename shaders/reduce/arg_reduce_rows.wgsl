@@ -8,6 +8,7 @@
 // Dispatch, SERIAL = false (inner = 1, long chunks): one workgroup per output element;
 // invocations stride over the chunk, then the first merges their candidates from workgroup memory, keeping
 // the best value and, at ties, the smaller index. SERIAL = true: one invocation per element.
+//!include common/indexing.wgsl
 
 struct Params {
   rows: u32,

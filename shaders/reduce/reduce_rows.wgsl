@@ -12,6 +12,8 @@
 // Dispatch, SERIAL = true (short chunks, or inner > 1): one invocation per slot walks its chunk
 // alone (2-D grid of ceil(slots / WG) workgroups); neighbouring invocations read neighbouring
 // elements when inner > 1, so reducing a leading axis needs no transpose.
+//!include common/indexing.wgsl
+//!include common/unary_ops.wgsl
 
 struct Params {
   rows: u32,

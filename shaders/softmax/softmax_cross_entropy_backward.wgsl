@@ -3,12 +3,12 @@
 // (softmax - labels for labels that sum to 1, as TensorFlow), softmax max-shifted as in softmax;
 //   dlabels[r, c] = dy[r] * (lse - logits[r, c])  (= -dy * log_softmax, finite for finite logits).
 // Writing dlabels costs one store per element, where a separate op would cost three dispatches.
-// Prelude: workgroup_reduce.wgsl (struct RowParams, workgroup_max, workgroup_sum) and
-// row_exp_sum.wgsl (row_exp_sum).
 // Layout: logits, labels, dlogits and dlabels row-major [rows, cols]; dy [rows].
 // Bindings: 0 logits, 1 labels, 2 dy (read), 3 dlogits, 4 dlabels (write), 5 uniforms.
 // Dispatch: one workgroup per row (2-D grid past 65535 rows); WG invocations stride over the
 // columns.
+//!include softmax/common/row_kernel.wgsl
+//!include softmax/common/row_exp_sum.wgsl
 
 @group(0) @binding(0) var<storage, read> logits: array<f32>;
 @group(0) @binding(1) var<storage, read> labels: array<f32>;
@@ -17,16 +17,11 @@
 @group(0) @binding(4) var<storage, read_write> dlabels: array<f32>;
 @group(0) @binding(5) var<uniform> u: RowParams;
 
-override WG: u32 = 64u;
-
-// The row that row_exp_sum (the prelude's row_exp_sum.wgsl) normalises.
+// The row that row_exp_sum (row_exp_sum.wgsl) normalises.
 fn row_value(i: u32) -> f32 { return logits[i]; }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row = wid.x + wid.y * nwg.x;
-  let in_range = row < u.rows;
-  let base = row * u.cols;
+// Called by the entry point of row_kernel.wgsl for each row.
+fn row_kernel(row: u32, in_range: bool, base: u32, lid: u32) {
   let r = row_exp_sum(base, in_range, lid);
   let lse = r.m + log(r.sum);
   var label_sum = 0.0;

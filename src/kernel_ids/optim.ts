@@ -160,7 +160,7 @@ export interface OptimKernels {
 export const varTableStride = 8;
 
 /**
- * Elements per workgroup of the GPU update kernels (ARENA_CHUNK in shaders/optim/arena.wgsl).
+ * Elements per workgroup of the GPU update kernels (ARENA_CHUNK in shaders/optim/common/arena.wgsl).
  * Every variable starts at a multiple of it, so a workgroup's elements belong to one variable
  * and the kernels look that variable up once per workgroup (at most 255 padding elements each).
  */

@@ -9,7 +9,10 @@ import { matmulKernelIds, type MatmulKernels } from './matmul.js';
 import { layoutKernelIds, type LayoutKernels } from './layout.js';
 import { creationKernelIds, type CreationKernels } from './creation.js';
 import { convKernelIds, type ConvKernels } from './conv.js';
-import { nnKernelIds, type NnKernels } from './nn.js';
+import { poolKernelIds, type PoolKernels } from './pool.js';
+import { normKernelIds, type NormKernels } from './norm.js';
+import { dropoutKernelIds, type DropoutKernels } from './dropout.js';
+import { softmaxKernelIds, type SoftmaxKernels } from './softmax.js';
 import { optimKernelIds, type OptimKernels } from './optim.js';
 import { winogradKernelIds, type WinogradKernels } from './winograd.js';
 
@@ -22,7 +25,10 @@ export interface KernelParamsMap
     LayoutKernels,
     CreationKernels,
     ConvKernels,
-    NnKernels,
+    PoolKernels,
+    NormKernels,
+    DropoutKernels,
+    SoftmaxKernels,
     OptimKernels,
     WinogradKernels {}
 
@@ -38,7 +44,10 @@ export const kernelIds: readonly KernelId[] = [
   ...layoutKernelIds,
   ...creationKernelIds,
   ...convKernelIds,
-  ...nnKernelIds,
+  ...poolKernelIds,
+  ...normKernelIds,
+  ...dropoutKernelIds,
+  ...softmaxKernelIds,
   ...optimKernelIds,
   ...winogradKernelIds,
 ];

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import type { DropoutParams } from '../kernel_ids/nn.js';
+import type { DropoutParams } from '../kernel_ids/dropout.js';
 import { broadcastStrides, fmt } from '../shape.js';
 import { dynamicParams } from '../compile/dynamic_params.js';
 import { drawSeed } from './seeds.js';

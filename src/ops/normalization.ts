@@ -1,6 +1,6 @@
 import type { Engine } from '../engine.js';
 import type { Tensor, Variable } from '../tensor.js';
-import type { BatchNormReduceParams } from '../kernel_ids/nn.js';
+import type { BatchNormReduceParams } from '../kernel_ids/norm.js';
 import { fmt, shapesEqual } from '../shape.js';
 import { sumToShape } from './binary.js';
 import { installEngineFunctions, installOps, type AsMethods } from './define.js';

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import type { Pool2dParams } from '../kernel_ids/nn.js';
+import type { Pool2dParams } from '../kernel_ids/pool.js';
 import { fmt } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
 

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import type { RowParams } from '../kernel_ids/nn.js';
+import type { RowParams } from '../kernel_ids/softmax.js';
 import { fmt, normalizeAxis, shapesEqual } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
 

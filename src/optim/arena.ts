@@ -26,7 +26,7 @@ export class ParamGroup {
   readonly grads: Storage;
   /** Optimizer state: slot j of element i at j·n + i (one element when there are no slots). */
   readonly slots: Storage;
-  /** Per variable: [start, end) and the box constraint (struct VarInfo of shaders/optim/arena.wgsl). */
+  /** Per variable: [start, end) and the box constraint (struct VarInfo of shaders/optim/common/var_info.wgsl). */
   readonly table: Storage;
   /** Per-variable gradient factor read by the update kernel: 1, or the clip-by-norm factor. */
   readonly scale: Storage;

@@ -163,7 +163,6 @@ async function evaluate(e: Engine, g: Graph, values: number[][]): Promise<Float3
 describe('random expression graphs', () => {
   it('agree between WebGPU and the CPU reference, values and gradients (300 graphs)', async () => {
     const gpu = await gpuEngine();
-    if (!gpu) return;
     const cpu = await cpuEngine();
     const failures: string[] = [];
     for (let seed = 1; seed <= 300; seed++) {

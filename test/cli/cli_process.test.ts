@@ -11,6 +11,7 @@ import { generateHeightWeight } from '../../src/workloads/data/height_weight.js'
 import { leastSquaresLine } from '../../src/workloads/data/least_squares.js';
 // @ts-expect-error: a plain JavaScript module without type declarations
 import { buildAll } from '../../esbuild.config.mjs';
+import { gpuEngine } from '../helpers/engines.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'dist', 'node', 'cli.js');
@@ -41,7 +42,8 @@ function runJson(...args: string[]): Record<string, unknown> {
 }
 
 describe('webgpu-descent (bundled)', () => {
-  it('linreg --steps 3 --json prints exactly the result document', () => {
+  it('linreg --steps 3 --json prints exactly the result document', async () => {
+    await gpuEngine();
     const r = runJson('linreg', '--steps', '3');
     expect(Object.keys(r)).toEqual(['slope', 'intercept', 'loss', 'lossHistory', 'exact']);
     expect(Object.keys(r['exact'] as object)).toEqual(['slope', 'intercept', 'loss']);
@@ -63,7 +65,8 @@ describe('webgpu-descent (bundled)', () => {
     expect(r['lossHistory']).toHaveLength(2);
   });
 
-  it('vector-spread --json prints the vectors and the angles', () => {
+  it('vector-spread --json prints the vectors and the angles', async () => {
+    await gpuEngine();
     const r = runJson('vector-spread', '--n', '5', '--steps', '4', '--seed', '3');
     expect(Object.keys(r)).toEqual(['minAngleDeg', 'meanMinAngleDeg', 'lossHistory', 'vectors']);
     expect(r['lossHistory']).toHaveLength(4);
@@ -73,7 +76,8 @@ describe('webgpu-descent (bundled)', () => {
     expect(r['minAngleDeg']).toBeGreaterThan(0);
   });
 
-  it('attack --json attacks held-out digits with the shipped weights and writes PNGs', () => {
+  it('attack --json attacks held-out digits with the shipped weights and writes PNGs', async () => {
+    await gpuEngine();
     const out = path.join(tmp, 'pngs');
     const r = runJson('attack', '--images', '3', '--iterations', '2', '--out', out);
     expect(Object.keys(r)).toEqual(['testAccuracy', 'attacked', 'flipped', 'successRate', 'meanAbsChange', 'maxAbsChange']);
@@ -103,7 +107,8 @@ describe('webgpu-descent (bundled)', () => {
     expect(run('attack', '--to', 'cat').stderr).toContain('attack: --to needs --model article');
   });
 
-  it('says what is missing for the article attack', () => {
+  it('says what is missing for the article attack', async () => {
+    await gpuEngine();
     const r = run('attack', '--model', 'article', '--image', path.join(tmp, 'cat.jpg'));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/the article's classifier weights are missing/);
@@ -112,7 +117,8 @@ describe('webgpu-descent (bundled)', () => {
     expect(noImage.stderr).toContain('--model article needs --image photo.jpg');
   });
 
-  it('all --quick runs the main job and writes the report', () => {
+  it('all --quick runs the main job and writes the report', async () => {
+    await gpuEngine();
     const report = path.join(tmp, 'report', 'index.html');
     const r = runJson('all', '--quick', '--report', report);
     expect(r['report']).toBe(report);

@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript module without type declarations
 import { buildExample, exampleNames } from '../../examples/run.mjs';
+import { gpuEngine } from '../helpers/engines.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 async function runExample(name: string): Promise<string> {
+  await gpuEngine();
   const bundle = await (buildExample as (n: string) => Promise<string>)(name);
   const r = spawnSync(process.execPath, [bundle, '--quick'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
   expect(r.status, `${name}: ${r.stderr}`).toBe(0);

@@ -17,7 +17,6 @@ async function bits(t: Tensor): Promise<number[]> {
 describe.each(backends)('e.compile on %s', (_name, make) => {
   it('gives results identical to the eager path, step after step', async () => {
     const e = await make();
-    if (!e) return;
     const x = e.tensor([0.1, -0.7, 1.3, 2.1, -1.9], [5]);
     const y = e.tensor([0.3, -0.2, 0.5, 0.9, -0.8], [5]);
     const run = async (compiled: boolean): Promise<{ losses: number[][]; w: number[]; b: number[] }> => {
@@ -43,7 +42,6 @@ describe.each(backends)('e.compile on %s', (_name, make) => {
 
   it('replays with new argument values and makes one capture per shape', async () => {
     const e = await make();
-    if (!e) return;
     const f = e.compile((a: Tensor, k: Tensor) => ({ total: a.mul(k).sum(), doubled: [a.mul(2)] }));
     const inputs = [e.tensor([1, 2, 3]), e.tensor([2]), e.tensor([4, 5, 6]), e.tensor([-1]), e.tensor([1, 2]), e.tensor([3])];
     const one = f(inputs[0]!, inputs[1]!);
@@ -62,7 +60,6 @@ describe.each(backends)('e.compile on %s', (_name, make) => {
 
   it('draws fresh random numbers on every call, as eager calls do', async () => {
     const e = await make();
-    if (!e) return;
     const f = e.compile(() => e.randomUniform([4]));
     const [ta, tb] = [f(), f()];
     expect(Array.from(await ta.data())).not.toEqual(Array.from(await tb.data()));
@@ -74,7 +71,6 @@ describe.each(backends)('e.compile on %s', (_name, make) => {
 describe('e.compile on WebGPU', () => {
   it('replays without new buffers, readbacks or submits, and frees its buffers on dispose', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     await e.flush();
     const before = e.memory();
     const x = e.tensor([0.1, -0.7, 1.3, 2.1, -1.9], [5]);
@@ -107,7 +103,6 @@ describe('e.compile on WebGPU', () => {
 
   it('traces again when a variable it uses is re-homed', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const w = e.variable([1, 2, 3], [3]);
     const f = e.compile((x: Tensor) => x.mul(w).sum());
     const x = e.tensor([1, 1, 1]);
@@ -123,7 +118,6 @@ describe('e.compile on WebGPU', () => {
 
   it('traces again when the first call moved a variable (an optimizer building its arena)', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const run = async (compiled: boolean): Promise<number[]> => {
       const w = e.variable([1, -2, 3], [3]);
       const opt = e.optim.sgd({ learningRate: 0.1 });
@@ -149,7 +143,6 @@ describe('e.compile on WebGPU', () => {
 
   it('refuses readbacks and nesting inside a compiled function', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const reads = e.compile((x: Tensor) => {
       x.data().catch(() => undefined);
       return x;

@@ -8,52 +8,66 @@ import { Engine } from '../../src/engine.js';
 import { zeroStats } from '../../src/backend/backend.js';
 import { gpuEngine } from '../helpers/engines.js';
 import { gpuKernels } from '../../src/backend/webgpu/dispatch/index.js';
-import { shaderOf } from '../../src/backend/webgpu/dispatch/kernel_spec.js';
+import { ownCode, shaderOf, type ShaderSource } from '../../src/backend/webgpu/dispatch/kernel_spec.js';
+import indexingWgsl from '../../shaders/common/indexing.wgsl';
 
 const noUniforms = { uniforms: () => ({}), workgroups: () => [1, 1, 1] as const };
 
 describe('WebGPU device and shader errors', () => {
-  it('names the shader file when WGSL does not parse', async () => {
+  it('refuses a piece of shared WGSL, which has no entry point, naming its file', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const device = (e.backend as WebGpuBackend).device;
     const cache = new PipelineCache(device, zeroStats(), () => {});
-    const shader = { file: 'shaders/test/broken.wgsl', code: '@compute @workgroup_size(1) fn main( {' };
-    expect(() => cache.get('broken', { shader, ...noUniforms }, {})).toThrow(/shaders\/test\/broken\.wgsl/);
+    expect(indexingWgsl.layout).toBeNull();
+    expect(() => cache.get('piece', { shader: indexingWgsl, ...noUniforms }, {})).toThrow(/shaders\/common\/indexing\.wgsl: a piece of shared WGSL/);
   });
 
-  it('reports WGSL compile errors with the file and line', async () => {
+  it('reports WGSL compile errors with the file and line, in a kernel after its prelude and its includes', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const device = (e.backend as WebGpuBackend).device;
     const errors: Error[] = [];
     const cache = new PipelineCache(device, zeroStats(), (err) => errors.push(err));
-    const code = [
+    const piece = ['// a piece', 'fn twice(v: f32) -> f32 {', '  return 2u * v;', '}'];
+    const kernel = [
+      '//!include test/common/twice.wgsl',
       '@group(0) @binding(0) var<storage, read_write> out: array<f32>;',
       '@compute @workgroup_size(1)',
       'fn main() {',
-      '  let x: f32 = 1u;',
-      '  out[0] = x;',
+      '  out[0] = twice(1.0) + offset();',
       '}',
-    ].join('\n');
+    ];
+    const shader: ShaderSource = {
+      file: 'shaders/test/mistyped.wgsl',
+      code: [...piece, ...kernel].join('\n') + '\n',
+      parts: [
+        { file: 'shaders/test/common/twice.wgsl', firstLine: 1, lines: piece.length },
+        { file: 'shaders/test/mistyped.wgsl', firstLine: piece.length + 1, lines: kernel.length },
+      ],
+      layout: { entryPoint: 'main', storage: ['read_write'], uniform: null },
+    };
+    const prelude = 'fn offset() -> f32 {\n  return 0.0;\n}';
     // Pipelines compile on first use.
-    void cache.get('mistyped', { shader: { file: 'shaders/test/mistyped.wgsl', code }, ...noUniforms }, {}).pipeline;
+    void cache.get('mistyped', { shader, prelude, ...noUniforms }, {}).pipeline;
     for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(errors.length).toBeGreaterThan(0);
-    expect(errors[0]!.message).toMatch(/shaders\/test\/mistyped\.wgsl:4:/);
+    // The first error (Tint stops there) is in the piece, 4 lines of prelude further down.
+    expect(errors[0]!.message).toMatch(/^WGSL compile error in shaders\/test\/mistyped\.wgsl \(kernel mistyped\):\n  shaders\/test\/common\/twice\.wgsl:3:10: /);
   });
 
   it('a kernel whose WGSL does not compile fails the read with the compiler message', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const original = gpuKernels.neg;
-    const source = shaderOf(original, {} as never).code;
-    const broken = source.replace('y[i] = unary_op(x[i], u.alpha, u.beta);', 'y[i] = unary_op(x[i], u.alpha, u.beta) + 1u;');
-    expect(broken).not.toBe(source);
-    gpuKernels.neg = { ...original, shader: { file: 'shaders/test/bad_unary.wgsl', code: broken } };
+    const source = shaderOf(original, {} as never);
+    const broken = source.code.replace('y[i] = unary_op(x[i], u.alpha, u.beta);', 'y[i] = unary_op(x[i], u.alpha, u.beta) + 1u;');
+    expect(broken).not.toBe(source.code);
+    const file = 'shaders/test/bad_unary.wgsl';
+    const parts = source.parts.map((p) => (p.file === source.file ? { ...p, file } : p));
+    // The line in the kernel's own file, past its includes and the generated prelude.
+    const line = ownCode(source).split('\n').findIndex((l) => l.includes('{ y[i] = unary_op(')) + 1;
+    gpuKernels.neg = { ...original, shader: { ...source, file, code: broken, parts } };
     try {
       const y = e.tensor([1, 2]).neg();
-      await expect(y.data()).rejects.toThrow(/WGSL compile error in shaders\/test\/bad_unary\.wgsl \(kernel neg\):\n  shaders\/test\/bad_unary\.wgsl:\d+:/);
+      await expect(y.data()).rejects.toThrow(new RegExp(`WGSL compile error in shaders/test/bad_unary\\.wgsl \\(kernel neg\\):\\n  shaders/test/bad_unary\\.wgsl:${line}:`));
     } finally {
       gpuKernels.neg = original;
     }
@@ -62,8 +76,7 @@ describe('WebGPU device and shader errors', () => {
   });
 
   it('reports a lost device on the next use, and a new engine works', async () => {
-    const first = await gpuEngine();
-    if (!first) return;
+    await gpuEngine();
     const e = await createEngine({ backend: 'webgpu' });
     const x = e.tensor([1, 2, 3]);
     (e.backend as WebGpuBackend).device.destroy();
@@ -78,7 +91,7 @@ describe('WebGPU device and shader errors', () => {
   // Dropped bind groups keep their descriptor sets (one memory map each on lavapipe) until V8
   // collects them: see src/backend/webgpu/node/garbage_collector.ts.
   it('collects garbage before a wait on the GPU once 8192 bind groups were made since the last time', async () => {
-    if (!(await gpuEngine())) return;
+    await gpuEngine();
     const adapter = await requestAdapter(await getGpu());
     let collections = 0;
     // One dispatch per op (lazy: false), each with its own output buffer and so its own bind group.

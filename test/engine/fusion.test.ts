@@ -31,7 +31,6 @@ async function compare(e: Engine, f: (...xs: Tensor[]) => Tensor | Tensor[], inp
 describe('fusion in captured steps', () => {
   it('fuses broadcasting, transposes and slices into one kernel', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const a = e.tensor(Array.from({ length: 15 }, (_, i) => Math.sin(i)), [3, 5]);
     const b = e.tensor([0.5, -1, 2], [3, 1]);
     await compare(e, (x, y) => x.transpose().mul(y.reshape([3])).tanh().add(x.slice([0, 1], [3, 3]).sum()).exp(), [a, b]);
@@ -47,7 +46,6 @@ describe('fusion in captured steps', () => {
 
   it('fuses an elementwise prologue into sum, max, min and prod', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const x = e.tensor(Array.from({ length: 3 * 300 }, (_, i) => Math.cos(i * 0.37)), [3, 300]);
     await compare(e, (t) => (['sum', 'max', 'min', 'prod'] as const).map((r, k) => t.mul(1.01).sub(0.1 * k).abs()[r](1)), [x]);
     const f = e.compile((t: Tensor) => t.sub(0.5).square().sum());
@@ -59,7 +57,6 @@ describe('fusion in captured steps', () => {
 
   it('runs the elementwise consumer of a reduction in its store (an epilogue)', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const x = e.tensor(Array.from({ length: 4 * 70 }, (_, i) => Math.cos(i * 0.37)), [4, 70]);
     const y = e.tensor([0.5, -1, 2, 0.25], [4]);
     // A mean (sum, then divide), a sum combined with another input, a max with a broadcast scalar.
@@ -81,7 +78,6 @@ describe('fusion in captured steps', () => {
 
   it('fuses the gradient of slices (pads) and the blocks of a stack (scatters)', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const v = e.tensor(Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)), [4, 3]);
     const f = (x: Tensor): Tensor[] => {
       const { value, grads } = e.valueAndGrad(() => e.stack([x.index(0).mul(2), x.index(2).sin(), x.index(3).sub(x.index(1))]).square().sum(), [x]);
@@ -98,7 +94,6 @@ describe('fusion in captured steps', () => {
 
   it('fuses a training step, in-place updates included, and keeps it equal to eager', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const x = e.tensor([0.1, -0.7, 1.3, 2.1, -1.9], [5]);
     const w = e.variable([0.5, -0.5, 0.25, 1, 0], [5]);
     const w2 = e.variable([0.5, -0.5, 0.25, 1, 0], [5]);
@@ -121,7 +116,6 @@ describe('fusion in captured steps', () => {
 
   it('recomputes a small shared producer in each reduction reading it, and stacks the reductions (a linear regression gradient)', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const h = e.tensor(Array.from({ length: 150 }, (_, i) => 1.5 + Math.sin(i) * 0.2), [150]);
     const y = e.tensor(Array.from({ length: 150 }, (_, i) => 60 + Math.cos(i * 0.7) * 9), [150]);
     const slope = e.variable([2], []);
@@ -143,7 +137,6 @@ describe('fusion in captured steps', () => {
 
   it('stacks independent reductions of one kind and row shape into one kernel', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const x = e.tensor(Array.from({ length: 3 * 300 }, (_, i) => Math.cos(i * 0.37)), [3, 300]);
     const y = e.tensor(Array.from({ length: 5 * 300 }, (_, i) => Math.sin(i * 0.11)), [5, 300]);
     const z = e.tensor(Array.from({ length: 4 * 7 }, (_, i) => Math.sin(i * 0.7)), [4, 7]);
@@ -170,7 +163,6 @@ describe('fusion in captured steps', () => {
 
   it('splits a stack whose buffers would pass the device\'s storage-binding limit', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     // Ten sums of ten inputs, ten results: 20 buffers outside the arena, more than lavapipe's 16.
     const xs = Array.from({ length: 10 }, (_, k) => e.tensor(Array.from({ length: 3 * 40 }, (_, i) => Math.sin(i * 0.1 + k)), [3, 40]));
     const f = (...ts: Tensor[]): Tensor[] => ts.map((t) => t.sum(1));
@@ -187,7 +179,6 @@ describe('fusion in captured steps', () => {
 
   it('computes constants (eye, fill) on the first replay only, unless the step hands them out', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const x = e.tensor(Array.from({ length: 12 }, (_, i) => Math.sin(i)), [4, 3]);
     const f = e.compile((t: Tensor) => t.matmul(t, false, true).add(e.eye(4).mul(2 * Math.PI)).min(1));
     const expected = await e.tidy(() => x.matmul(x, false, true).add(e.eye(4).mul(2 * Math.PI)).min(1)).data();
@@ -208,7 +199,6 @@ describe('fusion in captured steps', () => {
 
   it('does not fuse an in-place update that reads other elements, nor across a write of its inputs', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const v = e.variable([1, 2, 3, 4, 5], [5]);
     const u = e.variable([1, 2, 3, 4, 5], [5]);
     // v ← reverse(v) · 2: each element reads another one, which an in-place kernel would clobber.

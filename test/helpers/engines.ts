@@ -1,3 +1,4 @@
+import { TestRunner } from 'vitest';
 import { createEngine, type Engine } from '../../src/index.js';
 
 /**
@@ -20,18 +21,44 @@ export function cpu64Engine(): Promise<Engine> {
 
 /**
  * The WebGPU engine (lavapipe here), or null where no adapter exists. With WEBGPU_REQUIRED=1
- * (set by `npm test`) a missing adapter is an error instead of a skip.
+ * (set by `npm test`) a missing adapter is an error instead. For code that works on either
+ * backend; a test that needs the GPU calls `gpuEngine()` and is skipped without one.
  */
-export function gpuEngine(): Promise<Engine | null> {
+export function gpuEngineOrNull(): Promise<Engine | null> {
   return (gpu ??= createEngine({ backend: 'webgpu' }).catch((err: unknown) => {
     if (process.env.WEBGPU_REQUIRED === '1') throw err;
-    console.warn(`WebGPU tests skipped: ${String(err)}`);
     return null;
   }));
 }
 
-/** Name and factory of each backend, for describe.each. */
-export const backends: [string, () => Promise<Engine | null>][] = [
+/** Whether a WebGPU engine exists: for `describe.skipIf(!(await hasWebGpu()))` around tests that set up in hooks. */
+export async function hasWebGpu(): Promise<boolean> {
+  return (await gpuEngineOrNull()) !== null;
+}
+
+/**
+ * The WebGPU engine. Where no adapter exists the running test stops here and reports itself
+ * skipped (it never passes having checked nothing); with WEBGPU_REQUIRED=1 it fails instead.
+ * Outside a test (a hook, a describe body) use `hasWebGpu()` with `describe.skipIf`.
+ */
+export async function gpuEngine(): Promise<Engine> {
+  const e = await gpuEngineOrNull();
+  if (e) return e;
+  return skipTest('no WebGPU adapter (set WEBGPU_REQUIRED=1 to make this a failure)');
+}
+
+/**
+ * Marks the running test skipped, with `why` as the reporter's note, and stops it: the test
+ * context's `skip()`, reached from helpers that are not handed the context.
+ */
+export function skipTest(why: string): never {
+  const test = TestRunner.getCurrentTest();
+  if (!test) throw new Error(`skipTest called outside a running test: ${why}`);
+  return test.context.skip(why);
+}
+
+/** Name and factory of each backend, for describe.each; the WebGPU one skips the test without an adapter. */
+export const backends: [string, () => Promise<Engine>][] = [
   ['cpu', cpuEngine],
   ['webgpu', gpuEngine],
 ];

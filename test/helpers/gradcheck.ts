@@ -101,7 +101,6 @@ async function forwardAndGrads(e: Engine, f: OpFn, specs: InputSpec[], values: n
 /** Forward and gradients on WebGPU against the float32 CPU reference. */
 export async function gpuMatchesCpu(f: OpFn, specs: InputSpec[], options: CheckOptions = {}): Promise<void> {
   const gpu = await gpuEngine();
-  if (!gpu) return;
   const cpu = await cpuEngine();
   const values = materialize(specs, options.seed ?? 1);
   const expected = await forwardAndGrads(cpu, f, specs, values, options);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Dense, Sequential, loadSafetensors, readBytes, readSafetensors, resetLayerNames, saveSafetensors, type Engine, type TensorToSave } from '../../src/index.js';
-import { backends, cpuEngine } from '../helpers/engines.js';
+import { backends } from '../helpers/engines.js';
 
 /** A safetensors file from raw parts: header entries in order, each with its bytes. */
 function rawFile(entries: [string, string, number[], Uint8Array][], pad = true): Uint8Array {
@@ -97,7 +97,6 @@ describe.each(backends)('model weights as safetensors on %s', (_name, engine) =>
 
   it('saves and loads by name, and reports mismatches without changing anything', async () => {
     const e = await engine();
-    if (!e) return;
     const source = model(e, 1);
     const bytes = await source.saveWeights();
     const stored = loadSafetensors(bytes);
@@ -131,7 +130,6 @@ describe.each(backends)('model weights as safetensors on %s', (_name, engine) =>
 
 describe('reading weight files', () => {
   it('takes bytes, buffers, blobs, responses, paths and file: URLs', async () => {
-    const e = await cpuEngine();
     const bytes = saveSafetensors({ w: { shape: [2], data: new Float32Array([1, 2]) } }) as Uint8Array<ArrayBuffer>;
     const dir = mkdtempSync(join(tmpdir(), 'weights-'));
     const path = join(dir, 'w.safetensors');
@@ -141,6 +139,5 @@ describe('reading weight files', () => {
     await expect(readBytes(new Response('nope', { status: 404, statusText: 'Not Found' }))).rejects.toThrow(/HTTP 404 Not Found/);
     await expect(readBytes(join(dir, 'missing.safetensors'))).rejects.toThrow(/ENOENT/);
     rmSync(dir, { recursive: true, force: true });
-    expect(e).toBeTruthy();
   });
 });

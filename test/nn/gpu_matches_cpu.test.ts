@@ -34,7 +34,6 @@ function expectNear(a: Float32Array, b: Float32Array, what: string, rtol = 2e-3)
 describe('the scaled-down article model on the GPU matches the CPU', () => {
   it('inference: probabilities and the gradient of p0 - p1 with respect to the input', async () => {
     const gpu = await gpuEngine();
-    if (!gpu) return;
     const cpu = await cpuEngine();
     const reference = await twin(cpu);
     const weights = await variedWeights(reference);
@@ -61,7 +60,6 @@ describe('the scaled-down article model on the GPU matches the CPU', () => {
 
   it('training: loss gradients of every trainable weight (batch statistics, seeded dropout) and the moving statistics', async () => {
     const gpu = await gpuEngine();
-    if (!gpu) return;
     const cpu = await cpuEngine();
     const reference = await twin(cpu);
     const weights = await variedWeights(reference);

@@ -87,7 +87,6 @@ describe('layer construction and shapes (no engine)', () => {
 describe.each(backends)('layers on %s', (_name, engine) => {
   it('initialise kernels Glorot-uniform from the seed, biases to zero', async () => {
     const e = await engine();
-    if (!e) return;
     const make = (): Sequential => new Sequential([new Conv2D({ filters: 8, kernelSize: 3, inputShape: [6, 6, 4] })], { seed: 11 }).build(undefined, e);
     const a = make();
     const b = make();
@@ -103,7 +102,6 @@ describe.each(backends)('layers on %s', (_name, engine) => {
 
   it('BatchNormalization moves its statistics in training and uses them in inference', async () => {
     const e = await engine();
-    if (!e) return;
     const bn = new BatchNormalization({ momentum: 0.9 });
     const values = uniformValues(4 * 3, -2, 3, 5);
     const x = e.tensor(values, [2, 2, 3]);
@@ -134,7 +132,6 @@ describe.each(backends)('layers on %s', (_name, engine) => {
 
   it('BatchNormalization in training under a gradient tape leaks nothing and reads nothing back', async () => {
     const e = await engine();
-    if (!e) return;
     const model = new Sequential([new Dense({ units: 3, inputShape: [4] }), new BatchNormalization(), new Dropout({ rate: 0.3 })], { seed: 2 }).build(undefined, e);
     const x = e.tensor(uniformValues(5 * 4, -1, 1, 6), [5, 4]);
     const step = (): void => {
@@ -158,7 +155,6 @@ describe.each(backends)('layers on %s', (_name, engine) => {
 
   it('BatchNormalization normalises another axis when asked', async () => {
     const e = await engine();
-    if (!e) return;
     const bn = new BatchNormalization({ axis: 1, movingMeanInitializer: (en, shape) => en.fill(shape, 2) });
     const x = e.tensor(uniformValues(2 * 3 * 2, -1, 1, 8), [2, 3, 2]);
     expect(bn.apply(x).shape).toEqual([2, 3, 2]);
@@ -170,7 +166,6 @@ describe.each(backends)('layers on %s', (_name, engine) => {
 
   it('Dropout is the identity in inference and drops with scaling in training', async () => {
     const e = await engine();
-    if (!e) return;
     const drop = new Dropout({ rate: 0.5, seed: 3 });
     const x = e.ones([40, 50]);
     expect(await drop.apply(x).data()).toEqual(new Float32Array(2000).fill(1));
@@ -187,7 +182,6 @@ describe.each(backends)('layers on %s', (_name, engine) => {
 
   it('Dense works on the last axis of rank-3 inputs; Activation, pooling and Flatten compute what Keras does', async () => {
     const e = await engine();
-    if (!e) return;
     const dense = new Dense({ units: 3, activation: 'tanh', seed: 1 });
     const x = e.tensor(uniformValues(2 * 4 * 5, -1, 1, 2), [2, 4, 5]);
     const y = dense.apply(x);
@@ -208,7 +202,6 @@ describe.each(backends)('layers on %s', (_name, engine) => {
 
   it('DepthwiseConv2D applies its kernel and bias per channel', async () => {
     const e = await engine();
-    if (!e) return;
     const layer = new DepthwiseConv2D({ kernelSize: 2, depthMultiplier: 2, padding: 'same', activation: 'relu', biasInitializer: (en, s) => en.fill(s, 0.5) });
     const x = e.tensor(uniformValues(1 * 3 * 3 * 2, -1, 1, 4), [1, 3, 3, 2]);
     const y = layer.apply(x);
@@ -220,7 +213,6 @@ describe.each(backends)('layers on %s', (_name, engine) => {
 
   it('sets, gets and freezes weights; rejects inputs of the wrong shape', async () => {
     const e = await engine();
-    if (!e) return;
     const model = new Sequential([new Dense({ units: 2, inputShape: [3] }), new Dense({ units: 1 })], { name: 'tiny' }).build(undefined, e);
     const values = [new Float32Array([1, 2, 3, 4, 5, 6]), new Float32Array([0.5, -0.5]), new Float32Array([1, -1]), new Float32Array([2])];
     model.setWeights(values);
@@ -241,7 +233,6 @@ describe('engines', () => {
   it('keeps a model on one engine', async () => {
     const gpu = await gpuEngine();
     const cpu = await cpuEngine();
-    if (!gpu) return;
     const model = new Sequential([new Dense({ units: 2, inputShape: [3] })]).build(undefined, cpu);
     expect(() => model.apply(gpu.ones([1, 3]))).toThrow(/another engine/);
     model.dispose();

@@ -26,7 +26,6 @@ function patches(e: Engine, count: number, seed: number): { x: Tensor; y: Tensor
 describe('training a small network on the GPU', () => {
   it('lowers the loss with plain SGD steps (valueAndGrad and assign, no readback per step)', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const model = new Sequential(
       [
         new Conv2D({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [8, 8, 1] }),

@@ -11,7 +11,6 @@ describe('dropout', () => {
 
   it('draws the same mask on the CPU and the GPU', async () => {
     const gpu = await gpuEngine();
-    if (!gpu) return;
     const cpu = await cpuEngine();
     // Innermost 5 (each element finds its mask index) and 8 (whole fours: indices follow on
     // from the first of each four, by the noise stride, 0 where the noise broadcasts).
@@ -33,7 +32,6 @@ describe('dropout', () => {
   describe.each(backends)('%s', (_name, engine) => {
     it('is reproducible from its seed and differs between seeds', async () => {
       const e = await engine();
-      if (!e) return;
       const x = e.ones([1000]);
       const a = await x.dropout(0.5, { seed: 42 }).data();
       const b = await x.dropout(0.5, { seed: 42 }).data();
@@ -48,7 +46,6 @@ describe('dropout', () => {
 
     it('keeps 1 - rate of the elements, scaled by 1 / (1 - rate)', async () => {
       const e = await engine();
-      if (!e) return;
       const n = 100_000;
       const x = e.ones([n]);
       const rate = 0.3;
@@ -62,7 +59,6 @@ describe('dropout', () => {
 
     it('shares the mask along the axes the noise shape broadcasts over', async () => {
       const e = await engine();
-      if (!e) return;
       const x = e.ones([2, 4, 3, 16]);
       const y = await x.dropout(0.5, { seed: 5, noiseShape: [2, 1, 1, 16] }).array() as number[][][][];
       for (const image of y) {
@@ -74,7 +70,6 @@ describe('dropout', () => {
 
     it('is the identity in inference and for rate 0, gradient included', async () => {
       const e = await engine();
-      if (!e) return;
       const x = e.tensor([1, -2, 3, 4.5]);
       expect(await x.dropout(0.9, { training: false }).data()).toEqual(await x.data());
       expect(await x.dropout(0).data()).toEqual(await x.data());
@@ -85,7 +80,6 @@ describe('dropout', () => {
 
     it('routes the gradient through the same mask', async () => {
       const e = await engine();
-      if (!e) return;
       const x = e.ones([500]);
       const y = await x.dropout(0.25, { seed: 9 }).data();
       const [g] = e.grad((t) => t.dropout(0.25, { seed: 9 }).sum())(x);
@@ -97,7 +91,6 @@ describe('dropout', () => {
   describe.each(backends)('e.compile on %s', (_name, engine) => {
     it('draws a fresh mask on every replay, shared by the forward and the gradient', async () => {
       const e = await engine();
-      if (!e) return;
       const x = e.ones([256]);
       const step = e.compile((t: Tensor) => {
         const { value, grads } = e.valueAndGrad(() => t.dropout(0.5).sum(), [t]);

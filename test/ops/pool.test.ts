@@ -40,7 +40,6 @@ describe('maxPool2d', () => {
   describe.each(backends)('%s', (_name, engine) => {
     it('takes window maxima; the gradient goes to the first maximum in row-major order', async () => {
       const e = await engine();
-      if (!e) return;
       const x = e.tensor(Array.from({ length: 16 }, (_, i) => i + 1), [1, 4, 4, 1]);
       expect(await x.maxPool2d().data()).toEqual(new Float32Array([6, 8, 14, 16]));
       // 'same' with pool 3, stride 2 on 4: 2 outputs, 1 padding row, after (TensorFlow's rule).
@@ -63,7 +62,6 @@ describe('maxPool2d', () => {
 
     it('accumulates the gradient of overlapping windows', async () => {
       const e = await engine();
-      if (!e) return;
       const x = e.tensor([0, 1, 2, 3, 9, 4, 5, 6, 8], [1, 3, 3, 1]);
       const [g] = e.grad((t) => t.maxPool2d({ poolSize: 2, strides: 1 }).sum())(x);
       expect(await g!.data()).toEqual(new Float32Array([0, 0, 0, 0, 4, 0, 0, 0, 0]));
@@ -94,7 +92,6 @@ describe('avgPool2d', () => {
   describe.each(backends)('%s', (_name, engine) => {
     it("divides 'same' windows by their number of valid elements (TensorFlow)", async () => {
       const e = await engine();
-      if (!e) return;
       const x = e.tensor(Array.from({ length: 9 }, (_, i) => i + 1), [1, 3, 3, 1]);
       const y = x.avgPool2d({ poolSize: 2, strides: 1, padding: 'same' });
       // Pad 0 before, 1 after: the last row and column average fewer elements.

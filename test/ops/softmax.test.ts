@@ -41,7 +41,6 @@ describe('softmax and logSoftmax', () => {
   describe.each(backends)('%s', (_name, engine) => {
     it('is finite for logits of ±1e4 and ±80', async () => {
       const e = await engine();
-      if (!e) return;
       const rows = [[1e4, -1e4, 0], [-80, 80, 0], [-1e4, -1e4, -1e4]];
       const x = e.tensor(rows);
       const y = await x.softmax().data();
@@ -87,7 +86,6 @@ describe('softmaxCrossEntropy', () => {
   describe.each(backends)('%s', (_name, engine) => {
     it('gives finite losses and exact gradients for logits of ±1e4 and ±80', async () => {
       const e = await engine();
-      if (!e) return;
       const rows = [[1e4, -1e4, 0], [-80, 80, 0], [3, -1e4, 1e4]];
       const hot = [1, 0, 2];
       const z = e.tensor(rows);
@@ -130,7 +128,6 @@ describe('sparseSoftmaxCrossEntropy', () => {
   describe.each(backends)('%s', (_name, engine) => {
     it('agrees with the one-hot loss for large logits and gives NaN for labels out of range', async () => {
       const e = await engine();
-      if (!e) return;
       const z = e.tensor([[1e4, -1e4, 0], [-80, 80, 0], [3, -1e4, 1e4]]);
       const onehot = e.tensor([[1, 0, 0], [1, 0, 0], [0, 0, 1]]);
       const ids = e.tensor([0, 0, 2], [3], 'int32');

@@ -37,7 +37,6 @@ async function values(vars: readonly Tensor[]): Promise<Float32Array[]> {
 describe.each(backends)('parameter arena (%s)', (name, makeEngine) => {
   it('one update dispatch per step whatever the number of variables; no readback, no new buffer, one submit', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const grads = makeGrads(e, 1);
     for (const [label, make] of everyOptimizer) {
       const vars = makeVars(e, 2);
@@ -60,7 +59,6 @@ describe.each(backends)('parameter arena (%s)', (name, makeEngine) => {
 
   it('a steady minimize loop creates no buffers after its first steps and leaks nothing', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const problem = quadratic(5);
     const vars = problem.init.map((x, k) => e.variable(Float32Array.from(x), problem.shapes[k]));
     const opt = e.optim.adam({ learningRate: 0.01, clipNorm: 1 });
@@ -85,7 +83,6 @@ describe.each(backends)('parameter arena (%s)', (name, makeEngine) => {
 
   it('variables become views of one arena, aligned, with zero padding that the update never touches', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const vars = makeVars(e, 3);
     const grads = makeGrads(e, 4);
     // A box constraint with lo > 0 would turn any padding element it touched into 0.5.
@@ -119,7 +116,6 @@ describe.each(backends)('parameter arena (%s)', (name, makeEngine) => {
 
   it('minimize and manual applyGradients give identical trajectories; maximize ascends', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const problem = quadratic(6);
     const make = () => problem.init.map((x, k) => e.variable(Float32Array.from(x), problem.shapes[k]));
     const [a, b, c] = [make(), make(), make()];
@@ -144,7 +140,6 @@ describe.each(backends)('parameter arena (%s)', (name, makeEngine) => {
 
   it('a variable keeps its slots when the variable list changes, and assign writes into the arena', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const problem = quadratic(7, [[5], [9], [4]]);
     const loss = (vars: Variable[]) => () => problem.loss(e, vars);
     const init = (k: number) => e.variable(Float32Array.from(problem.init[k]!), problem.shapes[k]);
@@ -176,7 +171,6 @@ describe.each(backends)('parameter arena (%s)', (name, makeEngine) => {
 
   it('two optimizers can take turns on the same variables', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const problem = quadratic(8, [[6], [3]]);
     const vars = problem.init.map((x, k) => e.variable(Float32Array.from(x), problem.shapes[k]));
     const sgd = e.optim.sgd({ learningRate: 0.1 });
@@ -192,7 +186,6 @@ describe.each(backends)('parameter arena (%s)', (name, makeEngine) => {
 
   it('handles scalar and empty variables', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const scalar = e.variable(e.scalar(3));
     const empty = e.variable(e.zeros([0, 4]));
     const row = e.variable([[1, 2]]);
@@ -208,7 +201,6 @@ describe.each(backends)('parameter arena (%s)', (name, makeEngine) => {
 
   it('rejects bad input with messages naming the problem', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const v = e.variable([1, 2, 3]);
     const w = e.variable([[1, 2]]);
     const opt = e.optim.adam();

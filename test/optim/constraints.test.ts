@@ -25,7 +25,6 @@ const centered: Projection = (w) => {
 describe.each(backends)('constraints (%s)', (_name, makeEngine) => {
   it('nonNeg, clipTo, unitNormRows and a user function, applied after each update', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const shapes = [[9], [4, 6], [5], [3, 7], [6]];
     const problem = quadratic(41, shapes);
     const vars = problem.init.map((x, k) => e.variable(Float32Array.from(x), shapes[k]));
@@ -59,7 +58,6 @@ describe.each(backends)('constraints (%s)', (_name, makeEngine) => {
 
   it('unitNormRows on rows longer than 256 values (a workgroup per row)', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const init = Array.from({ length: 3 * 300 }, (_, i) => Math.sin(i) + 0.1);
     const v = e.variable(init, [3, 300]);
     const opt = e.optim.sgd({ learningRate: 0, constraints: [{ var: v, constraint: unitNormRows(2) }] });
@@ -77,7 +75,6 @@ describe.each(backends)('constraints (%s)', (_name, makeEngine) => {
 
   it('costs one dispatch per unitNormRows variable and none for box constraints', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const vars = [e.variable([[1, 2], [3, 4]]), e.variable([1, -2, 3]), e.variable([5, 6])];
     const grads = vars.map((v) => e.onesLike(v));
     const opt = e.optim.sgd({ constraints: new Map<Variable, Constraint>([[vars[0]!, unitNormRows()], [vars[1]!, nonNeg()], [vars[2]!, clipTo(0, 1)]]) });
@@ -96,7 +93,6 @@ describe.each(backends)('constraints (%s)', (_name, makeEngine) => {
 
   it('reject bad constraints', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const v = e.variable([1, 2]);
     expect(() => clipTo(1, 0)).toThrow(/clipTo: min \(1\) must not exceed max \(0\)/);
     expect(() => e.optim.sgd({ constraints: [{ var: v, constraint: 3 as never }] })).toThrow(/is not a constraint/);

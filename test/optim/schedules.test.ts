@@ -38,7 +38,6 @@ describe('learning-rate schedules', () => {
 describe.each(backends)('schedules in optimizers (%s)', (_name, makeEngine) => {
   it('drive the learning rate per step without readbacks', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const problem = quadratic(21);
     const steps = 30;
     const runs: [string, (lr: (s: number) => number) => Optimizer, () => RefOptimizer, (s: number) => number][] = [
@@ -65,7 +64,6 @@ describe.each(backends)('schedules in optimizers (%s)', (_name, makeEngine) => {
 
   it("apply Keras's legacy decay option: lr / (1 + decay · iterations)", async () => {
     const e = await makeEngine();
-    if (!e) return;
     const problem = quadratic(22);
     const vars = problem.init.map((x, k) => e.variable(Float32Array.from(x), problem.shapes[k]));
     const opt = e.optim.sgd({ learningRate: 0.2, decay: 0.1 });

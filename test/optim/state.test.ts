@@ -15,7 +15,6 @@ describe.each(backends)('optimizer state (%s)', (_name, makeEngine) => {
   for (const [label, make] of kinds) {
     it(`${label}: getState/setState resumes the same trajectory`, async () => {
       const e = await makeEngine();
-      if (!e) return;
       const problem = nonConvex(61);
       const vars = problem.init.map((x, k) => e.variable(Float32Array.from(x), problem.shapes[k], { name: `w${k}` }));
       const opt = make(e);
@@ -50,7 +49,6 @@ describe.each(backends)('optimizer state (%s)', (_name, makeEngine) => {
 
   it('getState reports initial slot values and setState checks what it is given', async () => {
     const e = await makeEngine();
-    if (!e) return;
     const v = e.variable([1, 2, 3], undefined, { name: 'v' });
     const opt = e.optim.adagrad({ initialAccumulatorValue: 0.25 });
     expect(await opt.getState()).toEqual({ iterations: 0, slots: {} });

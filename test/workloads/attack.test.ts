@@ -28,7 +28,7 @@ import {
 import { loadMnist, loadMnistPerClass, shippedMnistWeightsPath } from '../../src/workloads/attack/node.js';
 import { adler32, crc32, encodePng, PNG_SIGNATURE, resizeBilinear } from '../../src/io/image/index.js';
 import { writeImagesPng } from '../../src/io/image/png_node.js';
-import { cpuEngine, gpuEngine } from '../helpers/engines.js';
+import { cpuEngine, gpuEngine, gpuEngineOrNull, hasWebGpu } from '../helpers/engines.js';
 import { rng } from '../helpers/random.js';
 import { writeKerasH5 } from '../io/keras_h5_writer.js';
 
@@ -135,27 +135,25 @@ describe('MNIST digits', () => {
   });
 });
 
-describe('the MNIST classifier and the attack on WebGPU', () => {
-  let e: Engine | null;
+describe.skipIf(!(await hasWebGpu()))('the MNIST classifier and the attack on WebGPU', () => {
+  let e: Engine;
   let model: Sequential;
   let data: MnistSplit;
 
   beforeAll(async () => {
     e = await gpuEngine();
     data = loadMnist();
-    if (e) model = await loadMnistClassifier(e, shippedMnistWeightsPath());
+    model = await loadMnistClassifier(e, shippedMnistWeightsPath());
   });
   afterAll(() => model?.dispose());
 
   it('the shipped weights reach at least 97% on the held-out digits', async () => {
-    if (!e) return;
     const { accuracy, count } = await evaluateClassifier(e, model, data.test);
     expect(count).toBe(data.test.count);
     expect(accuracy).toBeGreaterThanOrEqual(0.97);
   });
 
   it('a stronger attack flips most digits while the change stays within epsilon x iterations', async () => {
-    if (!e) return;
     const digits = takeDigits(data.test, 34);
     const epsilon = 0.02;
     const iterations = 10;
@@ -171,7 +169,6 @@ describe('the MNIST classifier and the attack on WebGPU', () => {
   });
 
   it('the default attack (epsilon 1/255, 4 iterations) runs and lowers p[true]', async () => {
-    if (!e) return;
     const digits = takeDigits(data.test, 32);
     const result = await runAttack(e, model, digits.images, digits.labels);
     expect(result.epsilon).toBeCloseTo(1 / 255, 10);
@@ -204,7 +201,6 @@ describe('the MNIST classifier and the attack on WebGPU', () => {
   });
 
   it('a targeted attack aims at class K and skips digits already of class K', async () => {
-    if (!e) return;
     // p[true] - p[K] saturates once p[true] is near 0 (the article had 2 classes): with 10 classes
     // many digits land in a third class first, so the target is reached less often than a flip.
     const digits = takeDigits(data.test, 34);
@@ -220,7 +216,6 @@ describe('the MNIST classifier and the attack on WebGPU', () => {
   });
 
   it('an attack iteration reads nothing back and, once captured, makes no buffers', async () => {
-    if (!e) return;
     const digits = takeDigits(data.test, 8);
     const mask = e.tensor(Float32Array.from({ length: 80 }, (_, i) => (i % 10 === digits.labels[Math.floor(i / 10)] ? 1 : 0)), [8, 10]);
     const step = attackStep(e, model, { epsilon: 1 / 255, objective: 'logProbability' });
@@ -250,7 +245,6 @@ describe('the MNIST classifier and the attack on WebGPU', () => {
   });
 
   it('the gradient with respect to the input matches the CPU engine', async () => {
-    if (!e) return;
     const cpu = await cpuEngine();
     const cpuModel = await loadMnistClassifier(cpu, shippedMnistWeightsPath());
     const digits = takeDigits(data.test, 2);
@@ -277,7 +271,6 @@ describe('the MNIST classifier and the attack on WebGPU', () => {
   });
 
   it('trains a classifier with a captured step: the loss falls', async () => {
-    if (!e) return;
     const result = await trainClassifier(e, takeDigits(data.train, 256), takeDigits(data.test, 100), { epochs: 2, batch: 32, seed: 3 });
     expect(result.steps).toBe(16);
     expect(result.epochLosses.length).toBe(2);
@@ -290,7 +283,6 @@ describe('the MNIST classifier and the attack on WebGPU', () => {
   });
 
   it('the attack command trains its own classifier with --train (on a subset here)', async () => {
-    if (!e) return;
     const text: string[] = [];
     const sink = { write: (chunk: string) => text.push(chunk) };
     const settings = { train: true, epochs: 1, batch: 32, seed: 2, images: 3, epsilon: 2 / 255, iterations: 2, trainDigits: 128, heldOut: 40 };
@@ -320,7 +312,7 @@ describe("the article's cat/dog attack", () => {
   });
 
   it('loads Keras weights by layer order into a twin of the architecture and attacks a JPEG towards dog', async () => {
-    const e = (await gpuEngine()) ?? (await cpuEngine());
+    const e = (await gpuEngineOrNull()) ?? (await cpuEngine());
     const architecture = { filters: [2, 2, 2], units: 4 };
     const source = convClassifier({ ...ARTICLE_MODEL, inputShape: [128, 128, 3], ...architecture, seed: 11 }).build(undefined, e);
     const values = await source.getWeights();

@@ -3,7 +3,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/index.js';
 import { generateHeightWeight, parseHeightWeightCsv, type HeightWeightData } from '../../src/workloads/data/height_weight.js';
 import { leastSquaresLine, meanSquaredError } from '../../src/workloads/data/least_squares.js';
 import { readHeightWeightCsv } from '../../src/workloads/data/read_height_weight.js';
@@ -132,7 +131,6 @@ describe.each(backends)('runLinearRegression on %s', (name, make) => {
   for (const optimizer of ['manual', 'rmsprop', 'adam'] as const) {
     it(`${optimizer}: the first steps follow the float64 Keras formulas`, async () => {
       const e = await make();
-      if (!e) return;
       const r = await runLinearRegression(e, data, { optimizer, steps: 6 });
       const ref = reference(data, { optimizer, lr: r.lr, K: r.interceptGradScale, steps: 6 });
       expectNear(r.slopeHistory, ref.slopes, 1e-4, 1e-5, 'slope');
@@ -145,7 +143,6 @@ describe.each(backends)('runLinearRegression on %s', (name, make) => {
 
   it('options are checked', async () => {
     const e = await make();
-    if (!e) return;
     await expect(runLinearRegression(e, data, { optimizer: 'newton' as 'adam' })).rejects.toThrow(/unknown optimizer 'newton'.*manual.*sgd, rmsprop, adam/);
     await expect(runLinearRegression(e, data, { steps: 0 })).rejects.toThrow(/steps must be a positive integer, got 0/);
     await expect(runLinearRegression(e, data, { lr: -1 })).rejects.toThrow(/lr must be a positive number, got -1/);
@@ -170,8 +167,7 @@ describe.each(backends)('runLinearRegression on %s', (name, make) => {
 describe('runLinearRegression on WebGPU', () => {
   const label = articleData ? "the article's data" : 'synthetic data (article data absent)';
   it(`default runs (25 steps from 0, 0) approach the least-squares loss on ${label}`, async () => {
-    const e: Engine | null = await gpuEngine();
-    if (!e) return;
+    const e = await gpuEngine();
     const data = articleData ?? generateHeightWeight(5);
     for (const optimizer of ['manual', 'rmsprop', 'adam'] as const) {
       const r = await runLinearRegression(e, data, { optimizer });
@@ -189,7 +185,6 @@ describe('runLinearRegression on WebGPU', () => {
 
   it('reads back only at the end: three readbacks for a whole run', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     await e.flush();
     const before = e.stats().readbacks;
     let during = -1;
@@ -206,7 +201,6 @@ describe('runLinearRegression on WebGPU', () => {
 
   it('without data, the seeded synthetic set is used', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const r = await runLinearRegression(e, null, { seed: 11, steps: 3, optimizer: 'sgd' });
     expect(r.source).toBe('synthetic (150 samples, seed 11)');
     const d = generateHeightWeight(11);

@@ -110,7 +110,6 @@ describe('runVectorSpread', () => {
   /** Runs `loss` in 2, 3 and 32 dimensions and checks that the vectors spread out. */
   async function spreads(loss: SpreadLossName, n: number, steps: number, lr: number): Promise<void> {
     const e = await gpuEngine();
-    if (!e) return;
     // Earlier tests of this file may leave tensors for the garbage collector: compare with the start.
     const before = e.memory().tensors;
     for (const dims of [2, 3, 32]) {
@@ -133,7 +132,6 @@ describe('runVectorSpread', () => {
 
   it('a steady captured step reads nothing back and creates no buffers', async () => {
     const e = await gpuEngine();
-    if (!e) return;
     const snapshots = new Map<number, ReturnType<Engine['stats']>>();
     const r = await runVectorSpread(e, {
       loss: 'min-angle-variance',
@@ -155,7 +153,6 @@ describe('runVectorSpread', () => {
 
   it('eager and captured runs agree, and WebGPU follows the CPU reference', async () => {
     const gpu = await gpuEngine();
-    if (!gpu) return;
     const options = { loss: 'min-angle-variance' as const, n: 6, dims: 3, steps: 8, lr: 0.05 };
     const captured = await runVectorSpread(gpu, options);
     const eager = await runVectorSpread(gpu, { ...options, capture: false });

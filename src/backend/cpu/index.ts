@@ -6,7 +6,10 @@ import { matmulCpuKernels } from './matmul.js';
 import { layoutCpuKernels } from './layout.js';
 import { creationCpuKernels } from './creation.js';
 import { convCpuKernels } from './conv.js';
-import { nnCpuKernels } from './nn.js';
+import { poolCpuKernels } from './pool.js';
+import { normCpuKernels } from './norm.js';
+import { dropoutCpuKernels } from './dropout.js';
+import { softmaxCpuKernels } from './softmax.js';
 import { optimCpuKernels } from './optim.js';
 import { winogradCpuKernels } from './winograd.js';
 
@@ -21,7 +24,10 @@ export const cpuKernels: CpuKernelTable = {
   ...layoutCpuKernels,
   ...creationCpuKernels,
   ...convCpuKernels,
-  ...nnCpuKernels,
+  ...poolCpuKernels,
+  ...normCpuKernels,
+  ...dropoutCpuKernels,
+  ...softmaxCpuKernels,
   ...optimCpuKernels,
   ...winogradCpuKernels,
 };

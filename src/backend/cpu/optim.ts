@@ -27,7 +27,7 @@ function word(a: CpuArray, at: number): number {
   return wordU32[0]!;
 }
 
-/** Entry v of the variable table (shaders/optim/arena.wgsl, struct VarInfo). */
+/** Entry v of the variable table (shaders/optim/common/var_info.wgsl, struct VarInfo). */
 function varInfo(table: CpuArray, v: number): { start: number; end: number; box: boolean; lo: number; hi: number } {
   const at = v * varTableStride;
   return { start: word(table, at), end: word(table, at + 1), box: word(table, at + 2) !== 0, lo: table[at + 4]!, hi: table[at + 5]! };

@@ -5,7 +5,9 @@ import { BufferPool, StagingPool, newBufferUid, type GpuBuffer } from './device/
 import { PipelineCache, compileErrorName, packUniforms, type CompiledKernel } from './device/pipelines.js';
 import { UniformRing } from './device/uniform_ring.js';
 import { gpuKernels } from './dispatch/index.js';
-import type { GpuKernel } from './dispatch/kernel_spec.js';
+import { generatedSource, type GpuKernel } from './dispatch/kernel_spec.js';
+import type { GeneratedKernel } from './graph/codegen.js';
+import fusedLibrary from '../../../shaders/common/fused.wgsl';
 import { TraceCapture, type TraceHost } from './graph/trace.js';
 import { bindGroupEntries, bindGroupKey } from './device/bind_groups.js';
 import type { DispatchGuard, GpuWaitPolicy, SoftwareAdapterCare } from './host_platform.js';
@@ -111,7 +113,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     this.planContext = {
       device,
       pipeline: (kernel, spec, params) => this.pipelines.get(kernel, spec, params),
-      compileGenerated: (code, workgroups, constants) => this.compileGenerated(code, workgroups, constants),
+      compileGenerated: (kernel, workgroups, constants) => this.compileGenerated(kernel, workgroups, constants),
       maxInputs: device.limits.maxStorageBuffersPerShaderStage - 3,
       fuse: options.fuse ?? true,
       acquire: (numel) => this.pool.acquire(numel, 'device', false),
@@ -296,14 +298,14 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   /** Pipelines of generated kernels, by source: each distinct source gets a stable file name. */
   private generatedFiles = new Map<string, string>();
 
-  private compileGenerated(code: string, workgroups: readonly [number, number, number], constants: Record<string, number> = { WG: 256 }): CompiledKernel {
-    let file = this.generatedFiles.get(code);
+  private compileGenerated(kernel: Pick<GeneratedKernel, 'code' | 'layout'>, workgroups: readonly [number, number, number], constants: Record<string, number> = { WG: 256 }): CompiledKernel {
+    let file = this.generatedFiles.get(kernel.code);
     if (!file) {
       file = `generated/fused_${this.generatedFiles.size + 1}.wgsl`;
-      this.generatedFiles.set(code, file);
+      this.generatedFiles.set(kernel.code, file);
     }
     const spec: GpuKernel<object> = {
-      shader: { file, code },
+      shader: generatedSource(file, kernel.code, kernel.layout, fusedLibrary),
       constants: () => constants,
       uniforms: () => ({}),
       workgroups: () => workgroups,

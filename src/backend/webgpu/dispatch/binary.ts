@@ -17,7 +17,7 @@ function isFlat(p: BinaryParams): boolean {
 
 function binaryKernel(id: string): GpuKernel<BinaryParams> {
   return {
-    shader: { file: 'shaders/elementwise/binary.wgsl', code: binaryWgsl },
+    shader: binaryWgsl,
     prelude: `fn binary_op(a: f32, b: f32) -> f32 { return op_${id}(a, b); }`,
     constants: (p): Record<string, number> => (isFlat(p) ? { WG: wg, FLAT: 1, A_STEP: p.aStrides[0] ?? 0, B_STEP: p.bStrides[0] ?? 0 } : { WG: wg }),
     uniforms: (p) => ({
@@ -32,7 +32,7 @@ function binaryKernel(id: string): GpuKernel<BinaryParams> {
 }
 
 const whereKernel: GpuKernel<WhereParams> = {
-  shader: { file: 'shaders/elementwise/where.wgsl', code: whereWgsl },
+  shader: whereWgsl,
   constants: () => ({ WG: wg }),
   uniforms: (p) => ({
     out_shape: padDims(p.outShape, 8, 1),

@@ -9,19 +9,15 @@ import type {
   DepthwiseConv2dParams,
 } from '../../../kernel_ids/conv.js';
 import { grid1d, maxWorkgroupsPerDim, type GpuKernel, type UniformValues } from './kernel_spec.js';
-import conv2dWgsl from '../../../../shaders/conv2d/conv2d.wgsl';
-import conv2dVec4Wgsl from '../../../../shaders/conv2d/conv2d_vec4.wgsl';
-import conv2dParamsWgsl from '../../../../shaders/conv2d/conv2d_params.wgsl';
+import conv2dShader from '../../../../shaders/conv2d/conv2d.wgsl';
+import conv2dVec4Shader from '../../../../shaders/conv2d/conv2d_vec4.wgsl';
 import backpropInputWgsl from '../../../../shaders/conv2d/conv2d_backprop_input.wgsl';
-import backpropInputDirectWgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct.wgsl';
-import backpropInputDirectVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct_vec4.wgsl';
+import directShader from '../../../../shaders/conv2d/conv2d_backprop_input_direct.wgsl';
+import directVec4Shader from '../../../../shaders/conv2d/conv2d_backprop_input_direct_vec4.wgsl';
 import foldWgsl from '../../../../shaders/conv2d/conv2d_fold.wgsl';
-import backpropInputTilesVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_input_tiles_vec4.wgsl';
-import backpropInputDirectParamsWgsl from '../../../../shaders/conv2d/conv2d_backprop_input_direct_params.wgsl';
-import backpropFilterWgsl from '../../../../shaders/conv2d/conv2d_backprop_filter.wgsl';
-import backpropFilterVec4Wgsl from '../../../../shaders/conv2d/conv2d_backprop_filter_vec4.wgsl';
-import backpropFilterParamsWgsl from '../../../../shaders/conv2d/conv2d_backprop_filter_params.wgsl';
-import convGemmTilesWgsl from '../../../../shaders/conv2d/conv_gemm_tiles.wgsl';
+import tilesVec4Shader from '../../../../shaders/conv2d/conv2d_backprop_input_tiles_vec4.wgsl';
+import backpropFilterShader from '../../../../shaders/conv2d/conv2d_backprop_filter.wgsl';
+import backpropFilterVec4Shader from '../../../../shaders/conv2d/conv2d_backprop_filter_vec4.wgsl';
 import depthwiseWgsl from '../../../../shaders/conv2d/depthwise_conv2d.wgsl';
 import depthwiseInputWgsl from '../../../../shaders/conv2d/depthwise_conv2d_backprop_input.wgsl';
 import depthwiseFilterWgsl from '../../../../shaders/conv2d/depthwise_conv2d_backprop_filter.wgsl';
@@ -97,6 +93,34 @@ function geometryUniforms(g: ConvGeometry): UniformValues {
     pad_top: g.padTop,
     pad_left: g.padLeft,
   };
+}
+
+/** The members of the conv uniform struct only some kernels read (their `own` values). */
+const convKernelMembers = {
+  multiplier: 0,
+  n: 0,
+  m: 0,
+  k: 0,
+  m_tiles: 0,
+  pixels: 0,
+  splits: 0,
+  chunk: 0,
+  step_taps: 0,
+  step_c: 0,
+  step_rows: 0,
+  step_cols: 0,
+  step_t: 0,
+  step_o: 0,
+  alpha: 0,
+};
+
+/**
+ * The conv uniform struct that the implicit-GEMM and depthwise kernels share
+ * (shaders/conv2d/common/conv_params.wgsl): the geometry, and the kernel's own members; the
+ * members it does not read are 0.
+ */
+function convUniforms(g: ConvGeometry, own: Partial<Record<keyof typeof convKernelMembers, number>>): UniformValues {
+  return { ...geometryUniforms(g), k_h: g.kH, batch: g.batch, ...convKernelMembers, ...own };
 }
 
 /** Checks the shaders' staging constraints (a programming error if violated). */
@@ -176,35 +200,23 @@ function forwardTileCols(p: ConvGeometry): number {
   return vec4Channels(p.outC) ? 32 * vec4Tiles(forwardRows(p), p.outC).TV : tileCols(forwardTiles(p));
 }
 
-/** The tiles and tile product the implicit-GEMM shaders share, for their preludes. */
-const gemmTilesPrelude = `// shaders/conv2d/conv_gemm_tiles.wgsl\n${convGemmTilesWgsl}`;
-
-const conv2dShader = { file: 'shaders/conv2d/conv2d.wgsl', code: conv2dWgsl };
-const conv2dVec4Shader = { file: 'shaders/conv2d/conv2d_vec4.wgsl', code: conv2dVec4Wgsl };
-
 const conv2d: GpuKernel<Conv2dParams> = {
   shader: (p) => (vec4Channels(p.outC) ? conv2dVec4Shader : conv2dShader),
-  prelude: (p) =>
-    [
-      `// shaders/conv2d/conv2d_params.wgsl\n${conv2dParamsWgsl}`,
-      `fn conv_activation(v: f32, alpha: f32) -> f32 { return op_${p.activation === 'linear' ? 'copy' : p.activation}(v, alpha, 0.0); }`,
-      ...(vec4Channels(p.outC) ? [] : [gemmTilesPrelude]),
-    ].join('\n'),
+  prelude: (p) => `fn conv_activation(v: f32, alpha: f32) -> f32 { return op_${p.activation === 'linear' ? 'copy' : p.activation}(v, alpha, 0.0); }`,
   constants: (p): Record<string, number> =>
     vec4Channels(p.outC)
       ? { ...vec4Tiles(forwardRows(p), p.outC), HAS_BIAS: p.hasBias ? 1 : 0, CHECK_BOUNDS: windowsLeaveInput(p) ? 1 : 0 }
       : { ...forwardTiles(p), HAS_BIAS: p.hasBias ? 1 : 0 },
   uniforms: (p) => {
     const t = forwardTiles(p);
-    return {
-      ...geometryUniforms(p),
+    return convUniforms(p, {
       m: forwardRows(p),
       k: p.kH * p.kW * p.inC,
       m_tiles: Math.ceil(forwardRows(p) / forwardTileRows(p)),
       step_taps: Math.floor(t.BK / p.inC),
       step_c: t.BK % p.inC,
       alpha: p.alpha,
-    };
+    });
   },
   workgroups: (p) => [...tileGrid(Math.ceil(forwardRows(p) / forwardTileRows(p))), Math.ceil(p.outC / forwardTileCols(p))],
 };
@@ -219,19 +231,15 @@ function inputTiles(p: ConvGeometry): GemmTiles {
 }
 
 const conv2dBackpropInput: GpuKernel<Conv2dBackpropInputParams> = {
-  shader: { file: 'shaders/conv2d/conv2d_backprop_input.wgsl', code: backpropInputWgsl },
-  prelude: gemmTilesPrelude,
+  shader: backpropInputWgsl,
   constants: (p) => ({ ...inputTiles(p) }),
   uniforms: (p) => {
     const t = inputTiles(p);
-    return {
-      ...geometryUniforms(p),
-      batch: p.batch,
-      k_h: p.kH,
+    return convUniforms(p, {
       m_tiles: Math.ceil(phaseRows(p) / tileRows(t)),
       step_t: Math.floor(t.BK / p.outC),
       step_o: t.BK % p.outC,
-    };
+    });
   },
   workgroups: (p) => {
     const t = inputTiles(p);
@@ -295,13 +303,8 @@ function directVec4Rows(p: ConvGeometry): number {
   return Math.max(1, Math.min(8, Math.ceil((p.batch * p.inH * p.inW) / 8)));
 }
 
-const directShader = { file: 'shaders/conv2d/conv2d_backprop_input_direct.wgsl', code: backpropInputDirectWgsl };
-const directVec4Shader = { file: 'shaders/conv2d/conv2d_backprop_input_direct_vec4.wgsl', code: backpropInputDirectVec4Wgsl };
-const tilesVec4Shader = { file: 'shaders/conv2d/conv2d_backprop_input_tiles_vec4.wgsl', code: backpropInputTilesVec4Wgsl };
-
 const conv2dBackpropInputDirect: GpuKernel<Conv2dBackpropInputParams> = {
   shader: (p) => (usesTilesVec4(p) ? tilesVec4Shader : usesDirectVec4(p) ? directVec4Shader : directShader),
-  prelude: `// shaders/conv2d/conv2d_backprop_input_direct_params.wgsl\n${backpropInputDirectParamsWgsl}`,
   constants: (p): Record<string, number> => {
     if (usesTilesVec4(p)) return { ...tilesVec4Shape(p), IN_C: p.inC, K_H: p.kH, K_W: p.kW };
     if (usesDirectVec4(p)) return { WG_Y: directVec4Rows(p), IN_C: p.inC, UNIT_STRIDE: p.strideH === 1 && p.strideW === 1 ? 1 : 0 };
@@ -329,8 +332,7 @@ function foldRows(p: ConvGeometry): number {
 }
 
 const conv2dFold: GpuKernel<ConvGeometry> = {
-  shader: { file: 'shaders/conv2d/conv2d_fold.wgsl', code: foldWgsl },
-  prelude: `// shaders/conv2d/conv2d_backprop_input_direct_params.wgsl\n${backpropInputDirectParamsWgsl}`,
+  shader: foldWgsl,
   constants: (p) => ({ WG_Y: foldRows(p), UNIT_STRIDE: p.strideH === 1 && p.strideW === 1 ? 1 : 0 }),
   uniforms: (p) => ({ ...geometryUniforms(p), k_h: p.kH, n: foldStrips(p) }),
   workgroups: (p) => [...tileGrid(Math.ceil(foldStrips(p) / foldRows(p))), Math.ceil(p.inC / 32)],
@@ -363,26 +365,20 @@ function filterVec4Tiles(p: ConvGeometry): FilterVec4Tiles {
   return { WG_Y: rowsPerWorkgroup(groups), TV: p.outC <= 32 ? 1 : 2, TAPS: Math.ceil(filterRows(p) / groups) };
 }
 
-const backpropFilterShader = { file: 'shaders/conv2d/conv2d_backprop_filter.wgsl', code: backpropFilterWgsl };
-const backpropFilterVec4Shader = { file: 'shaders/conv2d/conv2d_backprop_filter_vec4.wgsl', code: backpropFilterVec4Wgsl };
-
 const conv2dBackpropFilter: GpuKernel<Conv2dBackpropFilterParams> = {
   shader: (p) => (vec4Channels(p.outC) ? backpropFilterVec4Shader : backpropFilterShader),
-  prelude: (p) =>
-    [`// shaders/conv2d/conv2d_backprop_filter_params.wgsl\n${backpropFilterParamsWgsl}`, ...(vec4Channels(p.outC) ? [] : [gemmTilesPrelude])].join('\n'),
   constants: (p): Record<string, number> =>
     vec4Channels(p.outC) ? { ...filterVec4Tiles(p), CHECK_BOUNDS: windowsLeaveInput(p) ? 1 : 0 } : { ...filterTiles(p) },
   uniforms: (p) => {
     const t = filterTiles(p);
-    return {
-      ...geometryUniforms(p),
+    return convUniforms(p, {
       m: filterRows(p),
       pixels: p.batch * p.outH * p.outW,
       splits: p.splits,
       chunk: p.chunk,
       step_rows: Math.floor(t.BK / p.outW),
       step_cols: t.BK % p.outW,
-    };
+    });
   },
   workgroups: (p) => {
     if (vec4Channels(p.outC)) {
@@ -397,16 +393,16 @@ const conv2dBackpropFilter: GpuKernel<Conv2dBackpropFilterParams> = {
 const depthwiseWg = 64;
 
 const depthwiseConv2d: GpuKernel<DepthwiseConv2dParams> = {
-  shader: { file: 'shaders/conv2d/depthwise_conv2d.wgsl', code: depthwiseWgsl },
+  shader: depthwiseWgsl,
   constants: () => ({ WG: depthwiseWg }),
-  uniforms: (p) => ({ ...geometryUniforms(p), k_h: p.kH, multiplier: p.multiplier, n: p.batch * p.outH * p.outW * p.outC }),
+  uniforms: (p) => convUniforms(p, { multiplier: p.multiplier, n: p.batch * p.outH * p.outW * p.outC }),
   workgroups: (p) => grid1d(p.batch * p.outH * p.outW * p.outC, depthwiseWg),
 };
 
 const depthwiseConv2dBackpropInput: GpuKernel<DepthwiseConv2dParams> = {
-  shader: { file: 'shaders/conv2d/depthwise_conv2d_backprop_input.wgsl', code: depthwiseInputWgsl },
+  shader: depthwiseInputWgsl,
   constants: () => ({ WG: depthwiseWg }),
-  uniforms: (p) => ({ ...geometryUniforms(p), k_h: p.kH, multiplier: p.multiplier, n: p.batch * p.inH * p.inW * p.inC }),
+  uniforms: (p) => convUniforms(p, { multiplier: p.multiplier, n: p.batch * p.inH * p.inW * p.inC }),
   workgroups: (p) => grid1d(p.batch * p.inH * p.inW * p.inC, depthwiseWg),
 };
 
@@ -414,15 +410,9 @@ const depthwiseConv2dBackpropInput: GpuKernel<DepthwiseConv2dParams> = {
 const depthwiseFilterTiles = { WG_J: 64, WG_P: 4 };
 
 const depthwiseConv2dBackpropFilter: GpuKernel<DepthwiseConv2dBackpropFilterParams> = {
-  shader: { file: 'shaders/conv2d/depthwise_conv2d_backprop_filter.wgsl', code: depthwiseFilterWgsl },
+  shader: depthwiseFilterWgsl,
   constants: () => ({ ...depthwiseFilterTiles }),
-  uniforms: (p) => ({
-    ...geometryUniforms(p),
-    multiplier: p.multiplier,
-    pixels: p.batch * p.outH * p.outW,
-    splits: p.splits,
-    chunk: p.chunk,
-  }),
+  uniforms: (p) => convUniforms(p, { multiplier: p.multiplier, pixels: p.batch * p.outH * p.outW, splits: p.splits, chunk: p.chunk }),
   workgroups: (p) => [Math.ceil(p.outC / depthwiseFilterTiles.WG_J), p.kH * p.kW, p.splits],
 };
 

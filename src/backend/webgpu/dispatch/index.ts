@@ -7,7 +7,10 @@ import { matmulGpuKernels } from './matmul.js';
 import { layoutGpuKernels } from './layout.js';
 import { creationGpuKernels } from './creation.js';
 import { convGpuKernels } from './conv.js';
-import { nnGpuKernels } from './nn.js';
+import { poolGpuKernels } from './pool.js';
+import { normGpuKernels } from './norm.js';
+import { dropoutGpuKernels } from './dropout.js';
+import { softmaxGpuKernels } from './softmax.js';
 import { optimGpuKernels } from './optim.js';
 import { winogradGpuKernels } from './winograd.js';
 
@@ -23,7 +26,10 @@ export const gpuKernels: GpuKernels<KernelParamsMap> = {
   ...layoutGpuKernels,
   ...creationGpuKernels,
   ...convGpuKernels,
-  ...nnGpuKernels,
+  ...poolGpuKernels,
+  ...normGpuKernels,
+  ...dropoutGpuKernels,
+  ...softmaxGpuKernels,
   ...optimGpuKernels,
   ...winogradGpuKernels,
 };

@@ -7,7 +7,7 @@ import type {
   ScatterStridedParams,
   TileParams,
 } from '../../../kernel_ids/layout.js';
-import { grid1d, padDims, type GpuKernel } from './kernel_spec.js';
+import { grid1d, padDims, type GpuKernel, type ShaderSource } from './kernel_spec.js';
 import { sizeOf } from '../../../shape.js';
 import copyStridedWgsl from '../../../../shaders/layout/copy_strided.wgsl';
 import padStridedWgsl from '../../../../shaders/layout/pad_strided.wgsl';
@@ -19,7 +19,7 @@ import gatherGradWgsl from '../../../../shaders/layout/gather_grad.wgsl';
 const wg = 256;
 
 const copyStrided: GpuKernel<CopyStridedParams> = {
-  shader: { file: 'shaders/layout/copy_strided.wgsl', code: copyStridedWgsl },
+  shader: copyStridedWgsl,
   constants: () => ({ WG: wg }),
   uniforms: (p) => ({
     out_shape: padDims(p.outShape, 8, 1),
@@ -33,7 +33,7 @@ const copyStrided: GpuKernel<CopyStridedParams> = {
 };
 
 const padStrided: GpuKernel<PadStridedParams> = {
-  shader: { file: 'shaders/layout/pad_strided.wgsl', code: padStridedWgsl },
+  shader: padStridedWgsl,
   constants: () => ({ WG: wg }),
   uniforms: (p) => ({
     out_shape: padDims(p.outShape, 8, 1),
@@ -49,7 +49,7 @@ const padStrided: GpuKernel<PadStridedParams> = {
 };
 
 const scatterStrided: GpuKernel<ScatterStridedParams> = {
-  shader: { file: 'shaders/layout/scatter_strided.wgsl', code: scatterStridedWgsl },
+  shader: scatterStridedWgsl,
   constants: () => ({ WG: wg }),
   uniforms: (p) => ({
     in_shape: padDims(p.inShape, 8, 1),
@@ -62,7 +62,7 @@ const scatterStrided: GpuKernel<ScatterStridedParams> = {
 };
 
 const tile: GpuKernel<TileParams> = {
-  shader: { file: 'shaders/layout/tile.wgsl', code: tileWgsl },
+  shader: tileWgsl,
   constants: () => ({ WG: wg }),
   uniforms: (p) => ({
     out_shape: padDims(p.outShape, 8, 1),
@@ -74,9 +74,9 @@ const tile: GpuKernel<TileParams> = {
 };
 
 /** gather writes [outer, nIdx, inner]; gather_grad writes [outer, axisLen, inner]. */
-function gatherKernel(file: string, code: string, outputSize: (p: GatherParams) => number): GpuKernel<GatherParams> {
+function gatherKernel(shader: ShaderSource, outputSize: (p: GatherParams) => number): GpuKernel<GatherParams> {
   return {
-    shader: { file, code },
+    shader,
     constants: () => ({ WG: wg }),
     uniforms: (p) => ({ outer: p.outer, axis_len: p.axisLen, inner: p.inner, n_idx: p.nIdx, n: outputSize(p) }),
     workgroups: (p) => grid1d(outputSize(p), wg),
@@ -89,6 +89,6 @@ export const layoutGpuKernels: GpuKernels<LayoutKernels> = {
   pad_strided: padStrided,
   scatter_strided: scatterStrided,
   tile,
-  gather: gatherKernel('shaders/layout/gather.wgsl', gatherWgsl, (p) => p.outer * p.nIdx * p.inner),
-  gather_grad: gatherKernel('shaders/layout/gather_grad.wgsl', gatherGradWgsl, (p) => p.outer * p.axisLen * p.inner),
+  gather: gatherKernel(gatherWgsl, (p) => p.outer * p.nIdx * p.inner),
+  gather_grad: gatherKernel(gatherGradWgsl, (p) => p.outer * p.axisLen * p.inner),
 };

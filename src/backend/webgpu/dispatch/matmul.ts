@@ -1,13 +1,11 @@
 import type { GpuKernels } from './index.js';
 import type { MatmulKernels, MatmulParams, MatvecParams } from '../../../kernel_ids/matmul.js';
 import { grid1d, maxWorkgroupsPerDim, type GpuKernel } from './kernel_spec.js';
-import matmulWgsl from '../../../../shaders/matmul/matmul.wgsl';
-import matmulVec4Wgsl from '../../../../shaders/matmul/matmul_vec4.wgsl';
-import matmulSmallWgsl from '../../../../shaders/matmul/matmul_small.wgsl';
-import matvecWgsl from '../../../../shaders/matmul/matvec.wgsl';
-import matvecVec4Wgsl from '../../../../shaders/matmul/matvec_vec4.wgsl';
-import matmulParamsWgsl from '../../../../shaders/matmul/matmul_params.wgsl';
-import matvecParamsWgsl from '../../../../shaders/matmul/matvec_params.wgsl';
+import matmulShader from '../../../../shaders/matmul/matmul.wgsl';
+import matmulVec4Shader from '../../../../shaders/matmul/matmul_vec4.wgsl';
+import matmulSmallShader from '../../../../shaders/matmul/matmul_small.wgsl';
+import matvecShader from '../../../../shaders/matmul/matvec.wgsl';
+import matvecVec4Shader from '../../../../shaders/matmul/matvec_vec4.wgsl';
 
 /** Workgroup shape of one dispatch (the override constants of shaders/matmul/matmul.wgsl). */
 export interface MatmulTiling {
@@ -110,12 +108,8 @@ function usesVec4Matvec(p: MatvecParams): boolean {
   return p.transB ? p.k % 4 === 0 && p.chunk % 4 === 0 : p.n % 4 === 0;
 }
 
-const matvecShader = { file: 'shaders/matmul/matvec.wgsl', code: matvecWgsl };
-const matvecVec4Shader = { file: 'shaders/matmul/matvec_vec4.wgsl', code: matvecVec4Wgsl };
-
 const matvecKernel: GpuKernel<MatvecParams> = {
   shader: (p) => (usesVec4Matvec(p) ? matvecVec4Shader : matvecShader),
-  prelude: `// shaders/matmul/matvec_params.wgsl\n${matvecParamsWgsl}`,
   constants: (p) => ({ WG: matvecWg, TRANS_B: p.transB ? 1 : 0 }),
   uniforms: (p) => ({ n: p.n, k: p.k, chunk: p.chunk, splits: p.splits, a_batch_stride: p.aBatchStride, b_batch_stride: p.bBatchStride }),
   workgroups: (p) => {
@@ -125,14 +119,8 @@ const matvecKernel: GpuKernel<MatvecParams> = {
   },
 };
 
-const matmulShader = { file: 'shaders/matmul/matmul.wgsl', code: matmulWgsl };
-const matmulVec4Shader = { file: 'shaders/matmul/matmul_vec4.wgsl', code: matmulVec4Wgsl };
-
-const matmulSmallShader = { file: 'shaders/matmul/matmul_small.wgsl', code: matmulSmallWgsl };
-
 const matmulKernel: GpuKernel<MatmulParams> = {
   shader: (p) => (usesSmallMatmul(p) ? matmulSmallShader : usesVec4Matmul(p) ? matmulVec4Shader : matmulShader),
-  prelude: `// shaders/matmul/matmul_params.wgsl\n${matmulParamsWgsl}`,
   constants: (p): Record<string, number> => {
     if (usesSmallMatmul(p)) return { WG: smallWg, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0 };
     if (usesVec4Matmul(p)) {

@@ -38,7 +38,7 @@ function rowUniforms(p: ReduceParams): ReturnType<typeof uniforms> & { job_base:
 
 function reduceKernel(identity: string, combine: string): GpuKernel<ReduceParams> {
   return {
-    shader: { file: 'shaders/reduce/reduce_rows.wgsl', code: reduceRowsWgsl },
+    shader: reduceRowsWgsl,
     prelude: `${reductionPrelude(identity, combine)}\n${loadX}`,
     constants: (p) => ({ WG: wg, SERIAL: isSerial(p) ? 1 : 0 }),
     uniforms: rowUniforms,
@@ -62,7 +62,7 @@ function reductionPrelude(identity: string, combine: string): string {
 
 function argKernel(better: string): GpuKernel<ReduceParams> {
   return {
-    shader: { file: 'shaders/reduce/arg_reduce_rows.wgsl', code: argReduceRowsWgsl },
+    shader: argReduceRowsWgsl,
     prelude: `fn arg_better(v: f32, best: f32) -> bool { return ${better}; }`,
     constants: (p) => ({ WG: wg, SERIAL: isSerial(p) ? 1 : 0 }),
     uniforms,
@@ -72,7 +72,7 @@ function argKernel(better: string): GpuKernel<ReduceParams> {
 
 function argMergeKernel(better: string): GpuKernel<ArgMergeParams> {
   return {
-    shader: { file: 'shaders/reduce/arg_merge_rows.wgsl', code: argMergeRowsWgsl },
+    shader: argMergeRowsWgsl,
     prelude: `fn arg_better(v: f32, best: f32) -> bool { return ${better}; }`,
     constants: () => ({ WG: wg }),
     uniforms,

@@ -3,7 +3,7 @@ import { unaryKernelIds, type UnaryKernels, type UnaryParams } from '../../../ke
 import { grid1d, type GpuKernel } from './kernel_spec.js';
 import unaryWgsl from '../../../../shaders/elementwise/unary.wgsl';
 
-const shader = { file: 'shaders/elementwise/unary.wgsl', code: unaryWgsl };
+const shader = unaryWgsl;
 const wg = 256;
 
 function unaryKernel(id: string): GpuKernel<UnaryParams> {

@@ -6,9 +6,6 @@ import { grid1d, type GpuKernel, type UniformValues } from './kernel_spec.js';
 import filterWgsl from '../../../../shaders/conv2d/winograd_filter.wgsl';
 import inputWgsl from '../../../../shaders/conv2d/winograd_input.wgsl';
 import outputWgsl from '../../../../shaders/conv2d/winograd_output.wgsl';
-import paramsWgsl from '../../../../shaders/conv2d/winograd_params.wgsl';
-
-const prelude = `// shaders/conv2d/winograd_params.wgsl\n${paramsWgsl}`;
 
 function uniforms(g: ConvGeometry): UniformValues {
   const t = winogradTiling(g);
@@ -37,24 +34,21 @@ function tileWorkgroups(g: ConvGeometry, channels: number): [number, number, num
 }
 
 const winogradFilter: GpuKernel<ConvGeometry> = {
-  shader: { file: 'shaders/conv2d/winograd_filter.wgsl', code: filterWgsl },
-  prelude,
+  shader: filterWgsl,
   constants: () => ({ WG: filterWg }),
   uniforms,
   workgroups: (g) => grid1d((g.outC / 4) * g.inC, filterWg),
 };
 
 const winogradInput: GpuKernel<ConvGeometry> = {
-  shader: { file: 'shaders/conv2d/winograd_input.wgsl', code: inputWgsl },
-  prelude,
+  shader: inputWgsl,
   constants: () => ({ WG_Y: channelRows }),
   uniforms,
   workgroups: (g) => tileWorkgroups(g, g.outC),
 };
 
 const winogradOutput: GpuKernel<ConvGeometry> = {
-  shader: { file: 'shaders/conv2d/winograd_output.wgsl', code: outputWgsl },
-  prelude,
+  shader: outputWgsl,
   constants: () => ({ WG_Y: channelRows }),
   uniforms,
   workgroups: (g) => tileWorkgroups(g, g.inC),

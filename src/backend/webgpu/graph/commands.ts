@@ -5,6 +5,7 @@
 import type { GpuBuffer } from '../device/buffer_pool.js';
 import type { CompiledKernel } from '../device/pipelines.js';
 import type { GpuKernel } from '../dispatch/kernel_spec.js';
+import type { GeneratedKernel } from './codegen.js';
 
 /** A dispatch whose uniforms were fixed while tracing: replayed from the capture's own uniform buffer. */
 export interface StaticDispatch {
@@ -66,6 +67,6 @@ export interface HostCommand {
 }
 
 /** Compiles a generated kernel (fusion) into a pipeline, with its `override` constants. */
-export type CompileGenerated = (code: string, workgroups: readonly [number, number, number], constants?: Record<string, number>) => CompiledKernel;
+export type CompileGenerated = (kernel: Pick<GeneratedKernel, 'code' | 'layout'>, workgroups: readonly [number, number, number], constants?: Record<string, number>) => CompiledKernel;
 
 export type CapturedCommand = StaticDispatch | DynamicDispatch | CopyCommand | HostCommand;

@@ -25,7 +25,7 @@ import type { FusedTree } from './fusion.js';
 import { planFusion, prologueConsumers, type PlanCommand } from './fusion_plan.js';
 import { schedule, type ScheduleUnit } from './schedule.js';
 import { gpuKernels } from '../dispatch/index.js';
-import { shaderOf } from '../dispatch/kernel_spec.js';
+import { ownCode, shaderOf } from '../dispatch/kernel_spec.js';
 import { UniformRing } from '../device/uniform_ring.js';
 import type { ReduceParams } from '../../../kernel_ids/reduce.js';
 
@@ -123,7 +123,7 @@ export function compileGraph(commands: readonly CapturedCommand[], ctx: GraphCon
     const constants = u.task.kind === 'reduce' ? (gpuKernels[origin.kernel as 'reduce_sum'].constants?.(origin.params as never) ?? {}) : undefined;
     // Compiled when first dispatched: a reduction that runs stacked never needs its own pipeline.
     let compiled: CompiledKernel | undefined;
-    const compile = (): CompiledKernel => (compiled ??= ctx.compileGenerated(kernel.code, [workgroups[0], workgroups[1], 1], constants));
+    const compile = (): CompiledKernel => (compiled ??= ctx.compileGenerated(kernel, [workgroups[0], workgroups[1], 1], constants));
     const bound = [...kernel.externals, ...kernel.externalOutputs];
     const sizes = u.task.kind === 'reduce' ? Array.from(ctx.uniformSlots[origin.uniformOffset / UniformRing.slotBytes]!.subarray(0, 16)).join(',') : '';
     const key = [kernel.code, JSON.stringify(constants ?? {}), workgroups[0], workgroups[1], sizes, ...bound.map((b) => `${b.uid}@${b.byteOffset}+${b.numel}`)].join(':');
@@ -373,7 +373,7 @@ function stackReductions(parts: Unit[], membership: (b: GpuBuffer) => number | u
   const stackedParams = { ...p, rows: rows.reduce((a, b) => a + b, 0) };
   const spec = gpuKernels[origin.kernel as 'reduce_sum'];
   const workgroups = spec.workgroups(stackedParams);
-  const compiled = ctx.compileGenerated(kernel.code, [workgroups[0], workgroups[1], 1], spec.constants?.(stackedParams) ?? {});
+  const compiled = ctx.compileGenerated(kernel, [workgroups[0], workgroups[1], 1], spec.constants?.(stackedParams) ?? {});
   const uniformOffset = (jobBase: number): number => {
     // The traced slot's sizes (rows, cols, inner, parts: see rowUniforms in dispatch/reduce.ts)
     // with the stacked rows, then the job fields.
@@ -420,7 +420,8 @@ function dispatchUnit(
       .split('\n')
       .filter((line) => !/^fn (load_x|store_out|begin_job)\b/.test(line))
       .join('\n');
-    const reduceSource = shaderOf(spec, c.params as never).code;
+    // The file's own text: what it includes comes with every generated kernel (shaders/common/fused.wgsl).
+    const reduceSource = ownCode(shaderOf(spec, c.params as never));
     const consumer = plan.epilogues.get(i);
     if (consumer === undefined) return { task: { kind: 'reduce', input, output, reduceSource, prelude }, origin: c, label, reads: inputs, writes };
     // The consumer runs in the store: the reduction writes the consumer's output instead of its own.

@@ -1,5 +1,4 @@
-// The uniform struct of the matmul shaders (matmul.wgsl and matmul_vec4.wgsl), placed before
-// each in its prelude by src/backend/webgpu/dispatch/matmul.ts.
+// The uniform struct of the matmul kernels (matmul.wgsl, matmul_vec4.wgsl, matmul_small.wgsl).
 
 struct Params {
   m: u32,

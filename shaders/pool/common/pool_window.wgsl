@@ -1,5 +1,4 @@
-// Shared by the shaders of shaders/pool (placed before each as its prelude by
-// src/backend/webgpu/dispatch/nn.ts): the uniform struct and window arithmetic of 2-D pooling.
+// The uniform struct and window arithmetic of 2-D pooling, for the kernels of shaders/pool.
 // Tensors are NHWC: x is [batch, in_h, in_w, channels], y is [batch, out_h, out_w, channels].
 // Window (oh, ow) covers input rows oh * stride_h - pad_top + [0, pool_h) and the columns
 // likewise; positions outside the input are padding and take no part in max or mean.

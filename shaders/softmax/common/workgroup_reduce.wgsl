@@ -1,15 +1,10 @@
-// Shared by the row kernels of shaders/softmax (placed before each as its prelude by
-// src/backend/webgpu/dispatch/nn.ts): all-reduce of one value per invocation across a workgroup
-// of WG invocations (WG, a power of two, is the shader's override constant). Every invocation
-// must call these (they contain barriers) and every one gets the result. The first invocation
-// combines the WG values in order rather than all of them as a tree: two barriers instead of
-// 2 + log2(WG), and on software Vulkan (lavapipe), which runs the workgroup's SIMD rows one after
-// the other, a branch taken by one invocation runs for one row only.
-
-struct RowParams {
-  rows: u32,
-  cols: u32,
-}
+// All-reduce of one value per invocation across a workgroup of WG invocations (WG, a power of
+// two, is the including kernel's override constant), for the row kernels of shaders/softmax.
+// Every invocation must call these (they contain barriers) and every one gets the result. The
+// first invocation combines the WG values in order rather than all of them as a tree: two
+// barriers instead of 2 + log2(WG), and on software Vulkan (lavapipe), which runs the
+// workgroup's SIMD rows one after the other, a branch taken by one invocation runs for one row
+// only.
 
 var<workgroup> wg_scratch: array<f32, WG>;
 var<workgroup> wg_result: f32;

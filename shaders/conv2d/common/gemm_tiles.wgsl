@@ -1,5 +1,5 @@
-// The workgroup tiles of the implicit-GEMM conv shaders (conv2d.wgsl, conv2d_backprop_filter.wgsl,
-// conv2d_backprop_input.wgsl; placed before each in its prelude) and their register-tile product.
+// The workgroup tiles of the implicit-GEMM conv kernels (conv2d.wgsl, conv2d_backprop_filter.wgsl,
+// conv2d_backprop_input.wgsl) and their register-tile product.
 // Each K step, a shader stages a BM x BK tile of its A matrix and a BK x BN tile of B (k-major,
 // as vec4s) and calls multiply_staged_tiles, which adds A_tile·B_tile into the TM x TN outputs of
 // invocation (tx, ty) at rows ty·TM.., columns tx·TN..: per k, TM/4 + TN/4 vec4 reads of

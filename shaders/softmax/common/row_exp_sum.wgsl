@@ -1,8 +1,9 @@
-// Shared by the row kernels of shaders/softmax that normalise their input row (placed after
-// workgroup_reduce.wgsl in their prelude by src/backend/webgpu/dispatch/nn.ts): the row's maximum
-// m and Σ_c exp(v_c - m), the two numbers from which softmax (exp(v - m) / sum) and log-sum-exp
-// (m + log(sum)) follow without overflow. Each shader defines row_value(i), its input at flat
+// For the row kernels of shaders/softmax that normalise their input row: the row's maximum m
+// and Σ_c exp(v_c - m), the two numbers from which softmax (exp(v - m) / sum) and log-sum-exp
+// (m + log(sum)) follow without overflow. Each such kernel defines row_value(i), its input at flat
 // index i. Every invocation must call row_exp_sum (it contains barriers), out-of-range rows too.
+//!include softmax/common/row_kernel.wgsl
+//!include common/indexing.wgsl
 
 struct RowExpSum {
   m: f32,

@@ -1,6 +1,6 @@
-// Shared by the max-pooling shaders (placed after pool_window.wgsl in their prelude): the argmax
-// of one window. It reads the shader's binding `x` (the pooled input), which each of those
-// shaders declares; WGSL resolves module-scope names in any order.
+// The argmax of one window, for the max-pooling kernels. It reads the kernel's binding `x` (the
+// pooled input), which each of them declares; WGSL resolves module-scope names in any order.
+//!include pool/common/pool_window.wgsl
 
 // Flat index of window (oh, ow)'s largest element of image b, channel c: the first one in
 // row-major window order on ties (TensorFlow's rule), and the first element when it is NaN

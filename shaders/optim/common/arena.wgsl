@@ -1,6 +1,6 @@
-// Parameter-arena bindings and helpers shared by the optimizer update kernels
-// (shaders/optim/<optimizer>.wgsl). src/backend/webgpu/dispatch/optim.ts places this file before
-// each of them, so every update kernel binds the same buffers in the same order:
+// Parameter-arena bindings and helpers of the optimizer update kernels
+// (shaders/optim/<optimizer>.wgsl), which include this file, so every update kernel binds the
+// same buffers in the same order:
 //   0 grad   (read)        gradient arena, n values (padding is 0)
 //   1 vars   (read)        one VarInfo per variable, in arena order (src/optim/arena.ts writes it)
 //   2 scale  (read)        per-variable gradient factor: 1, or the clip-by-norm factor (clip_scale)
@@ -12,19 +12,7 @@
 // arena's vec4 i, in variable v, written with vec4 arithmetic (scalars broadcast). Padding
 // elements in a variable's last vec4 see a zero gradient and zero state; arena_store keeps them 0.
 // Dispatch: ceil(n / ARENA_CHUNK) workgroups on a 2-D grid.
-
-struct VarInfo {
-  // Elements [start, end) of the arena belong to this variable.
-  start: u32,
-  end: u32,
-  // Nonzero: clamp the updated value to [lo, hi] (constraints nonNeg and clipTo).
-  box_constraint: u32,
-  _pad0: u32,
-  lo: f32,
-  hi: f32,
-  _pad1: f32,
-  _pad2: f32,
-}
+//!include optim/common/var_info.wgsl
 
 @group(0) @binding(0) var<storage, read> grad: array<vec4f>;
 @group(0) @binding(1) var<storage, read> vars: array<VarInfo>;

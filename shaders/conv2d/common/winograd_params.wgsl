@@ -1,6 +1,6 @@
 // The uniform struct of the Winograd F(4x4, 3x3) transforms of the conv2d input gradient
-// (winograd_filter.wgsl, winograd_input.wgsl, winograd_output.wgsl), placed before each in its
-// prelude by src/backend/webgpu/dispatch/winograd.ts. in_* is dx (the conv's input), out_* dy.
+// (winograd_filter.wgsl, winograd_input.wgsl, winograd_output.wgsl). in_* is dx (the conv's
+// input), out_* dy.
 // The batch's images are laid out grid_w per row, image n at row (n / grid_w)·row_period and
 // column (n % grid_w)·col_period; that image is cut into tiles of 4x4, tiles_w per row of tiles,
 // `tiles` in all; V and M hold tile_stride columns (tiles rounded up to 4). Tile (th, tw) reads

@@ -1,7 +1,6 @@
 // The uniform struct of the direct input-gradient shaders (conv2d_backprop_input_direct.wgsl,
 // conv2d_backprop_input_direct_vec4.wgsl, conv2d_backprop_input_tiles_vec4.wgsl) and of the fold
-// (conv2d_fold.wgsl, where n counts strips), placed before each in its prelude by
-// src/backend/webgpu/dispatch/conv.ts.
+// (conv2d_fold.wgsl, where n counts strips). Unsigned throughout, unlike conv_params.wgsl.
 
 struct Params {
   in_h: u32,
