@@ -32,7 +32,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   for (var p = 1u; p < u.parts; p++) {
     let c = u32(cand[(row * u.parts + p) * u.inner + i]);
     let v = x[(row * u.cols + c) * u.inner + i];
-    if (arg_better(v, bv) || (v == bv && c < bi)) {
+    if (arg_better(v, bv) || (f32_same(v, bv) && c < bi)) {
       bi = c;
       bv = v;
     }

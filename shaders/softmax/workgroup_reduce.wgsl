@@ -19,7 +19,7 @@ fn workgroup_max(v: f32, lid: u32) -> f32 {
   workgroupBarrier();
   if (lid == 0u) {
     var r = wg_scratch[0];
-    for (var j = 1u; j < WG; j++) { r = max(r, wg_scratch[j]); }
+    for (var j = 1u; j < WG; j++) { r = op_maximum(r, wg_scratch[j]); }
     wg_result = r;
   }
   workgroupBarrier();
