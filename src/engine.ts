@@ -316,7 +316,9 @@ export class Engine {
     this.checkInputs(kernel, inputs);
     const storage = this.allocStorage(sizeOf(shape), 'device');
     if (sizeOf(shape) > 0) this.runOrRelease(kernel, inputs, [storage], params);
-    return this.track(new Tensor(this, storage, shape, dtype));
+    const out = this.track(new Tensor(this, storage, shape, dtype));
+    this.noteKernel(kernel, inputs, [out]);
+    return out;
   }
 
   /**
@@ -332,7 +334,14 @@ export class Engine {
     this.checkInputs(kernel, inputs);
     const storages = outputs.map((o) => this.allocStorage(sizeOf(o.shape), 'device'));
     if (outputs.some((o) => sizeOf(o.shape) > 0)) this.runOrRelease(kernel, inputs, storages, params);
-    return outputs.map((o, i) => this.track(new Tensor(this, storages[i]!, o.shape, o.dtype)));
+    const outs = outputs.map((o, i) => this.track(new Tensor(this, storages[i]!, o.shape, o.dtype)));
+    this.noteKernel(kernel, inputs, outs);
+    return outs;
+  }
+
+  /** Tells recording tapes which kernel made `outputs`: an op must claim them by recording itself. */
+  private noteKernel(kernel: KernelId, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+    for (const tape of this.tapes) if (tape.isRecording) tape.noteKernel(kernel, inputs, outputs);
   }
 
   /** Runs a kernel into `outputs`; a refused or failed dispatch gives their buffers back first. */

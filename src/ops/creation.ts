@@ -1,11 +1,33 @@
 import type { Engine } from '../engine.js';
 import type { DType, Tensor } from '../tensor.js';
 import { assertShape, sizeOf, type Shape } from '../shape.js';
+import { notDifferentiable, type GradientTable } from '../autodiff/rules.js';
 import { installEngineFunctions, installOps, type AsMethods } from './define.js';
+import { record, type NoContext } from './record.js';
+
+/** The creation kernels: no tensor inputs, so nothing to differentiate with respect to. */
+export interface CreationContexts {
+  fill: NoContext;
+  eye: NoContext;
+  iota: NoContext;
+  random_uniform: NoContext;
+  random_normal: NoContext;
+}
+
+/** Creation ops make constants. */
+export const creationGradients: GradientTable<CreationContexts> = {
+  fill: notDifferentiable,
+  eye: notDifferentiable,
+  iota: notDifferentiable,
+  random_uniform: notDifferentiable,
+  random_normal: notDifferentiable,
+};
 
 function filled(e: Engine, shape: Shape, value: number, dtype: DType): Tensor {
   assertShape('fill', shape);
-  return e.runKernel('fill', [], shape, dtype, { n: sizeOf(shape), value });
+  const out = e.runKernel('fill', [], shape, dtype, { n: sizeOf(shape), value });
+  record('fill', out, [], {});
+  return out;
 }
 
 function assertCount(op: string, what: string, v: number): void {
@@ -14,7 +36,9 @@ function assertCount(op: string, what: string, v: number): void {
 
 /** A ramp start + i * step of n values whose last one is `last` exactly (computed in float64). */
 function ramp(e: Engine, n: number, start: number, step: number, last: number, dtype: DType): Tensor {
-  return e.runKernel('iota', [], [n], dtype, { n, start, step, last });
+  const out = e.runKernel('iota', [], [n], dtype, { n, start, step, last });
+  record('iota', out, [], {});
+  return out;
 }
 
 /** Tensor creation functions on the engine: `e.zeros([2, 3])`. */
@@ -32,7 +56,9 @@ export const creationFunctions = {
     assertCount('eye', 'numColumns', numColumns);
     assertShape('eye', batchShape);
     const shape = [...batchShape, numRows, numColumns];
-    return e.runKernel('eye', [], shape, dtype, { n: sizeOf(shape), rows: numRows, cols: numColumns });
+    const out = e.runKernel('eye', [], shape, dtype, { n: sizeOf(shape), rows: numRows, cols: numColumns });
+    record('eye', out, [], {});
+    return out;
   },
   /**
    * start, start + step, ... up to but excluding stop, as numpy.arange: ceil((stop - start) / step)

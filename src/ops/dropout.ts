@@ -4,7 +4,9 @@ import { broadcastStrides, fmt } from '../shape.js';
 import { dynamicParams } from '../compile/dynamic_params.js';
 import { drawSeed } from './seeds.js';
 import { collapseDims } from './binary.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
+import { record } from './record.js';
 
 /** Options of dropout (keras.layers.Dropout / tf.nn.dropout). */
 export interface DropoutOptions {
@@ -41,6 +43,22 @@ function checkSeed(seed: unknown): number {
   return seed;
 }
 
+/** What dropout's rule sees: how to draw the same mask again. */
+export interface DropoutContext {
+  again: () => DropoutParams;
+  dynamic: boolean;
+}
+
+/** The dropout the tape records. */
+export interface DropoutContexts {
+  dropout: DropoutContext;
+}
+
+/** The gradient applies the same mask to dy. */
+export const dropoutGradients: GradientTable<DropoutContexts> = {
+  dropout: ({ again, dynamic }, dy) => [applyMask(dy, again, again, dynamic)],
+};
+
 /**
  * Runs the mask kernel with `params()` on x; its gradient applies the same mask to dy with
  * `again()`. Dynamic params are re-evaluated by each replay of a captured step, in dispatch order,
@@ -49,7 +67,7 @@ function checkSeed(seed: unknown): number {
 function applyMask(x: Tensor, params: () => DropoutParams, again: () => DropoutParams, dynamic: boolean): Tensor {
   const e = x.engine;
   const y = e.runKernel('dropout', [x], x.shape, 'float32', dynamic ? dynamicParams(params) : params());
-  if (e.isRecording) e.record('dropout', y, [x], (dy) => [applyMask(dy, again, again, dynamic)]);
+  record('dropout', y, [x], { again, dynamic });
   return y;
 }
 

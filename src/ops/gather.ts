@@ -3,6 +3,8 @@ import type { GatherParams } from '../kernel_ids/layout.js';
 import { fmt, sizeOf, type Shape } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
 import { axesOf } from './layout.js';
+import type { GradientTable } from '../autodiff/rules.js';
+import { record } from './record.js';
 
 /**
  * x viewed as [outer, axisLen, inner] -> [outer, nIdx, inner] (out of shape outShape). Its
@@ -11,7 +13,7 @@ import { axesOf } from './layout.js';
 function gatherRows(x: Tensor, idx: Tensor, p: GatherParams, outShape: Shape): Tensor {
   const e = x.engine;
   const out = e.runKernel('gather', [x, idx], outShape, x.dtype, p);
-  if (e.isRecording) e.record('gather', out, [x, idx], (dy) => [gatherGrad(dy, idx, p, x.shape), null]);
+  record('gather', out, [x, idx], { idx, p, inShape: x.shape });
   return out;
 }
 
@@ -19,9 +21,28 @@ function gatherRows(x: Tensor, idx: Tensor, p: GatherParams, outShape: Shape): T
 function gatherGrad(dy: Tensor, idx: Tensor, p: GatherParams, xShape: Shape): Tensor {
   const e = dy.engine;
   const out = p.nIdx === 0 ? e.zeros(xShape, dy.dtype) : e.runKernel('gather_grad', [dy, idx], xShape, dy.dtype, p);
-  if (e.isRecording) e.record('gather (gradient)', out, [dy, idx], (g) => [gatherRows(g, idx, p, dy.shape), null]);
+  record('gather_grad', out, [dy, idx], { idx, p, inShape: dy.shape });
   return out;
 }
+
+/** What gather and its gradient's rules see: the indices, the geometry and the input's shape. */
+export interface GatherContext {
+  idx: Tensor;
+  p: GatherParams;
+  inShape: Shape;
+}
+
+/** The gather pair the tape records. */
+export interface GatherContexts {
+  gather: GatherContext;
+  gather_grad: GatherContext;
+}
+
+/** Each one's gradient is the other; the indices get none. */
+export const gatherGradients: GradientTable<GatherContexts> = {
+  gather: ({ idx, p, inShape }, dy) => [gatherGrad(dy, idx, p, inShape), null],
+  gather_grad: ({ idx, p, inShape }, g) => [gatherRows(g, idx, p, inShape), null],
+};
 
 /** Indexing by a list of positions. */
 export const gatherOps = {

@@ -5,6 +5,8 @@ import { collapseDims } from './binary.js';
 import { installEngineFunctions } from './define.js';
 import type { DropEngine } from './creation.js';
 import { insertionAxis } from './layout.js';
+import type { GradientTable } from '../autodiff/rules.js';
+import { record } from './record.js';
 
 function joinedDtype(xs: readonly Tensor[]): DType {
   const first = xs[0]!.dtype;
@@ -35,6 +37,23 @@ function scatterBlocks(e: Engine, xs: readonly Tensor[], outShape: Shape, dtype:
   return e.track(new Tensor(e, storage, outShape, dtype));
 }
 
+/** The join the tape records (stack is concat of expanded views). */
+export interface JoinContexts {
+  concat: { tensors: readonly Tensor[]; axis: number };
+}
+
+/** The gradient of each joined input is its slice of dy. */
+export const joinGradients: GradientTable<JoinContexts> = {
+  concat: ({ tensors, axis }, dy) => {
+    let start = 0;
+    return tensors.map((t) => {
+      const part = dy.slice(t.shape.map((_, i) => (i === axis ? start : 0)), t.shape);
+      start += t.shape[axis]!;
+      return part;
+    });
+  },
+};
+
 /** Joining ops on the engine: `e.concat([a, b], axis)`, `e.stack([a, b], axis)`. */
 export const joinFunctions = {
   /**
@@ -59,16 +78,7 @@ export const joinFunctions = {
     if (tensors.length === 1) return first.clone();
     const outShape = first.shape.map((d, i) => (i === a ? tensors.reduce((acc, t) => acc + t.shape[a]!, 0) : d));
     const out = scatterBlocks(e, tensors, outShape, joinedDtype(tensors), a);
-    if (e.isRecording) {
-      e.record('concat', out, tensors, (dy) => {
-        let start = 0;
-        return tensors.map((t) => {
-          const part = dy.slice(t.shape.map((_, i) => (i === a ? start : 0)), t.shape);
-          start += t.shape[a]!;
-          return part;
-        });
-      });
-    }
+    record('concat', out, tensors, { tensors: [...tensors], axis: a });
     return out;
   },
   /**

@@ -1,7 +1,9 @@
 import type { Tensor } from '../tensor.js';
 import { assertShape, broadcastShapes, broadcastStrides, fmt, normalizeAxes, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { sumToShape } from './binary.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
+import { record } from './record.js';
 import { copyStrided, padStrided, stridedView } from './strided.js';
 
 /** Normalises an insertion axis in [-(rank + 1), rank] (expandDims, stack). */
@@ -31,6 +33,35 @@ function assertCounts(op: string, what: string, values: readonly unknown[], rank
   }
 }
 
+/** What reshape and broadcastTo's backward rules see. */
+export interface LayoutContext {
+  x: Tensor;
+}
+
+/** The layout ops the tape records (slices, pads and reverses record copy_strided / pad_strided). */
+export interface LayoutContexts {
+  reshape: LayoutContext;
+  transpose: LayoutContext & { perm: number[] };
+  broadcast_to: LayoutContext;
+  tile: LayoutContext & { reps: readonly number[] };
+}
+
+/** Backward rules of the layout ops. */
+export const layoutGradients: GradientTable<LayoutContexts> = {
+  reshape: ({ x }, dy) => [dy.reshape(x.shape)],
+  transpose: ({ perm }, dy) => {
+    const inverse = new Array<number>(perm.length);
+    perm.forEach((a, i) => (inverse[a] = i));
+    return [dy.transpose(inverse)];
+  },
+  broadcast_to: ({ x }, dy) => [sumToShape(dy, x.shape)],
+  // The tiles summed: dy viewed as [r0, s0, r1, s1, ...] summed over the r axes.
+  tile: ({ x, reps }, dy) => {
+    const split = x.shape.flatMap((d, i) => [reps[i]!, d]);
+    return [dy.reshape(split).sum(reps.map((_, i) => 2 * i)).reshape(x.shape)];
+  },
+};
+
 /** Shape ops: views, transposes, broadcasting, padding, tiling and reversing. */
 export const layoutOps = {
   /** Same elements, new shape (one dimension may be -1). Shares storage: no copy. */
@@ -48,7 +79,7 @@ export const layoutOps = {
     assertShape('reshape', target);
     if (sizeOf(target) !== x.size) throw new Error(`reshape: cannot reshape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)}`);
     const out = e.view(x, target);
-    if (e.isRecording) e.record('reshape', out, [x], (dy) => [dy.reshape(x.shape)]);
+    record('reshape', out, [x], { x });
     return out;
   },
   /** Inserts a dimension of size 1 at `axis` (negative counts from the end, -1 appends). A view. */
@@ -80,11 +111,7 @@ export const layoutOps = {
     const strides = stridesOf(x.shape);
     const outShape = p.map((a) => x.shape[a]!);
     const out = copyStrided(x, outShape, p.map((a) => strides[a]!), 0);
-    if (e.isRecording) {
-      const inverse = new Array<number>(p.length);
-      p.forEach((a, i) => (inverse[a] = i));
-      e.record('transpose', out, [x], (dy) => [dy.transpose(inverse)]);
-    }
+    record('transpose', out, [x], { x, perm: p });
     return out;
   },
   /** Broadcasts to `shape` (numpy rules), materialising the result. */
@@ -95,7 +122,7 @@ export const layoutOps = {
     if (!shapesEqual(out, shape)) throw new Error(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
     if (shapesEqual(x.shape, shape)) return x.reshape(shape);
     const y = copyStrided(x, shape, broadcastStrides(x.shape, shape), 0);
-    if (e.isRecording) e.record('broadcastTo', y, [x], (dy) => [sumToShape(dy, x.shape)]);
+    record('broadcast_to', y, [x], { x });
     return y;
   },
   /**
@@ -110,12 +137,7 @@ export const layoutOps = {
     if (reps.every((r) => r === 1)) return x.reshape(x.shape);
     const outShape = x.shape.map((d, i) => d * reps[i]!);
     const out = e.runKernel('tile', [x], outShape, x.dtype, { outShape, inShape: [...x.shape] });
-    if (e.isRecording) {
-      e.record('tile', out, [x], (dy) => {
-        const split = x.shape.flatMap((d, i) => [reps[i]!, d]);
-        return [dy.reshape(split).sum(reps.map((_, i) => 2 * i)).reshape(x.shape)];
-      });
-    }
+    record('tile', out, [x], { x, reps: [...reps] });
     return out;
   },
   /**

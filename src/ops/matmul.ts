@@ -2,7 +2,9 @@ import type { MatmulParams } from '../kernel_ids/matmul.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, fmt, normalizeAxes, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { sumToShape } from './binary.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, tensors, type AsMethods } from './define.js';
+import { record } from './record.js';
 import { release } from './reduce.js';
 
 /** Describes the operands of a failed product in errors: `[3,4] x [5,2]`, flags appended. */
@@ -57,31 +59,17 @@ function batchedMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: bo
   if (e.isRecording) {
     const x = A.operand;
     const y = B.operand;
-    // A shared B (a layer's weight) against a batch of row-major A: for dB the batch folds into
-    // the rows, one product over batch * m rows instead of a batch of products then summed.
-    const foldBatch = B.stride === 0 && A.stride !== 0 && !transposeA;
-    // The Gram product x·xᵀ (the vector spread's V Vᵀ): the two gradients, dy·x and dyᵀ·x, go to
-    // the same tensor, and their sum is one product, (dy + dyᵀ)·x.
-    const gram = x === y && !transposeA && transposeB && x.rank === 2;
-    e.record('matmul', out, [x, y], (dy, needed) => {
-      if (gram && needed[0] && needed[1]) return [mm(dy.add(dy.transpose()), x, false, false), null];
-      // The four cases of TensorFlow's MatMul gradient, each a product with transpose flags; only
-      // the gradients the tape needs are computed (an attack needs dx, not the weights' dw).
-      const dx = (): Tensor => {
-        if (!transposeA && !transposeB) return mm(dy, y, false, true);
-        if (!transposeA) return mm(dy, y, false, false);
-        if (!transposeB) return mm(y, dy, false, true);
-        return mm(y, dy, true, true);
-      };
-      const dw = (): Tensor => {
-        const xs = foldBatch ? x.reshape([sizeOf(x.shape.slice(0, -1)), ka]) : x;
-        const dys = foldBatch ? dy.reshape([sizeOf(dy.shape.slice(0, -1)), n]) : dy;
-        if (!transposeA && !transposeB) return mm(xs, dys, true, false);
-        if (!transposeA) return mm(dys, xs, true, false);
-        if (!transposeB) return mm(x, dy, false, false);
-        return mm(dy, x, true, true);
-      };
-      return [needed[0] ? sumToShape(dx(), x.shape) : null, needed[1] ? sumToShape(dw(), y.shape) : null];
+    record('matmul', out, [x, y], {
+      x,
+      y,
+      transposeA,
+      transposeB,
+      // A shared B (a layer's weight) against a batch of row-major A: for dB the batch folds into
+      // the rows, one product over batch * m rows instead of a batch of products then summed.
+      foldBatch: B.stride === 0 && A.stride !== 0 && !transposeA,
+      // The Gram product x·xᵀ (the vector spread's V Vᵀ): the two gradients, dy·x and dyᵀ·x, go
+      // to the same tensor, and their sum is one product, (dy + dyᵀ)·x.
+      gram: x === y && !transposeA && transposeB && x.rank === 2,
     });
   }
   release(A.operand, a);
@@ -114,6 +102,46 @@ function vectorMatrix(a: Tensor, b: Tensor, outShape: number[], dtype: Tensor['d
   partial.dispose();
   return out;
 }
+
+/** What matmul's backward rule sees: the operands as multiplied, and the choices made. */
+export interface MatmulContext {
+  x: Tensor;
+  y: Tensor;
+  transposeA: boolean;
+  transposeB: boolean;
+  foldBatch: boolean;
+  gram: boolean;
+}
+
+/** The product the tape records (dot, tensordot and outer are built on it). */
+export interface MatmulContexts {
+  matmul: MatmulContext;
+}
+
+/** matmul's gradient: the four cases of TensorFlow's MatMul gradient, each a product with transpose flags. */
+export const matmulGradients: GradientTable<MatmulContexts> = {
+  matmul: ({ x, y, transposeA, transposeB, foldBatch, gram }, dy, needed) => {
+    if (gram && needed[0] && needed[1]) return [mm(dy.add(dy.transpose()), x, false, false), null];
+    const ka = x.shape[x.rank - (transposeA ? 2 : 1)]!;
+    const n = dy.shape[dy.rank - 1]!;
+    // Only the gradients the tape needs are computed (an attack needs dx, not the weights' dw).
+    const dx = (): Tensor => {
+      if (!transposeA && !transposeB) return mm(dy, y, false, true);
+      if (!transposeA) return mm(dy, y, false, false);
+      if (!transposeB) return mm(y, dy, false, true);
+      return mm(y, dy, true, true);
+    };
+    const dw = (): Tensor => {
+      const xs = foldBatch ? x.reshape([sizeOf(x.shape.slice(0, -1)), ka]) : x;
+      const dys = foldBatch ? dy.reshape([sizeOf(dy.shape.slice(0, -1)), n]) : dy;
+      if (!transposeA && !transposeB) return mm(xs, dys, true, false);
+      if (!transposeA) return mm(dys, xs, true, false);
+      if (!transposeB) return mm(x, dy, false, false);
+      return mm(dy, x, true, true);
+    };
+    return [needed[0] ? sumToShape(dx(), x.shape) : null, needed[1] ? sumToShape(dw(), y.shape) : null];
+  },
+};
 
 /** The products of the backward rule (recorded, so second derivatives work). */
 function mm(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {

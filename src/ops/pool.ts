@@ -1,7 +1,9 @@
 import type { Tensor } from '../tensor.js';
 import type { Pool2dParams } from '../kernel_ids/nn.js';
 import { fmt } from '../shape.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
+import { record } from './record.js';
 
 /** A size per spatial dimension: one number for both, or [height, width]. */
 export type PoolSize = number | readonly [number, number];
@@ -69,8 +71,7 @@ function inShape(p: Pool2dParams): number[] {
 function maxPoolBackprop(x: Tensor, dy: Tensor, p: Pool2dParams): Tensor {
   const e = x.engine;
   const dx = e.runKernel('max_pool2d_backprop', [x, dy], x.shape, 'float32', p);
-  // The argmax positions are piecewise constant in x: only dy has a gradient.
-  if (e.isRecording) e.record('max_pool2d_backprop', dx, [x, dy], (ddx) => [null, maxPoolSelect(x, ddx, p)]);
+  record('max_pool2d_backprop', dx, [x, dy], { x, p });
   return dx;
 }
 
@@ -78,7 +79,7 @@ function maxPoolBackprop(x: Tensor, dy: Tensor, p: Pool2dParams): Tensor {
 function maxPoolSelect(x: Tensor, v: Tensor, p: Pool2dParams): Tensor {
   const e = x.engine;
   const out = e.runKernel('max_pool2d_select', [x, v], outShape(p), 'float32', p);
-  if (e.isRecording) e.record('max_pool2d_select', out, [x, v], (dout) => [null, maxPoolBackprop(x, dout, p)]);
+  record('max_pool2d_select', out, [x, v], { x, p });
   return out;
 }
 
@@ -86,16 +87,44 @@ function maxPoolSelect(x: Tensor, v: Tensor, p: Pool2dParams): Tensor {
 function avgPool(x: Tensor, p: Pool2dParams): Tensor {
   const e = x.engine;
   const y = e.runKernel('avg_pool2d', [x], outShape(p), 'float32', p);
-  if (e.isRecording) e.record('avg_pool2d', y, [x], (dy) => [avgPoolBackprop(dy, p)]);
+  record('avg_pool2d', y, [x], { x, p });
   return y;
 }
 
 function avgPoolBackprop(dy: Tensor, p: Pool2dParams): Tensor {
   const e = dy.engine;
   const dx = e.runKernel('avg_pool2d_backprop', [dy], inShape(p), 'float32', p);
-  if (e.isRecording) e.record('avg_pool2d_backprop', dx, [dy], (ddx) => [avgPool(ddx, p)]);
+  record('avg_pool2d_backprop', dx, [dy], { x: dy, p });
   return dx;
 }
+
+/** What the pooling rules see: the pooled input (or dy, for the backprops) and the geometry. */
+export interface PoolContext {
+  x: Tensor;
+  p: Pool2dParams;
+}
+
+/** The pooling kernels the tape records: every one of them, as each is another's gradient. */
+export interface PoolContexts {
+  max_pool2d: PoolContext;
+  max_pool2d_backprop: PoolContext;
+  max_pool2d_select: PoolContext;
+  avg_pool2d: PoolContext;
+  avg_pool2d_backprop: PoolContext;
+}
+
+/**
+ * Backward rules of pooling. The argmax positions of max pooling are piecewise constant in x, so
+ * the backprop and select kernels pass gradients to their dy / v input only: each is the other's
+ * adjoint, and the average pool and its backprop are each other's.
+ */
+export const poolGradients: GradientTable<PoolContexts> = {
+  max_pool2d: ({ x, p }, dy) => [maxPoolBackprop(x, dy, p)],
+  max_pool2d_backprop: ({ x, p }, ddx) => [null, maxPoolSelect(x, ddx, p)],
+  max_pool2d_select: ({ x, p }, dout) => [null, maxPoolBackprop(x, dout, p)],
+  avg_pool2d: ({ p }, dy) => [avgPoolBackprop(dy, p)],
+  avg_pool2d_backprop: ({ p }, ddx) => [avgPool(ddx, p)],
+};
 
 /** 2-D pooling on NHWC tensors (channels-last, as Keras). */
 export const poolOps = {
@@ -107,7 +136,7 @@ export const poolOps = {
     const p = poolGeometry('maxPool2d', x, options);
     const e = x.engine;
     const y = e.runKernel('max_pool2d', [x], outShape(p), x.dtype, p);
-    if (e.isRecording) e.record('max_pool2d', y, [x], (dy) => [maxPoolBackprop(x, dy, p)]);
+    record('max_pool2d', y, [x], { x, p });
     return y;
   },
   /** Average pooling over [batch, height, width, channels]; 'same' averages only the valid elements. */

@@ -5,6 +5,7 @@ import { installEngineFunctions } from './define.js';
 import type { DropEngine } from './creation.js';
 import { dynamicParams } from '../compile/dynamic_params.js';
 import { drawSeed } from './seeds.js';
+import { record } from './record.js';
 
 /** Options of `randomUniform`. */
 export interface RandomUniformOptions {
@@ -45,7 +46,9 @@ function normal(e: Engine, op: string, shape: Shape, options: RandomNormalOption
     throw new Error(`${op}: mean ${mean} must be finite and stddev ${stddev} finite and non-negative`);
   }
   const params = () => ({ n: sizeOf(shape), seed: seedFor(e, op, options.seed), mean, stddev, truncated: truncated ? 1 : 0 });
-  return e.runKernel('random_normal', [], shape, 'float32', options.seed === undefined ? dynamicParams(params) : params());
+  const out = e.runKernel('random_normal', [], shape, 'float32', options.seed === undefined ? dynamicParams(params) : params());
+  record('random_normal', out, [], {});
+  return out;
 }
 
 /**
@@ -68,7 +71,9 @@ export const randomFunctions = {
       throw new Error(`randomUniform: ${dtype} bounds [${minval}, ${maxval}) exceed 2^24, the integers a tensor holds exactly`);
     }
     const params = () => ({ n: sizeOf(shape), seed: seedFor(e, 'randomUniform', options.seed), low: minval, high: maxval, integer: integer ? 1 : 0 });
-    return e.runKernel('random_uniform', [], shape, dtype, options.seed === undefined ? dynamicParams(params) : params());
+    const out = e.runKernel('random_uniform', [], shape, dtype, options.seed === undefined ? dynamicParams(params) : params());
+    record('random_uniform', out, [], {});
+    return out;
   },
   /** Normal values (Box-Muller). */
   randomNormal: (e: Engine, shape: Shape, options: RandomNormalOptions = {}): Tensor =>

@@ -1,7 +1,9 @@
 import type { Tensor, DType } from '../tensor.js';
 import { chunkLength, type ReduceKernelId } from '../kernel_ids/reduce.js';
 import { fmt, normalizeAxes, reducedShape, sizeOf } from '../shape.js';
+import { notDifferentiable, type GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
+import { record, type NoContext } from './record.js';
 
 /** Axes to reduce: one, several, or all when omitted. */
 export type Axes = number | readonly number[] | undefined;
@@ -147,28 +149,68 @@ function positionsInBlock(x: Tensor, ax: readonly number[]): Tensor {
   return out;
 }
 
+/** argmax/argmin over `axes` (not differentiable: recorded so that a gradient reaching it is an error). */
+function argReduce(kind: 'argmax' | 'argmin', x: Tensor, axes: Axes, keepDims: boolean): Tensor {
+  const out = reduceRows(kind, kind, x, axes, keepDims);
+  record(kind, out, [x], {});
+  return out;
+}
+
+/** What sum and prod's backward rules see. */
+export interface AxesContext {
+  x: Tensor;
+  /** The reduced axes, normalised. */
+  axes: number[];
+}
+
+/** What max and min's backward rules see. */
+export interface ExtremumContext extends AxesContext {
+  out: Tensor;
+  ties: TiePolicy;
+}
+
+/** The reductions the tape records (reduce_prod's in reduce_prod.ts). */
+export interface ReduceContexts {
+  reduce_sum: AxesContext;
+  reduce_max: ExtremumContext;
+  reduce_min: ExtremumContext;
+  argmax: NoContext;
+  argmin: NoContext;
+}
+
+/** max/min's gradient, routed to the extremum's elements by `ties`. */
+function extremumGrad(kind: 'max' | 'min'): (c: ExtremumContext, dy: Tensor) => Tensor[] {
+  return ({ x, out, axes: ax, ties }, dy) => {
+    const shape = keptShape(x, ax);
+    const dyKept = dy.reshape(shape);
+    if (ties === 'first') {
+      const winner = argReduce(kind === 'max' ? 'argmax' : 'argmin', x, ax, true);
+      return [positionsInBlock(x, ax).equal(winner).mul(dyKept)];
+    }
+    const isExtremum = x.equal(out.reshape(shape));
+    if (ties === 'all') return [isExtremum.mul(dyKept)];
+    return [isExtremum.mul(dyKept.div(isExtremum.sum(ax, true)))];
+  };
+}
+
+/** Backward rules of the reductions; argmax and argmin have none. */
+export const reduceGradients: GradientTable<ReduceContexts> = {
+  reduce_sum: ({ x, axes }, dy) => [dy.reshape(keptShape(x, axes)).broadcastTo(x.shape)],
+  reduce_max: extremumGrad('max'),
+  reduce_min: extremumGrad('min'),
+  argmax: notDifferentiable,
+  argmin: notDifferentiable,
+};
+
 /** max/min with the gradient routed to the extremum's elements by `ties`. */
 function extremum(kind: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean, options: ExtremumOptions): Tensor {
   const ties = options.ties ?? reductionDefaults.ties;
   if (ties !== 'split' && ties !== 'all' && ties !== 'first') {
     throw new Error(`${kind}: ties must be 'split', 'all' or 'first', got ${JSON.stringify(ties)}`);
   }
-  const out = reduceRows(kind === 'max' ? 'reduce_max' : 'reduce_min', kind, x, axes, keepDims, x.dtype);
-  const e = x.engine;
-  if (e.isRecording) {
-    const ax = normalizeAxes(kind, axes, x.rank);
-    e.record(kind, out, [x], (dy) => {
-      const shape = keptShape(x, ax);
-      const dyKept = dy.reshape(shape);
-      if (ties === 'first') {
-        const winner = reduceRows(kind === 'max' ? 'argmax' : 'argmin', kind, x, ax, true);
-        return [positionsInBlock(x, ax).equal(winner).mul(dyKept)];
-      }
-      const isExtremum = x.equal(out.reshape(shape));
-      if (ties === 'all') return [isExtremum.mul(dyKept)];
-      return [isExtremum.mul(dyKept.div(isExtremum.sum(ax, true)))];
-    });
-  }
+  const kernel = kind === 'max' ? 'reduce_max' : 'reduce_min';
+  const out = reduceRows(kernel, kind, x, axes, keepDims, x.dtype);
+  if (x.engine.isRecording) record(kernel, out, [x], { x, out, axes: normalizeAxes(kind, axes, x.rank), ties });
   return out;
 }
 
@@ -177,11 +219,7 @@ export const reduceOps = {
   /** Sum over `axes`. */
   sum: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
     const out = reduceRows('reduce_sum', 'sum', x, axes, keepDims);
-    const e = x.engine;
-    if (e.isRecording) {
-      const ax = normalizeAxes('sum', axes, x.rank);
-      e.record('sum', out, [x], (dy) => [dy.reshape(keptShape(x, ax)).broadcastTo(x.shape)]);
-    }
+    if (x.engine.isRecording) record('reduce_sum', out, [x], { x, axes: normalizeAxes('sum', axes, x.rank) });
     return out;
   },
   /** Mean over `axes`. */
@@ -202,11 +240,12 @@ export const reduceOps = {
   min: (x: Tensor, axes?: Axes, keepDims = false, options: ExtremumOptions = {}): Tensor => extremum('min', x, axes, keepDims, options),
   /**
    * Index of the maximum within the reduced axes (row-major over them when there are several;
-   * the flat index when `axes` is omitted); the first one at ties. int32, no gradient.
+   * the flat index when `axes` is omitted); the first one at ties, the first NaN if there is one.
+   * int32, not differentiable.
    */
-  argmax: (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceRows('argmax', 'argmax', x, axes, keepDims),
-  /** Index of the minimum, as `argmax`. */
-  argmin: (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceRows('argmin', 'argmin', x, axes, keepDims),
+  argmax: (x: Tensor, axes?: Axes, keepDims = false): Tensor => argReduce('argmax', x, axes, keepDims),
+  /** Index of the minimum, as `argmax` (the first NaN if there is one). */
+  argmin: (x: Tensor, axes?: Axes, keepDims = false): Tensor => argReduce('argmin', x, axes, keepDims),
   /** True where any element over `axes` is nonzero (bool, no gradient). */
   any: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
     const ax = normalizeAxes('any', axes, x.rank);

@@ -2,6 +2,7 @@ import type { Tensor } from '../tensor.js';
 import { fmt, normalizeAxes, reducedShape } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
 import { reduceRows, release, type Axes } from './reduce.js';
+import { stopGradient } from './record.js';
 
 /** Orders of `norm` (tf.norm's, plus -Infinity and -1): a positive number is a p-norm. */
 export type NormOrder = 'euclidean' | 'fro' | number;
@@ -69,8 +70,8 @@ export const statsOps = {
    */
   logSumExp: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
     const ax = normalizeAxes('logSumExp', axes, x.rank);
-    // reduceRows records nothing: to the tape the shift is a constant.
-    const peak = reduceRows('reduce_max', 'logSumExp', x, ax, true);
+    // To the tape the shift is a constant.
+    const peak = stopGradient(reduceRows('reduce_max', 'logSumExp', x, ax, true));
     const finitePeak = peak.isFinite();
     const shift = finitePeak.where(peak, 0);
     release(peak);

@@ -1,7 +1,9 @@
 import type { Tensor } from '../tensor.js';
 import type { RowParams } from '../kernel_ids/nn.js';
 import { fmt, normalizeAxis, shapesEqual } from '../shape.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
+import { record } from './record.js';
 
 /** How a per-example loss becomes the result: Keras's default averages over the examples. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -46,9 +48,8 @@ function alongAxis(op: string, x: Tensor, axis: number, f: (last: Tensor) => Ten
 }
 
 function softmaxLast(x: Tensor): Tensor {
-  const e = x.engine;
-  const y = e.runKernel('softmax', [x], x.shape, 'float32', rowsOf(x));
-  if (e.isRecording) e.record('softmax', y, [x], (dy) => [softmaxGrad(y, dy)]);
+  const y = x.engine.runKernel('softmax', [x], x.shape, 'float32', rowsOf(x));
+  record('softmax', y, [x], { y });
   return y;
 }
 
@@ -60,9 +61,8 @@ function softmaxGrad(y: Tensor, dy: Tensor): Tensor {
 }
 
 function logSoftmaxLast(x: Tensor): Tensor {
-  const e = x.engine;
-  const y = e.runKernel('log_softmax', [x], x.shape, 'float32', rowsOf(x));
-  if (e.isRecording) e.record('log_softmax', y, [x], (dy) => [logSoftmaxGrad(y, dy)]);
+  const y = x.engine.runKernel('log_softmax', [x], x.shape, 'float32', rowsOf(x));
+  record('log_softmax', y, [x], { y });
   return y;
 }
 
@@ -87,36 +87,57 @@ function classesLast(op: string, x: Tensor, axis: number): Tensor {
   return perm ? x.transpose(perm) : x;
 }
 
+/** What the cross-entropies' backward rules see: logits (classes last) and labels. */
+export interface CrossEntropyContext {
+  z: Tensor;
+  labels: Tensor;
+}
+
+/** The row ops the tape records. */
+export interface SoftmaxContexts {
+  softmax: { y: Tensor };
+  log_softmax: { y: Tensor };
+  softmax_cross_entropy: CrossEntropyContext;
+  sparse_softmax_cross_entropy: CrossEntropyContext;
+}
+
+/**
+ * Backward rules of the row ops: one fused kernel each, or ops when an outer tape records (grad
+ * of grad). Integer labels get no gradient.
+ */
+export const softmaxGradients: GradientTable<SoftmaxContexts> = {
+  softmax: ({ y }, dy) => [softmaxGrad(y, dy)],
+  log_softmax: ({ y }, dy) => [logSoftmaxGrad(y, dy)],
+  // Logits: softmax·sum(labels) - labels; labels: -logSoftmax(logits).
+  softmax_cross_entropy: ({ z, labels }, dy) => {
+    const e = z.engine;
+    if (e.isRecording) {
+      const dyCol = dy.expandDims(-1);
+      return [z.softmax(-1).mul(labels.sum(-1, true)).sub(labels).mul(dyCol), z.logSoftmax(-1).neg().mul(dyCol)];
+    }
+    const out = { shape: z.shape, dtype: 'float32' as const };
+    return e.runKernelOutputs('softmax_cross_entropy_backward', [z, labels, dy], [out, out], rowsOf(z));
+  },
+  sparse_softmax_cross_entropy: ({ z, labels }, dy) => {
+    const e = z.engine;
+    const p = rowsOf(z);
+    if (e.isRecording) {
+      const onehot = labels.expandDims(-1).equal(e.range(0, p.cols));
+      return [z.softmax(-1).sub(onehot).mul(dy.expandDims(-1)), null];
+    }
+    return [e.runKernel('sparse_softmax_cross_entropy_backward', [z, labels, dy], z.shape, 'float32', p), null];
+  },
+};
+
 function softmaxCrossEntropyLast(z: Tensor, labels: Tensor): Tensor {
-  const e = z.engine;
-  const p = rowsOf(z);
-  const loss = e.runKernel('softmax_cross_entropy', [z, labels], z.shape.slice(0, -1), 'float32', p);
-  if (e.isRecording) {
-    e.record('softmax_cross_entropy', loss, [z, labels], (dy) => {
-      if (e.isRecording) {
-        const dyCol = dy.expandDims(-1);
-        return [z.softmax(-1).mul(labels.sum(-1, true)).sub(labels).mul(dyCol), z.logSoftmax(-1).neg().mul(dyCol)];
-      }
-      const out = { shape: z.shape, dtype: 'float32' as const };
-      return e.runKernelOutputs('softmax_cross_entropy_backward', [z, labels, dy], [out, out], p);
-    });
-  }
+  const loss = z.engine.runKernel('softmax_cross_entropy', [z, labels], z.shape.slice(0, -1), 'float32', rowsOf(z));
+  record('softmax_cross_entropy', loss, [z, labels], { z, labels });
   return loss;
 }
 
 function sparseSoftmaxCrossEntropyLast(z: Tensor, labels: Tensor): Tensor {
-  const e = z.engine;
-  const p = rowsOf(z);
-  const loss = e.runKernel('sparse_softmax_cross_entropy', [z, labels], labels.shape, 'float32', p);
-  if (e.isRecording) {
-    e.record('sparse_softmax_cross_entropy', loss, [z, labels], (dy) => {
-      if (e.isRecording) {
-        const onehot = labels.expandDims(-1).equal(e.range(0, p.cols));
-        return [z.softmax(-1).sub(onehot).mul(dy.expandDims(-1)), null];
-      }
-      return [e.runKernel('sparse_softmax_cross_entropy_backward', [z, labels, dy], z.shape, 'float32', p), null];
-    });
-  }
+  const loss = z.engine.runKernel('sparse_softmax_cross_entropy', [z, labels], labels.shape, 'float32', rowsOf(z));
+  record('sparse_softmax_cross_entropy', loss, [z, labels], { z, labels });
   return loss;
 }
 
