@@ -1,9 +1,9 @@
 import type { TensorLike } from '../engine.js';
-import type { DType, Tensor } from '../tensor.js';
+import { Tensor, type DType } from '../tensor.js';
 import type { BinaryKernelId } from '../kernel_ids/binary.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, type Shape } from '../shape.js';
 import { zeroGradient, type GradientTable, type GradRule } from '../autodiff/rules.js';
-import { engineOf, installOps, type AsMethods } from './define.js';
+import { checkTensorLike, engineOf, installOps, type AsMethods } from './define.js';
 import { powScalar } from './unary.js';
 import { record } from './record.js';
 
@@ -59,6 +59,8 @@ function resultDtype(rule: DtypeRule, a: Tensor, b: Tensor): DType {
 
 /** Numbers become constants of the other operand's dtype when they fit it (int32 + 1 stays int32). */
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  checkTensorLike(op, a);
+  checkTensorLike(op, b);
   const e = engineOf(op, a, b);
   const dtypeFor = (v: TensorLike, other: TensorLike): DType =>
     typeof v === 'number' && typeof other !== 'number' && other.dtype !== 'float32' && Number.isInteger(v) ? other.dtype : 'float32';
@@ -166,7 +168,7 @@ export const binaryOps = {
    * the gradient for b is dy·a^b·log(a), taken as 0 where a <= 0.
    */
   pow: (a: TensorLike, b: TensorLike): Tensor => {
-    if (typeof b === 'number' && typeof a !== 'number') return powScalar(a, b);
+    if (typeof b === 'number' && a instanceof Tensor) return powScalar(a, b);
     return binary('pow', 'pow', a, b, 'arith');
   },
   /** Elementwise max; at ties each input gets half the gradient; NaN in either gives NaN. */
@@ -196,6 +198,7 @@ export const binaryOps = {
    * method the receiver is the condition: `cond.where(a, b)`.
    */
   where: (cond: TensorLike, a: TensorLike, b: TensorLike): Tensor => {
+    for (const v of [cond, a, b]) checkTensorLike('where', v);
     const e = engineOf('where', cond, a, b);
     const [c, x, y] = [e.toTensor('where', cond), e.toTensor('where', a), e.toTensor('where', b)];
     e.checkInputs('where', [c, x, y]);

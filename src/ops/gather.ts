@@ -5,6 +5,9 @@ import { installOps, type AsMethods } from './define.js';
 import { axesOf } from './layout.js';
 import type { GradientTable } from '../autodiff/rules.js';
 import { record } from './record.js';
+import { keepValueRange } from './device_checks.js';
+import { checkTensor } from './validate.js';
+import { describeValue } from '../values.js';
 
 /**
  * x viewed as [outer, axisLen, inner] -> [outer, nIdx, inner] (out of shape outShape). Its
@@ -12,7 +15,7 @@ import { record } from './record.js';
  */
 function gatherRows(x: Tensor, idx: Tensor, p: GatherParams, outShape: Shape): Tensor {
   const e = x.engine;
-  const out = e.runKernel('gather', [x, idx], outShape, x.dtype, p);
+  const out = keepValueRange(e.runKernel('gather', [x, idx], outShape, x.dtype, p), x);
   record('gather', out, [x, idx], { idx, p, inShape: x.shape });
   return out;
 }
@@ -63,12 +66,12 @@ export const gatherOps = {
     if (Array.isArray(indices)) {
       for (const i of indices as readonly number[]) {
         if (!Number.isInteger(i) || i < -axisLen || i >= axisLen) {
-          throw new Error(`gather: index ${i} is out of range for axis ${a} of shape ${fmt(x.shape)}`);
+          throw new Error(`gather: index ${describeValue(i)} is out of range for axis ${a} of shape ${fmt(x.shape)} (indices must be integers in [${-axisLen}, ${axisLen}))`);
         }
       }
       idx = e.tensor(indices as readonly number[], [indices.length], 'int32');
     } else {
-      idx = indices as Tensor;
+      idx = checkTensor('gather', 'indices', indices);
       e.checkInputs('gather', [idx]);
       if (idx.dtype !== 'int32') throw new Error(`gather: indices must be int32, got ${idx.dtype} of shape ${fmt(idx.shape)}`);
     }
@@ -79,6 +82,9 @@ export const gatherOps = {
       nIdx: idx.size,
     };
     const out = gatherRows(x, idx, p, [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)]);
+    // Tensor indices out of range read 0.
+    const r = out.storage.valueRange;
+    if (r && idx === indices) out.storage.valueRange = { min: Math.min(r.min, 0), max: Math.max(r.max, 0), integers: r.integers, exact: false };
     // Indices made here are kept only while a tape may still need them for the gradient.
     if (idx !== indices && !e.isRecording) idx.dispose();
     return out;
@@ -94,4 +100,4 @@ declare module '../engine.js' {
   interface Engine extends GatherOps {}
 }
 
-installOps(gatherOps);
+installOps(gatherOps, 'tensor');

@@ -7,6 +7,9 @@ import type { DropEngine } from './creation.js';
 import { insertionAxis } from './layout.js';
 import type { GradientTable } from '../autodiff/rules.js';
 import { record } from './record.js';
+import { keepValueRange } from './device_checks.js';
+import { checkTensorList } from './validate.js';
+import { describeValue } from '../values.js';
 
 function joinedDtype(xs: readonly Tensor[]): DType {
   const first = xs[0]!.dtype;
@@ -61,13 +64,13 @@ export const joinFunctions = {
    * dtypes join as float32 (int32 with bool as int32). The gradient of each input is its slice.
    */
   concat: (e: Engine, tensors: readonly Tensor[], axis = 0): Tensor => {
-    if (!(tensors instanceof Array) || tensors.length === 0) throw new Error('concat: needs a non-empty array of tensors');
+    checkTensorList('concat', 'tensors', tensors);
     e.checkInputs('concat', tensors);
     const shapes = tensors.map((t) => fmt(t.shape)).join(', ');
     const first = tensors[0]!;
     if (first.rank === 0) throw new Error(`concat: scalars (shapes ${shapes}) have no axis to join along; use stack`);
     if (!Number.isInteger(axis) || axis < -first.rank || axis >= first.rank) {
-      throw new Error(`concat: axis ${axis} is out of range for shapes ${shapes} (rank ${first.rank})`);
+      throw new Error(`concat: axis ${describeValue(axis)} is out of range for shapes ${shapes} (rank ${first.rank})`);
     }
     const a = axis < 0 ? axis + first.rank : axis;
     for (const t of tensors) {
@@ -77,7 +80,7 @@ export const joinFunctions = {
     }
     if (tensors.length === 1) return first.clone();
     const outShape = first.shape.map((d, i) => (i === a ? tensors.reduce((acc, t) => acc + t.shape[a]!, 0) : d));
-    const out = scatterBlocks(e, tensors, outShape, joinedDtype(tensors), a);
+    const out = keepValueRange(scatterBlocks(e, tensors, outShape, joinedDtype(tensors), a), ...tensors);
     record('concat', out, tensors, { tensors: [...tensors], axis: a });
     return out;
   },
@@ -86,7 +89,7 @@ export const joinFunctions = {
    * so the gradient of each input is its slice of dy.
    */
   stack: (e: Engine, tensors: readonly Tensor[], axis = 0): Tensor => {
-    if (!(tensors instanceof Array) || tensors.length === 0) throw new Error('stack: needs a non-empty array of tensors');
+    checkTensorList('stack', 'tensors', tensors);
     e.checkInputs('stack', tensors);
     const first = tensors[0]!;
     if (tensors.some((t) => t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i]))) {

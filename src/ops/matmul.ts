@@ -5,6 +5,8 @@ import { sumToShape } from './binary.js';
 import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, tensors, type AsMethods } from './define.js';
 import { record } from './record.js';
+import { checkBoolean, checkTensor } from './validate.js';
+import { describeValue } from '../values.js';
 import { release } from './reduce.js';
 
 /** Describes the operands of a failed product in errors: `[3,4] x [5,2]`, flags appended. */
@@ -173,6 +175,9 @@ export const matmulOps = {
    * apply to 1-D operands).
    */
   matmul: (a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor => {
+    checkTensor('matmul', 'b', b);
+    checkBoolean('matmul', 'transposeA', transposeA);
+    checkBoolean('matmul', 'transposeB', transposeB);
     const [x, y] = tensors('matmul', a, b) as [Tensor, Tensor];
     const shown = describe(x.shape, y.shape, transposeA, transposeB);
     if (x.rank === 0 || y.rank === 0) throw new Error(`matmul: operands must have rank >= 1 (${shown})`);
@@ -196,7 +201,7 @@ export const matmulOps = {
    * [k]·[k,n] is [n], [m,k]·[k,n] is [m,n].
    */
   dot: (a: Tensor, b: Tensor): Tensor => {
-    const [x, y] = tensors('dot', a, b) as [Tensor, Tensor];
+    const [x, y] = tensors('dot', a, checkTensor('dot', 'b', b)) as [Tensor, Tensor];
     if (x.rank < 1 || x.rank > 2 || y.rank < 1 || y.rank > 2) {
       throw new Error(`dot: inputs must be vectors or matrices (${fmt(x.shape)} x ${fmt(y.shape)})`);
     }
@@ -211,13 +216,16 @@ export const matmulOps = {
    * The result has a's free axes, then b's.
    */
   tensordot: (a: Tensor, b: Tensor, axes: number | readonly [number | readonly number[], number | readonly number[]] = 2): Tensor => {
-    const [x, y] = tensors('tensordot', a, b) as [Tensor, Tensor];
+    const [x, y] = tensors('tensordot', a, checkTensor('tensordot', 'b', b)) as [Tensor, Tensor];
     const shown = `${fmt(x.shape)} x ${fmt(y.shape)}`;
+    if (typeof axes !== 'number' && !(Array.isArray(axes) && axes.length === 2)) {
+      throw new Error(`tensordot: axes must be a count or a pair [aAxes, bAxes], got ${describeValue(axes)} (${shown})`);
+    }
     let aAxes: number[];
     let bAxes: number[];
     if (typeof axes === 'number') {
       if (!Number.isInteger(axes) || axes < 0 || axes > x.rank || axes > y.rank) {
-        throw new Error(`tensordot: cannot contract ${axes} axes (${shown})`);
+        throw new Error(`tensordot: cannot contract ${describeValue(axes)} axes (${shown})`);
       }
       aAxes = Array.from({ length: axes }, (_, i) => x.rank - axes + i);
       bAxes = Array.from({ length: axes }, (_, i) => i);
@@ -255,7 +263,7 @@ export const matmulOps = {
   },
   /** Outer product of the flattened inputs: out[i, j] = a[i]·b[j] (np.outer). */
   outer: (a: Tensor, b: Tensor): Tensor => {
-    const [x, y] = tensors('outer', a, b) as [Tensor, Tensor];
+    const [x, y] = tensors('outer', a, checkTensor('outer', 'b', b)) as [Tensor, Tensor];
     const column = x.reshape([x.size, 1]);
     const row = y.reshape([1, y.size]);
     const out = column.mul(row);
@@ -274,4 +282,4 @@ declare module '../engine.js' {
   interface Engine extends MatmulOps {}
 }
 
-installOps(matmulOps);
+installOps(matmulOps, 'tensor');

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine.js';
-import type { Tensor, Variable } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import type { BatchNormReduceParams } from '../kernel_ids/nn.js';
 import { fmt, shapesEqual } from '../shape.js';
 import { sumToShape } from './binary.js';
@@ -7,6 +7,9 @@ import { installEngineFunctions, installOps, type AsMethods } from './define.js'
 import type { DropEngine } from './creation.js';
 import type { GradientTable } from '../autodiff/rules.js';
 import { record } from './record.js';
+import { checkNumber, checkOptions, checkTensor } from './validate.js';
+import { describeValue } from '../values.js';
+import { Variable } from '../tensor.js';
 
 /** Options of batchNorm (tf.nn.batch_normalization). */
 export interface BatchNormOptions {
@@ -42,10 +45,7 @@ const minRowsPerChunk = 256;
 const maxChunks = 1024;
 
 function checkEpsilon(op: string, epsilon: number): number {
-  if (typeof epsilon !== 'number' || !(epsilon >= 0) || !Number.isFinite(epsilon)) {
-    throw new Error(`${op}: epsilon must be a finite number >= 0, got ${String(epsilon)}`);
-  }
-  return epsilon;
+  return checkNumber(op, 'epsilon', epsilon, { min: 0 });
 }
 
 /** Whether `t` broadcasts to x's shape without growing it. */
@@ -193,10 +193,15 @@ export const normalizationOps = {
    * normalisation with given (moving) statistics. Per-channel parameters ([channels], or one
    * value) run as one fused kernel; other broadcastable shapes run as elementwise ops.
    */
-  batchNorm: (x: Tensor, mean: Tensor, variance: Tensor, options: BatchNormOptions = {}): Tensor => {
+  batchNorm: (x: Tensor, mean: Tensor, variance: Tensor, opts?: BatchNormOptions): Tensor => {
     const op = 'batchNorm';
     const e = x.engine;
+    checkTensor(op, 'mean', mean);
+    checkTensor(op, 'variance', variance);
+    const options = checkOptions(op, opts, ['offset', 'scale', 'epsilon']);
     const { scale, offset } = options;
+    if (scale !== undefined) checkTensor(op, 'scale', scale);
+    if (offset !== undefined) checkTensor(op, 'offset', offset);
     const eps = checkEpsilon(op, options.epsilon ?? defaultEpsilon);
     const named: [string, Tensor | undefined][] = [['mean', mean], ['variance', variance], ['scale', scale], ['offset', offset]];
     const params = named.filter((p): p is [string, Tensor] => p[1] !== undefined);
@@ -237,10 +242,13 @@ export const normalizationOps = {
    * kernels for sum(dy), sum(dy·xhat) and dx. `mean` and `variance` are [channels] and carry
    * gradients too.
    */
-  batchNormTraining: (x: Tensor, options: BatchNormTrainingOptions = {}): BatchNormTrainingResult => {
+  batchNormTraining: (x: Tensor, opts?: BatchNormTrainingOptions): BatchNormTrainingResult => {
     const op = 'batchNormTraining';
     const e = x.engine;
+    const options = checkOptions(op, opts, ['gamma', 'beta', 'epsilon']);
     const { gamma, beta } = options;
+    if (gamma !== undefined) checkTensor(op, 'gamma', gamma);
+    if (beta !== undefined) checkTensor(op, 'beta', beta);
     const eps = checkEpsilon(op, options.epsilon ?? defaultEpsilon);
     e.checkInputs(op, [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])]);
     if (x.rank === 0) throw new Error(`${op}: x must have rank >= 1 (channels last), got a scalar`);
@@ -294,13 +302,14 @@ export const normalizationOps = {
  */
 export function assignMovingAverage(moving: Variable, value: Tensor, momentum = 0.99): Variable {
   const op = 'assignMovingAverage';
+  if (!(moving instanceof Variable)) throw new Error(`${op}: moving must be a variable, got ${describeValue(moving)}`);
   const e = moving.engine;
-  e.checkInputs(op, [moving, value]);
+  e.checkInputs(op, [moving, checkTensor(op, 'value', value)]);
   if (!shapesEqual(moving.shape, value.shape)) {
     throw new Error(`${op}: variable '${moving.name}' ${fmt(moving.shape)} and value ${fmt(value.shape)} differ in shape`);
   }
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-    throw new Error(`${op}: momentum must be in [0, 1], got ${String(momentum)}`);
+    throw new Error(`${op}: momentum must be in [0, 1], got ${describeValue(momentum)}`);
   }
   e.tidy(() => {
     moving.assign(moving.mul(momentum).add(value.mul(1 - momentum)));
@@ -324,5 +333,5 @@ declare module '../engine.js' {
   interface Engine extends NormalizationOps, NormalizationFunctions {}
 }
 
-installOps(normalizationOps);
+installOps(normalizationOps, 'tensor');
 installEngineFunctions(normalizationFunctions);

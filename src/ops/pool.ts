@@ -4,6 +4,8 @@ import { fmt } from '../shape.js';
 import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
 import { record } from './record.js';
+import { checkBoolean, checkOneOf, checkOptions } from './validate.js';
+import { describeValue } from '../values.js';
 
 /** A size per spatial dimension: one number for both, or [height, width]. */
 export type PoolSize = number | readonly [number, number];
@@ -25,7 +27,7 @@ export interface Pool2dOptions {
 function pair(op: string, what: string, value: PoolSize): [number, number] {
   const p: readonly number[] = typeof value === 'number' ? [value, value] : value;
   if (!Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new Error(`${op}: ${what} must be a positive integer or a pair [h, w] of them, got ${JSON.stringify(value)}`);
+    throw new Error(`${op}: ${what} must be a positive integer or a pair [h, w] of them, got ${describeValue(value)}`);
   }
   return [p[0]!, p[1]!];
 }
@@ -39,17 +41,15 @@ function outputAndPad(inSize: number, k: number, s: number, padding: 'valid' | '
 }
 
 /** @internal Checks a pooling call and computes its kernel parameters. */
-export function poolGeometry(op: string, x: Tensor, options: Pool2dOptions): Pool2dParams {
+export function poolGeometry(op: string, x: Tensor, opts: Pool2dOptions | undefined): Pool2dParams {
   x.engine.checkInputs(op, [x]);
+  const options = checkOptions(op, opts, ['poolSize', 'strides', 'padding']);
   if (x.rank !== 4) {
     throw new Error(`${op}: expects a 4-D NHWC input [batch, height, width, channels], got shape ${fmt(x.shape)}`);
   }
   const [poolH, poolW] = pair(op, 'poolSize', options.poolSize ?? 2);
   const [strideH, strideW] = pair(op, 'strides', options.strides ?? [poolH, poolW]);
-  const padding = options.padding ?? 'valid';
-  if (padding !== 'valid' && padding !== 'same') {
-    throw new Error(`${op}: padding must be 'valid' or 'same', got ${JSON.stringify(padding)}`);
-  }
+  const padding = checkOneOf(op, 'padding', options.padding, ['valid', 'same'], 'valid');
   const [batch, inH, inW, channels] = x.shape as [number, number, number, number];
   if (padding === 'valid' && (inH < poolH || inW < poolW)) {
     throw new Error(`${op}: pool size [${poolH},${poolW}] exceeds the input's spatial size [${inH},${inW}] (input ${fmt(x.shape)}, padding 'valid')`);
@@ -132,7 +132,7 @@ export const poolOps = {
    * Max pooling over [batch, height, width, channels]. The gradient goes to the first largest
    * element of each window in row-major order (TensorFlow's rule).
    */
-  maxPool2d: (x: Tensor, options: Pool2dOptions = {}): Tensor => {
+  maxPool2d: (x: Tensor, options?: Pool2dOptions): Tensor => {
     const p = poolGeometry('maxPool2d', x, options);
     const e = x.engine;
     const y = e.runKernel('max_pool2d', [x], outShape(p), x.dtype, p);
@@ -140,14 +140,14 @@ export const poolOps = {
     return y;
   },
   /** Average pooling over [batch, height, width, channels]; 'same' averages only the valid elements. */
-  avgPool2d: (x: Tensor, options: Pool2dOptions = {}): Tensor => avgPool(x, poolGeometry('avgPool2d', x, options)),
+  avgPool2d: (x: Tensor, options?: Pool2dOptions): Tensor => avgPool(x, poolGeometry('avgPool2d', x, options)),
   /** Mean over height and width of [batch, height, width, channels]: [batch, channels] (or [batch, 1, 1, channels]). */
   globalAvgPool2d: (x: Tensor, keepDims = false): Tensor => {
     x.engine.checkInputs('globalAvgPool2d', [x]);
     if (x.rank !== 4) {
       throw new Error(`globalAvgPool2d: expects a 4-D NHWC input [batch, height, width, channels], got shape ${fmt(x.shape)}`);
     }
-    return x.mean([1, 2], keepDims);
+    return x.mean([1, 2], checkBoolean('globalAvgPool2d', 'keepDims', keepDims));
   },
 };
 
@@ -160,4 +160,4 @@ declare module '../engine.js' {
   interface Engine extends PoolOps {}
 }
 
-installOps(poolOps);
+installOps(poolOps, 'tensor');

@@ -4,6 +4,7 @@ import { fmt, normalizeAxes, reducedShape, sizeOf } from '../shape.js';
 import { notDifferentiable, type GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
 import { record, type NoContext } from './record.js';
+import { checkBoolean, checkOneOf, checkOptions } from './validate.js';
 
 /** Axes to reduce: one, several, or all when omitted. */
 export type Axes = number | readonly number[] | undefined;
@@ -99,6 +100,7 @@ export function reduceRows(kernel: ReduceKernelId, opName: string, x: Tensor, ax
   const e = x.engine;
   e.checkInputs(opName, [x]);
   const ax = normalizeAxes(opName, axes, x.rank);
+  checkBoolean(opName, 'keepDims', keepDims);
   const { source, rows, cols, inner } = reductionView(x, ax);
   const outShape = reducedShape(x.shape, ax, keepDims);
   const isArg = kernel === 'argmax' || kernel === 'argmin';
@@ -203,11 +205,9 @@ export const reduceGradients: GradientTable<ReduceContexts> = {
 };
 
 /** max/min with the gradient routed to the extremum's elements by `ties`. */
-function extremum(kind: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean, options: ExtremumOptions): Tensor {
-  const ties = options.ties ?? reductionDefaults.ties;
-  if (ties !== 'split' && ties !== 'all' && ties !== 'first') {
-    throw new Error(`${kind}: ties must be 'split', 'all' or 'first', got ${JSON.stringify(ties)}`);
-  }
+function extremum(kind: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean, options: ExtremumOptions | undefined): Tensor {
+  const o = checkOptions(kind, options, ['ties']);
+  const ties = checkOneOf(kind, 'ties', o.ties ?? reductionDefaults.ties, ['split', 'all', 'first']);
   const kernel = kind === 'max' ? 'reduce_max' : 'reduce_min';
   const out = reduceRows(kernel, kind, x, axes, keepDims, x.dtype);
   if (x.engine.isRecording) record(kernel, out, [x], { x, out, axes: normalizeAxes(kind, axes, x.rank), ties });
@@ -224,7 +224,9 @@ export const reduceOps = {
   },
   /** Mean over `axes`. */
   mean: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    x.engine.checkInputs('mean', [x]);
     const ax = normalizeAxes('mean', axes, x.rank);
+    checkBoolean('mean', 'keepDims', keepDims);
     const count = sizeOf(ax.map((a) => x.shape[a]!));
     const total = x.sum(ax, keepDims);
     const out = total.div(count);
@@ -235,9 +237,9 @@ export const reduceOps = {
    * Maximum over `axes`. At ties the gradient is split equally between the tied elements unless
    * `options.ties` says otherwise (see `TiePolicy`). NaN propagates.
    */
-  max: (x: Tensor, axes?: Axes, keepDims = false, options: ExtremumOptions = {}): Tensor => extremum('max', x, axes, keepDims, options),
+  max: (x: Tensor, axes?: Axes, keepDims = false, options?: ExtremumOptions): Tensor => extremum('max', x, axes, keepDims, options),
   /** Minimum over `axes`; ties as in `max`. */
-  min: (x: Tensor, axes?: Axes, keepDims = false, options: ExtremumOptions = {}): Tensor => extremum('min', x, axes, keepDims, options),
+  min: (x: Tensor, axes?: Axes, keepDims = false, options?: ExtremumOptions): Tensor => extremum('min', x, axes, keepDims, options),
   /**
    * Index of the maximum within the reduced axes (row-major over them when there are several;
    * the flat index when `axes` is omitted); the first one at ties, the first NaN if there is one.
@@ -248,7 +250,9 @@ export const reduceOps = {
   argmin: (x: Tensor, axes?: Axes, keepDims = false): Tensor => argReduce('argmin', x, axes, keepDims),
   /** True where any element over `axes` is nonzero (bool, no gradient). */
   any: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    x.engine.checkInputs('any', [x]);
     const ax = normalizeAxes('any', axes, x.rank);
+    checkBoolean('any', 'keepDims', keepDims);
     // The max of nothing is -Infinity, which would read as true.
     if (ax.some((a) => x.shape[a] === 0)) return x.engine.zeros(reducedShape(x.shape, ax, keepDims), 'bool');
     const nonzero = x.notEqual(0);
@@ -258,7 +262,9 @@ export const reduceOps = {
   },
   /** True where every element over `axes` is nonzero (bool, no gradient; true when empty). */
   all: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    x.engine.checkInputs('all', [x]);
     const ax = normalizeAxes('all', axes, x.rank);
+    checkBoolean('all', 'keepDims', keepDims);
     // The min of nothing is Infinity: true, but not stored as 1.
     if (ax.some((a) => x.shape[a] === 0)) return x.engine.ones(reducedShape(x.shape, ax, keepDims), 'bool');
     const nonzero = x.notEqual(0);
@@ -277,4 +283,4 @@ declare module '../engine.js' {
   interface Engine extends ReduceOps {}
 }
 
-installOps(reduceOps);
+installOps(reduceOps, 'tensor');

@@ -85,4 +85,4 @@ declare module '../engine.js' {
   interface Engine extends ProdOps {}
 }
 
-installOps(prodOps);
+installOps(prodOps, 'tensor');

@@ -9,6 +9,7 @@ import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { GradientTable } from '../autodiff/rules.js';
 import { collapseDims } from './binary.js';
 import { record } from './record.js';
+import { keepValueRange } from './device_checks.js';
 
 /** What the strided primitives' backward rules see: x and where its elements go. */
 export interface StridedContext {
@@ -35,11 +36,12 @@ export const stridedGradients: GradientTable<StridedContexts> = {
  */
 export function copyStrided(x: Tensor, outShape: Shape, strides: readonly number[], offset: number): Tensor {
   const collapsed = collapseDims(outShape, [[...strides]]);
-  return x.engine.runKernel('copy_strided', [x], outShape, x.dtype, {
+  const out = x.engine.runKernel('copy_strided', [x], outShape, x.dtype, {
     outShape: collapsed.shape,
     inStrides: collapsed.strides[0]!,
     inOffset: offset,
   });
+  return keepValueRange(out, x);
 }
 
 /**

@@ -4,6 +4,8 @@ import type { UnaryKernelId } from '../kernel_ids/unary.js';
 import { zeroGradient, type GradientTable, type GradRule } from '../autodiff/rules.js';
 import { installOps, tensors, type AsMethods } from './define.js';
 import { record } from './record.js';
+import { checkBoolean, checkNumber, checkOneOf } from './validate.js';
+import { dtypes } from '../values.js';
 
 /** What a unary op's backward rule sees: its input, its output and its two scalars. */
 export interface UnaryContext {
@@ -20,8 +22,9 @@ export type UnaryContexts = { [K in UnaryKernelId]: UnaryContext };
 /** Output dtype: 'same' keeps the input's (abs of an int32 is int32), else a fixed one. */
 type UnaryDtype = 'same' | DType;
 
-function unary(kernel: UnaryKernelId, x: TensorLike, dtype: UnaryDtype = 'float32', alpha = 0, beta = 0): Tensor {
-  const [t] = tensors(kernel, x);
+/** Runs a unary kernel; `op` (the public name, for errors) defaults to the kernel id. */
+function unary(kernel: UnaryKernelId, x: TensorLike, dtype: UnaryDtype = 'float32', alpha = 0, beta = 0, op: string = kernel): Tensor {
+  const [t] = tensors(op, x);
   const e = t!.engine;
   const y = e.runKernel(kernel, [t!], t!.shape, dtype === 'same' ? t!.dtype : dtype, { n: t!.size, alpha, beta });
   record(kernel, y, [t!], { x: t!, y, alpha, beta });
@@ -150,13 +153,14 @@ export const unaryOps = {
   /** min(max(x, 0), 6); NaN stays NaN. */
   relu6: (x: TensorLike): Tensor => unary('relu6', x),
   /** x for x > 0, alpha·x otherwise (alpha defaults to 0.2 as in tf.nn.leaky_relu). */
-  leakyRelu: (x: TensorLike, alpha = 0.2): Tensor => unary('leaky_relu', x, 'float32', alpha),
+  leakyRelu: (x: TensorLike, alpha = 0.2): Tensor => unary('leaky_relu', x, 'float32', checkNumber('leakyRelu', 'alpha', alpha), 0, 'leakyRelu'),
   /** x for x > 0, alpha·(eˣ - 1) otherwise. */
-  elu: (x: TensorLike, alpha = 1): Tensor => unary('elu', x, 'float32', alpha),
+  elu: (x: TensorLike, alpha = 1): Tensor => unary('elu', x, 'float32', checkNumber('elu', 'alpha', alpha)),
   /** Scaled ELU with the constants of Klambauer et al. */
   selu: (x: TensorLike): Tensor => unary('selu', x),
   /** Gaussian error linear unit; `approximate` uses the tanh form. */
-  gelu: (x: TensorLike, approximate = false): Tensor => unary(approximate ? 'gelu_tanh' : 'gelu', x),
+  gelu: (x: TensorLike, approximate = false): Tensor =>
+    unary(checkBoolean('gelu', 'approximate', approximate) ? 'gelu_tanh' : 'gelu', x, 'float32', 0, 0, 'gelu'),
   /** The error function. */
   erf: (x: TensorLike): Tensor => unary('erf', x),
   /** 1 for x > 0, else 0 (zero gradient). */
@@ -168,23 +172,26 @@ export const unaryOps = {
   trunc: (x: TensorLike): Tensor => unary('trunc', x, 'same'),
   /** Clips to [min, max]; the gradient passes where min <= x <= max (tf.clip_by_value); NaN stays NaN. */
   clip: (x: TensorLike, min: number, max: number): Tensor => {
+    checkNumber('clip', 'min', min, { infinite: true });
+    checkNumber('clip', 'max', max, { infinite: true });
     if (!(min <= max)) throw new Error(`clip: min (${min}) must not exceed max (${max})`);
     return unary('clip', x, 'same', min, max);
   },
   /** 1/x. */
   reciprocal: (x: TensorLike): Tensor => unary('reciprocal', x),
-  logicalNot: (x: TensorLike): Tensor => unary('logical_not', x, 'bool'),
-  isNaN: (x: TensorLike): Tensor => unary('is_nan', x, 'bool'),
-  isFinite: (x: TensorLike): Tensor => unary('is_finite', x, 'bool'),
+  logicalNot: (x: TensorLike): Tensor => unary('logical_not', x, 'bool', 0, 0, 'logicalNot'),
+  isNaN: (x: TensorLike): Tensor => unary('is_nan', x, 'bool', 0, 0, 'isNaN'),
+  isFinite: (x: TensorLike): Tensor => unary('is_finite', x, 'bool', 0, 0, 'isFinite'),
   /** Converts the dtype: to int32 truncates toward zero, to bool tests != 0 (NaN is true). */
   cast: (x: TensorLike, dtype: DType): Tensor => {
     const [t] = tensors('cast', x);
-    if (dtype === 'int32') return unary('trunc', t!, 'int32');
-    if (dtype === 'bool') return t!.notEqual(0);
-    return unary('copy', t!, 'float32');
+    const to = checkOneOf('cast', 'dtype', dtype, dtypes);
+    if (to === 'int32') return unary('trunc', t!, 'int32', 0, 0, 'cast');
+    if (to === 'bool') return t!.notEqual(0);
+    return unary('copy', t!, 'float32', 0, 0, 'cast');
   },
   /** An independent copy (identity with gradient). */
-  clone: (x: TensorLike): Tensor => unary('copy', x, 'same'),
+  clone: (x: TensorLike): Tensor => unary('copy', x, 'same', 0, 0, 'clone'),
 };
 
 function oneMinusSquare(t: Tensor): Tensor {
@@ -193,7 +200,7 @@ function oneMinusSquare(t: Tensor): Tensor {
 
 /** @internal x^p for a number p (integer p works for negative x). */
 export function powScalar(x: Tensor, p: number): Tensor {
-  return unary('pow_scalar', x, 'same', p);
+  return unary('pow_scalar', x, 'same', p, 0, 'pow');
 }
 
 type UnaryOps = typeof unaryOps;
