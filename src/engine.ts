@@ -1,9 +1,11 @@
 import type { AdapterInfo, Backend, BackendBuffer, BackendStats } from './backend/backend.js';
 import type { KernelId, KernelParams } from './kernel_ids/registry.js';
 import { GradientTape, type GradFn } from './autodiff/tape.js';
-import { Storage, Tensor, Variable, type DType, type NestedArray } from './tensor.js';
-import { assertShape, fmt, sizeOf, type Shape } from './shape.js';
-import { flattenValues } from './values.js';
+import { Storage, Tensor, Variable, type DType } from './tensor.js';
+import { sizeOf, type Shape } from './shape.js';
+import { hostValues, type TensorValues } from './values.js';
+import { checkBoolean, checkFunction, checkNumber, checkOptions, checkTensorList, checkVariableOptions } from './ops/validate.js';
+import { verifyDeviceChecks } from './ops/device_checks.js';
 import { compileStep, type CompiledFunction, type CompileOptions, type StepFunction, type TraceState } from './compile/compile_step.js';
 
 /** What `e.memory()` reports. */
@@ -72,26 +74,27 @@ export class Engine {
     return this.backend.adapterInfo;
   }
 
-  /** Makes a constant tensor. Values may be a number, nested arrays or a flat typed array. */
-  tensor(values: NestedArray | Float32Array | Int32Array | readonly number[], shape?: Shape, dtype: DType = 'float32'): Tensor {
-    const { flat, inferredShape } = flattenValues(values);
-    const finalShape = shape ?? inferredShape;
-    assertShape('tensor', finalShape);
-    if (sizeOf(finalShape) !== flat.length) {
-      throw new Error(`tensor: ${flat.length} values do not fill shape ${fmt(finalShape)}`);
-    }
-    const storage = this.allocStorage(flat.length);
-    if (flat.length > 0) this.backend.upload(storage.buffer, roundFor(dtype, flat));
-    return this.track(new Tensor(this, storage, finalShape, dtype));
+  /**
+   * Makes a constant tensor. Values may be a number, nested arrays, a typed array of numbers
+   * (Float64Array, Int32Array, Uint8Array...) or arrays of typed arrays.
+   */
+  tensor(values: TensorValues, shape?: Shape, dtype: DType = 'float32'): Tensor {
+    const host = hostValues('tensor', values, shape, dtype);
+    const storage = this.allocStorage(host.flat.length);
+    if (host.flat.length > 0) this.backend.upload(storage.buffer, host.flat);
+    storage.valueRange = host.range;
+    return this.track(new Tensor(this, storage, host.shape, host.dtype));
   }
 
   /** A 0-d tensor. */
   scalar(value: number, dtype: DType = 'float32'): Tensor {
+    if (typeof value !== 'boolean') checkNumber('scalar', 'value', value, { infinite: true, nan: true });
     return this.tensor([value], [], dtype);
   }
 
   /** Makes a trainable variable: a tensor whose values can be replaced in place (`v.assign`). */
-  variable(values: NestedArray | Float32Array | Tensor, shape?: Shape, options: VariableOptions = {}): Variable {
+  variable(values: TensorValues | Tensor, shape?: Shape, options: VariableOptions = {}): Variable {
+    checkVariableOptions(options);
     const init = values instanceof Tensor ? values : this.tensor(values, shape, options.dtype);
     init.assertAlive('variable');
     const storage = this.allocStorage(init.size, 'device');
@@ -111,18 +114,34 @@ export class Engine {
    * gradient are handed to that tape instead, so `grad(grad(f))` works.
    */
   tidy<T>(fn: () => T): T {
+    checkFunction('tidy', 'fn', fn);
     const scope = new Set<Tensor>();
     this.scopes.push(scope);
     let result: T;
     try {
       result = fn();
-    } finally {
+    } catch (err) {
+      // As TensorFlow.js does: a function that throws leaves nothing behind either.
       this.scopes.pop();
+      this.endScope(scope, new Set(), this.scopes[this.scopes.length - 1]);
+      throw err;
     }
-    if (result instanceof Promise) throw new Error('tidy: the function must be synchronous');
+    this.scopes.pop();
     const keepers = new Set<Tensor>();
     collectTensors(result, keepers);
     const parent = this.scopes[this.scopes.length - 1];
+    this.endScope(scope, keepers, parent);
+    if (result instanceof Promise) throw new Error('tidy: the function must be synchronous');
+    // The end of a step: what it recorded may run now, its intermediates being internal.
+    if (!parent) this.backend.boundary?.();
+    return result;
+  }
+
+  /**
+   * Disposes what a tidy scope made, except `keepers` (handed to `parent`, or to the garbage
+   * collector's safety net at the outermost scope) and what a recording tape still needs.
+   */
+  private endScope(scope: Set<Tensor>, keepers: Set<Tensor>, parent: Set<Tensor> | undefined): void {
     for (const t of scope) {
       if (t.isDisposed) continue;
       if (keepers.has(t)) {
@@ -134,9 +153,6 @@ export class Engine {
       if (owner) owner.adopt(t);
       else t.dispose();
     }
-    // The end of a step: what it recorded may run now, its intermediates being internal.
-    if (!parent) this.backend.boundary?.();
-    return result;
   }
 
   /** Excludes a tensor from the enclosing tidy scopes; returns it. */
@@ -159,7 +175,8 @@ export class Engine {
    * `tape.gradient(target, sources)` to differentiate and `tape.dispose()` when done.
    */
   tape(options: { persistent?: boolean } = {}): GradientTape {
-    const tape = new GradientTape(this, options.persistent ?? false, () => {
+    const persistent = checkBoolean('tape', 'persistent', checkOptions('tape', options, ['persistent']).persistent);
+    const tape = new GradientTape(this, persistent, () => {
       this.tapes = this.tapes.filter((t) => t !== tape);
     });
     this.tapes.push(tape);
@@ -171,6 +188,8 @@ export class Engine {
    * which may be variables, constants or any other tensors `f` uses. Intermediates are disposed.
    */
   valueAndGrad(f: () => Tensor, xs: readonly Tensor[], seed?: Tensor): ValueAndGrads {
+    checkFunction('valueAndGrad', 'f', f);
+    checkTensorList('valueAndGrad', 'xs', xs, false);
     const tape = this.tape();
     try {
       return this.tidy(() => {
@@ -189,6 +208,7 @@ export class Engine {
    * respect to each argument. Nests: `e.grad((x) => e.grad(f)(x)[0].sum())` is a second derivative.
    */
   grad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => Tensor[] {
+    checkFunction('grad', 'f', f);
     return (...xs: Tensor[]) => {
       const { value, grads } = this.valueAndGrad(() => f(...xs), xs);
       value.dispose();
@@ -241,6 +261,12 @@ export class Engine {
   /** Submits recorded GPU work and waits for errors it may raise; a no-op on the CPU. */
   async flush(): Promise<void> {
     await this.backend.flush();
+    await verifyDeviceChecks(this);
+  }
+
+  /** True once `destroy()` ran. */
+  get isDestroyed(): boolean {
+    return this.destroyed;
   }
 
   /** Frees the device. The engine cannot be used afterwards. */
@@ -332,7 +358,9 @@ export class Engine {
     this.checkInputs(kernel, inputs);
     const storage = this.allocStorage(sizeOf(shape), 'device');
     if (sizeOf(shape) > 0) this.runOrRelease(kernel, inputs, [storage], params);
-    return this.track(new Tensor(this, storage, shape, dtype));
+    const out = this.track(new Tensor(this, storage, shape, dtype));
+    this.noteKernel(kernel, inputs, [out]);
+    return out;
   }
 
   /**
@@ -348,7 +376,14 @@ export class Engine {
     this.checkInputs(kernel, inputs);
     const storages = outputs.map((o) => this.allocStorage(sizeOf(o.shape), 'device'));
     if (outputs.some((o) => sizeOf(o.shape) > 0)) this.runOrRelease(kernel, inputs, storages, params);
-    return outputs.map((o, i) => this.track(new Tensor(this, storages[i]!, o.shape, o.dtype)));
+    const outs = outputs.map((o, i) => this.track(new Tensor(this, storages[i]!, o.shape, o.dtype)));
+    this.noteKernel(kernel, inputs, outs);
+    return outs;
+  }
+
+  /** Tells recording tapes which kernel made `outputs`: an op must claim them by recording itself. */
+  private noteKernel(kernel: KernelId, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+    for (const tape of this.tapes) if (tape.isRecording) tape.noteKernel(kernel, inputs, outputs);
   }
 
   /** Runs a kernel into `outputs`; a refused or failed dispatch gives their buffers back first. */
@@ -412,13 +447,6 @@ export class Engine {
       activeEngines = activeEngines.filter((e, i) => !(e === this && i === activeEngines.lastIndexOf(this)));
     }
   }
-}
-
-function roundFor(dtype: DType, flat: ArrayLike<number>): ArrayLike<number> {
-  if (dtype === 'float32') return flat;
-  const out = new Float32Array(flat.length);
-  for (let i = 0; i < flat.length; i++) out[i] = dtype === 'bool' ? (flat[i] ? 1 : 0) : Math.trunc(flat[i]!);
-  return out;
 }
 
 function collectTensors(x: unknown, into: Set<Tensor>): void {

@@ -9,6 +9,7 @@
 export { createEngine, type EngineOptions } from './create_engine.js';
 export { Engine, type MemoryInfo, type TensorLike, type ValueAndGrads, type VariableOptions } from './engine.js';
 export { Tensor, Variable, type DType, type NestedArray } from './tensor.js';
+export type { NumericArray, TensorValues } from './values.js';
 export { GradientTape, type GradFn } from './autodiff/tape.js';
 export type { AdapterInfo, BackendStats } from './backend/backend.js';
 export type { Shape } from './shape.js';

@@ -1,4 +1,5 @@
 /** Shape arithmetic shared by ops and kernels: sizes, strides, broadcasting, axis normalisation. */
+import { describeValue } from './values.js';
 
 /** A tensor's dimensions, outermost first. */
 export type Shape = readonly number[];
@@ -59,13 +60,22 @@ export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
   });
 }
 
-/** Normalises possibly-negative axes to [0, rank), sorted and unique; undefined means all axes. */
+/**
+ * Normalises possibly-negative axes to [0, rank), sorted and unique; undefined means all axes.
+ * Anything but an integer or an array of integers is refused, naming what came.
+ */
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  if (typeof axes !== 'number' && !Array.isArray(axes)) {
+    throw new Error(`${op}: axes must be an integer or an array of integers, got ${describeValue(axes)}`);
+  }
   const list = typeof axes === 'number' ? [axes] : [...axes];
   const out = new Set<number>();
   for (const a of list) {
-    if (!Number.isInteger(a) || a < -rank || a >= Math.max(rank, 1)) {
+    if (!Number.isInteger(a)) {
+      throw new Error(`${op}: axes must be integers, got ${describeValue(axes)}`);
+    }
+    if (a < -rank || a >= Math.max(rank, 1)) {
       throw new Error(`${op}: axis ${a} is out of range for a tensor of rank ${rank}`);
     }
     out.add(a < 0 ? a + rank : a);
@@ -75,6 +85,7 @@ export function normalizeAxes(op: string, axes: number | readonly number[] | und
 
 /** Normalises one possibly-negative axis to [0, rank). */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis)) throw new Error(`${op}: axis must be an integer, got ${describeValue(axis)}`);
   return normalizeAxes(op, axis, rank)[0]!;
 }
 
@@ -88,9 +99,9 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepDims: bo
   return out;
 }
 
-/** Checks that a shape is a list of non-negative integers. */
-export function assertShape(op: string, shape: Shape): void {
+/** Checks that a shape is an array of non-negative integers (the message shows NaN and Infinity as such). */
+export function assertShape(op: string, shape: Shape, what = 'shape'): void {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`${op}: invalid shape ${JSON.stringify(shape)}`);
+    throw new Error(`${op}: invalid ${what} ${describeValue(shape)} (expected an array of non-negative integers)`);
   }
 }

@@ -1,7 +1,9 @@
 import type { BackendBuffer } from './backend/backend.js';
 import type { Engine } from './engine.js';
 import type { GradientTape } from './autodiff/tape.js';
-import { fmt, sizeOf, type Shape } from './shape.js';
+import { fmt, shapesEqual, sizeOf, type Shape } from './shape.js';
+import type { TensorValues, ValueRange } from './values.js';
+import { verifyDeviceChecks } from './ops/device_checks.js';
 
 /**
  * Element types. Every dtype is stored as 32-bit floats on the device (as TensorFlow.js's WebGL
@@ -19,6 +21,12 @@ export type NestedArray = number | boolean | readonly NestedArray[];
  */
 export class Storage {
   refs = 1;
+  /**
+   * Bounds of the values, known without a readback: those uploaded by `e.tensor`, kept by ops
+   * that only move values (slices, gathers, transposes). Ops that need values in a range (class
+   * labels) check them with it (src/ops/device_checks.ts). Views share it; other storage has none.
+   */
+  valueRange: ValueRange | undefined;
   constructor(
     readonly engine: Engine,
     readonly buffer: BackendBuffer,
@@ -110,10 +118,21 @@ export class Tensor {
     }
   }
 
-  /** Reads the values back (one GPU readback). int32 and bool values arrive as floats. */
+  /**
+   * Reads the values back (one GPU readback). int32 and bool values arrive as floats. A device
+   * check that failed since the last read (a class label out of range) rejects it, naming the op.
+   */
   async data(): Promise<Float32Array> {
     this.assertAlive('data');
-    const raw = await this.engine.readStorage(this.storage, this.size);
+    const e = this.engine;
+    let raw: Float32Array | Float64Array;
+    try {
+      [raw] = await Promise.all([e.readStorage(this.storage, this.size), verifyDeviceChecks(e)]);
+    } catch (err) {
+      // The device (and with it the pending copy) went away: say why, not "AbortError".
+      if (e.isDestroyed) throw new Error(`data: the engine was destroyed while reading ${this}; create a new one with createEngine`);
+      throw err;
+    }
     return raw instanceof Float32Array ? raw : Float32Array.from(raw);
   }
 
@@ -157,13 +176,13 @@ export class Variable extends Tensor {
     return true;
   }
 
-  /** Copies `value` (same shape) into this variable's storage, on the device. */
-  assign(value: Tensor | number | NestedArray | Float32Array): this {
+  /** Copies `value` (same shape; numbers and arrays fill this shape) into this variable's storage, on the device. */
+  assign(value: Tensor | TensorValues): this {
     this.assertAlive('assign');
-    const src = value instanceof Tensor ? value : this.engine.tensor(value as NestedArray, this.shape as number[]);
+    const src = value instanceof Tensor ? value : this.engine.tensor(value, this.shape as number[]);
     src.assertAlive('assign');
     if (src.engine !== this.engine) throw new Error(`assign: variable '${this.name}' and the value belong to different engines`);
-    if (src.size !== this.size) {
+    if (!shapesEqual(src.shape, this.shape)) {
       throw new Error(`assign: variable '${this.name}' has shape ${fmt(this.shape)} but the value has shape ${fmt(src.shape)}`);
     }
     this.engine.tracing?.noteInputs([this]);

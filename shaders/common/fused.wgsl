@@ -1,4 +1,4 @@
-// What the kernels that step capture generates may call (src/backend/webgpu/graph/codegen.ts):
+// What the kernels that the graph compiler generates may call (src/backend/webgpu/graph/codegen.ts):
 // the elementwise functions op_<kernel id> that fused trees are written with, and the index
 // helpers. A generated reduction also carries the text of shaders/reduce/reduce_rows.wgsl
 // without its includes, so everything that file includes is included here too

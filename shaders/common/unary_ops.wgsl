@@ -11,7 +11,8 @@ const INV_SQRT_2: f32 = 0.7071067811865476;
 
 fn op_neg(x: f32, a: f32, b: f32) -> f32 { return -x; }
 fn op_abs(x: f32, a: f32, b: f32) -> f32 { return abs(x); }
-fn op_sign(x: f32, a: f32, b: f32) -> f32 { return sign(x); }
+// NaN stays NaN (the built-ins max, min, clamp and sign may turn it into a number).
+fn op_sign(x: f32, a: f32, b: f32) -> f32 { return select(sign(x), x, f32_is_nan(x)); }
 fn op_square(x: f32, a: f32, b: f32) -> f32 { return x * x; }
 fn op_sqrt(x: f32, a: f32, b: f32) -> f32 { return sqrt(x); }
 fn op_rsqrt(x: f32, a: f32, b: f32) -> f32 { return 1.0 / sqrt(x); }
@@ -25,6 +26,8 @@ fn op_log1p(x: f32, a: f32, b: f32) -> f32 {
   let u = 1.0 + x;
   let d = u - 1.0;
   if (d == 0.0) { return x; }
+  // +Infinity (and NaN): the correction would be Inf / Inf.
+  if ((bitcast<u32>(d) & 0x7f800000u) == 0x7f800000u) { return log(u); }
   return log(u) * (x / d);
 }
 
@@ -59,8 +62,8 @@ fn op_sigmoid(x: f32, a: f32, b: f32) -> f32 {
   return e / (1.0 + e);
 }
 fn op_softplus(x: f32, a: f32, b: f32) -> f32 { return max(x, 0.0) + op_log1p(exp(-abs(x)), 0.0, 0.0); }
-fn op_relu(x: f32, a: f32, b: f32) -> f32 { return max(x, 0.0); }
-fn op_relu6(x: f32, a: f32, b: f32) -> f32 { return clamp(x, 0.0, 6.0); }
+fn op_relu(x: f32, a: f32, b: f32) -> f32 { return select(max(x, 0.0), x, f32_is_nan(x)); }
+fn op_relu6(x: f32, a: f32, b: f32) -> f32 { return select(clamp(x, 0.0, 6.0), x, f32_is_nan(x)); }
 fn op_leaky_relu(x: f32, a: f32, b: f32) -> f32 { return select(a * x, x, x > 0.0); }
 fn op_elu(x: f32, a: f32, b: f32) -> f32 { return select(a * op_expm1(x, 0.0, 0.0), x, x > 0.0); }
 fn op_selu(x: f32, a: f32, b: f32) -> f32 { return SELU_SCALE * select(SELU_ALPHA * op_expm1(x, 0.0, 0.0), x, x > 0.0); }
@@ -82,7 +85,7 @@ fn op_ceil(x: f32, a: f32, b: f32) -> f32 { return ceil(x); }
 // WGSL's round() rounds halves to even, as TensorFlow does.
 fn op_round(x: f32, a: f32, b: f32) -> f32 { return round(x); }
 fn op_trunc(x: f32, a: f32, b: f32) -> f32 { return trunc(x); }
-fn op_clip(x: f32, a: f32, b: f32) -> f32 { return min(max(x, a), b); }
+fn op_clip(x: f32, a: f32, b: f32) -> f32 { return select(min(max(x, a), b), x, f32_is_nan(x)); }
 fn op_logical_not(x: f32, a: f32, b: f32) -> f32 { return select(0.0, 1.0, x == 0.0); }
 // Bit tests: compilers may assume NaN never occurs and fold x != x away.
 fn op_is_nan(x: f32, a: f32, b: f32) -> f32 {

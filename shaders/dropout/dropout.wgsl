@@ -52,6 +52,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     var index = first + (i - i0) * dim8(u.noise_strides, last);
     if (!same_row) { index = mask_index(i); }
     let keep = uniform01(u.seed, index, 0u) >= u.rate;
-    y[i] = select(0.0, x[i] * u.scale, keep);
+    // x · 0 where dropped, as TensorFlow computes it: a dropped NaN stays NaN.
+    y[i] = x[i] * select(0.0, u.scale, keep);
   }
 }

@@ -1,7 +1,9 @@
-// where(cond, a, b) with numpy broadcasting of all three: out[o] = cond != 0 ? a : b.
+// where(cond, a, b) with numpy broadcasting of all three: out[o] = cond != 0 ? a : b (NaN counts
+// as nonzero: op_where in shaders/common/binary_ops.wgsl).
 // Layout and dispatch as shaders/elementwise/binary.wgsl, with a third stride list.
 // Bindings: 0 cond (read), 1 a (read), 2 b (read), 3 out (write), 4 uniforms.
 //!include common/indexing.wgsl
+//!include common/binary_ops.wgsl
 
 struct Params {
   out_shape: array<vec4u, 2>,
@@ -36,5 +38,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     ia += c * dim8(u.a_strides, u32(d));
     ib += c * dim8(u.b_strides, u32(d));
   }
-  out[o] = select(b[ib], a[ia], cond[ic] != 0.0);
+  out[o] = op_where(cond[ic], a[ia], b[ib]);
 }

@@ -3,7 +3,7 @@
 // blocks of stride_h x stride_w positions, block (bh, bw) starting at (bh·stride_h - pad_top,
 // bw·stride_w - pad_left); window (bh, bw), when it exists, lies inside its block. One
 // invocation per block and vec4 of channels finds the window's argmax (first largest in
-// row-major order, the first element when it is NaN: window_argmax's rule in pool_argmax.wgsl)
+// row-major order, the first NaN if there is one: window_argmax's rule in pool_argmax.wgsl)
 // and writes the whole block of dx: dy at the argmax, 0 elsewhere (also in the gaps between
 // windows and the rows and columns past the last window). Against the gather form
 // (max_pool2d_backprop.wgsl: each input element rescans its windows) this reads each x once and
@@ -12,6 +12,7 @@
 // Dispatch: ceil(n / WG) workgroups on a 2-D grid, n = batch · blocks_h · blocks_w · channels / 4.
 //!include pool/common/pool_window.wgsl
 //!include common/indexing.wgsl
+//!include common/binary_ops.wgsl
 
 @group(0) @binding(0) var<storage, read> x: array<vec4f>;
 @group(0) @binding(1) var<storage, read> dy: array<vec4f>;
@@ -47,7 +48,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       for (var w = win.z; w < win.w; w++) {
         let v = x[((b * p.in_h + u32(h)) * p.in_w + u32(w)) * c4s + c4];
         let at = vec4u(u32((h - h0) * i32(p.pool_w) + (w - w0)));
-        let take = select(v > best, vec4<bool>(true), first);
+        let better = vec4<bool>(arg_max_better(v.x, best.x), arg_max_better(v.y, best.y), arg_max_better(v.z, best.z), arg_max_better(v.w, best.w));
+        let take = select(better, vec4<bool>(true), first);
         best = select(best, v, take);
         best_at = select(best_at, at, take);
         first = false;

@@ -7,6 +7,7 @@
 // Dispatch: ceil(rows * inner / WG) workgroups on a 2-D grid; one invocation per output element
 // walks its parts (at most a few thousand: the first pass chose them).
 //!include common/indexing.wgsl
+//!include common/binary_ops.wgsl
 
 struct Params {
   rows: u32,
@@ -33,7 +34,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   for (var p = 1u; p < u.parts; p++) {
     let c = u32(cand[(row * u.parts + p) * u.inner + i]);
     let v = x[(row * u.cols + c) * u.inner + i];
-    if (arg_better(v, bv) || (v == bv && c < bi)) {
+    if (arg_better(v, bv) || (f32_same(v, bv) && c < bi)) {
       bi = c;
       bv = v;
     }

@@ -1,5 +1,7 @@
 // Arg-reduction over the middle axis: out[r, p, i] = the index c (along the whole reduced axis)
 // of the max (argmax) or min (argmin) of x[r, c, i] over chunk p; the smallest index at ties.
+// NaN wins over every number (arg_max_better / arg_min_better in shaders/common/binary_ops.wgsl):
+// the first NaN is the result, as in numpy, PyTorch and JAX.
 // arg_better(v, best) is the generated prelude: true when v beats the current best strictly.
 // Layout: x is row-major [rows, cols, inner]; the reduced axis is split into `parts` chunks of
 // ceil(cols / parts); out is [rows, parts, inner] (int32 values stored as f32).
@@ -9,6 +11,7 @@
 // invocations stride over the chunk, then the first merges their candidates from workgroup memory, keeping
 // the best value and, at ties, the smaller index. SERIAL = true: one invocation per element.
 //!include common/indexing.wgsl
+//!include common/binary_ops.wgsl
 
 struct Params {
   rows: u32,
@@ -34,7 +37,7 @@ struct Best {
 }
 
 fn take(v: f32, c: u32, best: Best) -> bool {
-  return best.index == NONE || arg_better(v, best.value) || (v == best.value && c < best.index);
+  return best.index == NONE || arg_better(v, best.value) || (f32_same(v, best.value) && c < best.index);
 }
 
 fn best_of_chunk(slot: u32, first: u32, step: u32) -> Best {

@@ -10,7 +10,15 @@ import { fmt, shapesEqual } from '../shape.js';
  */
 export type GradFn = (dy: Tensor, needed: readonly boolean[]) => (Tensor | null)[];
 
+/**
+ * @internal The backward function of ops whose output is a constant to the tape (a zero
+ * derivative wherever one exists: floor, sign, comparisons; and stop-gradients). Recorded with
+ * it, the output never depends on a source, so no rule computes a gradient for it.
+ */
+export const constantOutput: GradFn = () => [];
+
 interface Entry {
+  kind: 'op';
   op: string;
   out: Tensor;
   inputs: readonly Tensor[];
@@ -18,11 +26,26 @@ interface Entry {
 }
 
 /**
+ * A kernel that ran while the tape recorded. The op that ran it claims its output by recording
+ * itself (`record`); an output nobody claims whose inputs depend on a source has lost its
+ * gradient, and the backward pass says so when a gradient reaches it instead of returning zeros.
+ */
+interface KernelRun {
+  kind: 'kernel';
+  kernel: string;
+  inputs: readonly number[];
+  /** Ids of the outputs no op has claimed yet. */
+  unclaimed: Set<number>;
+}
+
+/**
  * Records ops while active (TensorFlow's GradientTape). The entries are appended in execution
  * order, which is already a topological order: `gradient` walks them backwards.
  */
 export class GradientTape {
-  private entries: Entry[] = [];
+  private events: (Entry | KernelRun)[] = [];
+  /** Kernel runs by the ids of their unclaimed outputs. */
+  private runsByOutput = new Map<number, KernelRun>();
   private recording = true;
   private adopted: Tensor[] = [];
   private used = false;
@@ -44,9 +67,23 @@ export class GradientTape {
     this.recording = false;
   }
 
-  /** @internal */
+  /** @internal Records `out = op(inputs)`; `constantOutput` as `backward` makes `out` a constant. */
   record(op: string, out: Tensor, inputs: readonly Tensor[], backward: GradFn): void {
-    this.entries.push({ op, out, inputs, backward });
+    const run = this.runsByOutput.get(out.id);
+    if (run) {
+      run.unclaimed.delete(out.id);
+      this.runsByOutput.delete(out.id);
+    }
+    this.events.push({ kind: 'op', op, out, inputs, backward });
+  }
+
+  /** @internal Notes a kernel run (Engine.runKernel); the op that ran it claims it by `record`. */
+  noteKernel(kernel: string, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+    // Kernels without inputs make constants (fill, random): nothing to lose.
+    if (inputs.length === 0) return;
+    const run: KernelRun = { kind: 'kernel', kernel, inputs: inputs.map((t) => t.id), unclaimed: new Set(outputs.map((t) => t.id)) };
+    for (const t of outputs) this.runsByOutput.set(t.id, run);
+    this.events.push(run);
   }
 
   /** @internal Keeps a tensor that a tidy scope would have disposed but this tape still needs. */
@@ -86,17 +123,43 @@ export class GradientTape {
   private backward(target: Tensor, sources: readonly Tensor[], seed: Tensor | undefined): Tensor[] {
     const e = this.engine;
     // Forward sweep: which tensors depend on a source. Only those entries need backward work.
+    // Outputs of kernels that no op claimed depend on a source too (their gradient was lost):
+    // `lost` names the kernel, for the error raised if a gradient reaches one of them.
     const dependsOnSource = new Set<number>(sources.map((s) => s.id));
-    const relevant = this.entries.map((entry) => {
-      const hit = entry.inputs.some((t) => dependsOnSource.has(t.id));
-      if (hit) dependsOnSource.add(entry.out.id);
-      return hit;
-    });
+    const lost = new Map<number, string>();
+    const entries: Entry[] = [];
+    const relevant: boolean[] = [];
+    for (const event of this.events) {
+      if (event.kind === 'kernel') {
+        if (event.unclaimed.size > 0 && event.inputs.some((id) => dependsOnSource.has(id))) {
+          for (const id of event.unclaimed) {
+            if (dependsOnSource.has(id)) continue;
+            dependsOnSource.add(id);
+            lost.set(id, event.kernel);
+          }
+        }
+        continue;
+      }
+      const hit = event.backward !== constantOutput && event.inputs.some((t) => dependsOnSource.has(t.id));
+      if (hit) dependsOnSource.add(event.out.id);
+      entries.push(event);
+      relevant.push(hit);
+    }
+    const assertNotLost = (t: Tensor): void => {
+      const kernel = lost.get(t.id);
+      if (kernel !== undefined) {
+        throw new Error(
+          `gradient: kernel '${kernel}' made ${t} from tensors that depend on a source, but no op recorded its backward rule, ` +
+            'so its gradient would be lost (an op must record itself: src/ops/gradients.ts lists every rule)',
+        );
+      }
+    };
+    assertNotLost(target);
     const grads = new Map<number, Tensor>();
     // A view of the engine's cached 1 (the target has one element): no kernel runs for the seed.
     grads.set(target.id, seed ?? e.constant(1).reshape(target.shape));
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const entry = this.entries[i]!;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const entry = entries[i]!;
       const dy = grads.get(entry.out.id);
       if (!relevant[i] || !dy) continue;
       for (const t of entry.inputs) {
@@ -108,6 +171,7 @@ export class GradientTape {
       entry.inputs.forEach((input, k) => {
         const g = inputGrads[k];
         if (!g || !dependsOnSource.has(input.id)) return;
+        assertNotLost(input);
         if (!shapesEqual(g.shape, input.shape)) {
           throw new Error(
             `gradient: the backward rule of '${entry.op}' returned shape ${fmt(g.shape)} for an input of shape ${fmt(input.shape)}`,
@@ -130,7 +194,8 @@ export class GradientTape {
     this.recording = false;
     for (const t of this.adopted) t.dispose();
     this.adopted = [];
-    this.entries = [];
+    this.events = [];
+    this.runsByOutput.clear();
     this.onDispose();
   }
 }

@@ -14,7 +14,7 @@ export class Activation extends Layer {
 
   constructor(options: ActivationOptions | ActivationName) {
     const o = typeof options === 'string' ? { activation: options } : options;
-    super('Activation', o);
+    super('Activation', o, ['activation']);
     this.activation = activationKey(this.name, o.activation);
   }
 

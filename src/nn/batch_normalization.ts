@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor.js';
+import { checkBoolean } from '../ops/validate.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { Layer, type LayerOptions, type LayerSpec, type WeightSpec } from './layer.js';
 import { formatShape, type SymbolicShape } from './symbolic_shape.js';
@@ -37,12 +38,12 @@ export class BatchNormalization extends Layer {
   private readonly inits: Record<'beta' | 'gamma' | 'moving_mean' | 'moving_variance', Initializer>;
 
   constructor(options: BatchNormalizationOptions = {}) {
-    super('BatchNormalization', options);
+    super('BatchNormalization', options, ['axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer']);
     this.axis = options.axis ?? -1;
     this.momentum = options.momentum ?? 0.99;
     this.epsilon = options.epsilon ?? 1e-3;
-    this.center = options.center ?? true;
-    this.scale = options.scale ?? true;
+    this.center = checkBoolean(this.name, 'center', options.center, true);
+    this.scale = checkBoolean(this.name, 'scale', options.scale, true);
     if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${this.name}: momentum must be in [0, 1], got ${this.momentum}`);
     if (!(this.epsilon > 0)) throw new Error(`${this.name}: epsilon must be positive, got ${this.epsilon}`);
     this.inits = {

@@ -1,4 +1,6 @@
 import type { Tensor } from '../tensor.js';
+import { describeValue } from '../values.js';
+import { checkBoolean } from '../ops/validate.js';
 import { activationKey, applyActivation, type ActivationName } from './activations.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { Layer, type LayerOptions, type LayerSpec, type WeightSpec } from './layer.js';
@@ -36,9 +38,9 @@ export class Conv2D extends Layer {
   private readonly biasInit: Initializer;
 
   constructor(options: Conv2DOptions) {
-    super('Conv2D', options);
+    super('Conv2D', options, ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'dataFormat']);
     if (!Number.isInteger(options.filters) || options.filters < 1) {
-      throw new Error(`${this.name}: filters must be a positive integer, got ${JSON.stringify(options.filters)}`);
+      throw new Error(`${this.name}: filters must be a positive integer, got ${describeValue(options.filters)}`);
     }
     if (options.dataFormat && !/^channels_?last$/i.test(options.dataFormat)) {
       throw new Error(`${this.name}: only dataFormat 'channelsLast' (NHWC) is supported, got '${options.dataFormat}'`);
@@ -49,7 +51,7 @@ export class Conv2D extends Layer {
     this.dilationRate = pair(this.name, 'dilationRate', options.dilationRate ?? 1);
     this.padding = checkPaddingOption(this.name, options.padding);
     this.activation = activationKey(this.name, options.activation);
-    this.useBias = options.useBias ?? true;
+    this.useBias = checkBoolean(this.name, 'useBias', options.useBias, true);
     this.kernelInit = options.kernelInitializer ?? 'glorotUniform';
     this.biasInit = options.biasInitializer ?? 'zeros';
   }
@@ -85,6 +87,6 @@ export class Conv2D extends Layer {
 /** Checks a padding option ('valid' by default). */
 export function checkPaddingOption(owner: string, padding: unknown): 'valid' | 'same' {
   const p = padding ?? 'valid';
-  if (p !== 'valid' && p !== 'same') throw new Error(`${owner}: padding must be 'valid' or 'same', got ${JSON.stringify(padding)}`);
+  if (p !== 'valid' && p !== 'same') throw new Error(`${owner}: padding must be 'valid' or 'same', got ${describeValue(padding)}`);
   return p;
 }

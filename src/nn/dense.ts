@@ -1,8 +1,10 @@
 import type { Tensor } from '../tensor.js';
+import { describeValue } from '../values.js';
 import { activationKey, applyActivation, type ActivationName } from './activations.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { Layer, type LayerOptions, type LayerSpec, type WeightSpec } from './layer.js';
 import { formatShape, type SymbolicShape } from './symbolic_shape.js';
+import { checkBoolean } from '../ops/validate.js';
 
 /** Options of `Dense` (Keras' arguments in camelCase). */
 export interface DenseOptions extends LayerOptions {
@@ -25,13 +27,13 @@ export class Dense extends Layer {
   private readonly biasInit: Initializer;
 
   constructor(options: DenseOptions) {
-    super('Dense', options);
+    super('Dense', options, ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
     if (!Number.isInteger(options.units) || options.units < 1) {
-      throw new Error(`${this.name}: units must be a positive integer, got ${JSON.stringify(options.units)}`);
+      throw new Error(`${this.name}: units must be a positive integer, got ${describeValue(options.units)}`);
     }
     this.units = options.units;
     this.activation = activationKey(this.name, options.activation);
-    this.useBias = options.useBias ?? true;
+    this.useBias = checkBoolean(this.name, 'useBias', options.useBias, true);
     this.kernelInit = options.kernelInitializer ?? 'glorotUniform';
     this.biasInit = options.biasInitializer ?? 'zeros';
   }

@@ -1,4 +1,6 @@
 import type { Tensor } from '../tensor.js';
+import { describeValue } from '../values.js';
+import { checkBoolean } from '../ops/validate.js';
 import { activationKey, applyActivation, type ActivationName } from './activations.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { Layer, type LayerOptions, type LayerSpec, type WeightSpec } from './layer.js';
@@ -37,17 +39,17 @@ export class DepthwiseConv2D extends Layer {
   private readonly biasInit: Initializer;
 
   constructor(options: DepthwiseConv2DOptions) {
-    super('DepthwiseConv2D', options);
+    super('DepthwiseConv2D', options, ['kernelSize', 'strides', 'padding', 'depthMultiplier', 'dilationRate', 'activation', 'useBias', 'depthwiseInitializer', 'biasInitializer', 'dataFormat']);
     this.kernelSize = pair(this.name, 'kernelSize', options.kernelSize);
     this.strides = pair(this.name, 'strides', options.strides ?? 1);
     this.dilationRate = pair(this.name, 'dilationRate', options.dilationRate ?? 1);
     this.padding = checkPaddingOption(this.name, options.padding);
     this.depthMultiplier = options.depthMultiplier ?? 1;
     if (!Number.isInteger(this.depthMultiplier) || this.depthMultiplier < 1) {
-      throw new Error(`${this.name}: depthMultiplier must be a positive integer, got ${JSON.stringify(options.depthMultiplier)}`);
+      throw new Error(`${this.name}: depthMultiplier must be a positive integer, got ${describeValue(options.depthMultiplier)}`);
     }
     this.activation = activationKey(this.name, options.activation);
-    this.useBias = options.useBias ?? true;
+    this.useBias = checkBoolean(this.name, 'useBias', options.useBias, true);
     this.kernelInit = options.depthwiseInitializer ?? 'glorotUniform';
     this.biasInit = options.biasInitializer ?? 'zeros';
   }

@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor.js';
+import { describeValue } from '../values.js';
 import { Layer, type LayerOptions, type LayerSpec } from './layer.js';
 import { mixSeed } from './seed.js';
 import type { SymbolicShape } from './symbolic_shape.js';
@@ -20,8 +21,8 @@ export class Dropout extends Layer {
 
   constructor(options: DropoutOptions | number) {
     const o = typeof options === 'number' ? { rate: options } : options;
-    super('Dropout', o);
-    if (!(o.rate >= 0 && o.rate < 1)) throw new Error(`${this.name}: rate must be in [0, 1), got ${JSON.stringify(o.rate)}`);
+    super('Dropout', o, ['rate']);
+    if (!(o.rate >= 0 && o.rate < 1)) throw new Error(`${this.name}: rate must be in [0, 1), got ${describeValue(o.rate)}`);
     this.rate = o.rate;
   }
 

@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor.js';
+import { checkIntegers, checkNumber, checkOptions } from '../ops/validate.js';
 import { Layer, type LayerSpec } from './layer.js';
 import type { SymbolicShape } from './symbolic_shape.js';
 
@@ -19,11 +20,11 @@ export class InputLayer extends Layer {
   readonly batchShape: SymbolicShape;
 
   constructor(options: InputLayerOptions) {
-    super('InputLayer', { name: options.name ?? undefined, inputShape: options.shape });
-    if (!Array.isArray(options.shape) || options.shape.some((d) => !Number.isInteger(d) || d < 0)) {
-      throw new Error(`${this.name}: shape must be an array of sizes, got ${JSON.stringify(options.shape)}`);
-    }
-    this.batchShape = [options.batchSize ?? null, ...options.shape];
+    const o = checkOptions('InputLayer', options, ['shape', 'batchSize', 'name']);
+    checkIntegers('InputLayer', 'shape', o.shape, { min: 0 });
+    super('InputLayer', { name: o.name ?? undefined, inputShape: o.shape });
+    const batch = o.batchSize === undefined || o.batchSize === null ? null : checkNumber(this.name, 'batchSize', o.batchSize, { integer: true, min: 1 });
+    this.batchShape = [batch, ...o.shape];
   }
 
   protected buildSpec(inputShape: SymbolicShape): LayerSpec {

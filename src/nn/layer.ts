@@ -5,6 +5,11 @@ import type { InitializerFn } from './initializers.js';
 import { uniqueLayerName } from './names.js';
 import { mixSeed, randomSeed } from './seed.js';
 import { formatShape, shapeFits, withUnknownBatch, type SymbolicShape } from './symbolic_shape.js';
+import { checkBoolean, checkIntegers, checkNumber, checkOptions, checkTensor } from '../ops/validate.js';
+import { describeValue } from '../values.js';
+
+/** The keys of `LayerOptions`, which every layer takes. */
+const layerOptionKeys = ['name', 'trainable', 'inputShape', 'seed'] as const;
 
 /** Options every layer takes (Keras' base-layer arguments). */
 export interface LayerOptions {
@@ -59,12 +64,20 @@ export abstract class Layer {
   private variables: Variable[] | undefined;
   private resolvedSeed: number | undefined;
 
-  protected constructor(className: string, options: LayerOptions = {}) {
+  /**
+   * `ownKeys`: the options the layer takes besides LayerOptions; any other key is refused (a
+   * misspelt option would otherwise be ignored), naming the layer class.
+   */
+  protected constructor(className: string, options: LayerOptions = {}, ownKeys: readonly string[] = []) {
     this.className = className;
-    this.name = options.name ?? uniqueLayerName(className);
-    this.trainableFlag = options.trainable ?? true;
-    this.ownSeed = options.seed;
-    if (options.inputShape) this.declaredInputShape = [null, ...options.inputShape];
+    const o = checkOptions(className, options, [...layerOptionKeys, ...ownKeys] as (keyof LayerOptions)[]);
+    if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) {
+      throw new Error(`${className}: name must be a non-empty string, got ${describeValue(o.name)}`);
+    }
+    this.name = o.name ?? uniqueLayerName(className);
+    this.trainableFlag = checkBoolean(this.name, 'trainable', o.trainable, true);
+    this.ownSeed = o.seed === undefined ? undefined : checkNumber(this.name, 'seed', o.seed, { integer: true });
+    if (o.inputShape !== undefined) this.declaredInputShape = [null, ...checkIntegers(this.name, 'inputShape', o.inputShape, { min: 0 })];
   }
 
   /**
@@ -132,6 +145,8 @@ export abstract class Layer {
 
   /** Applies the layer, building and initialising it from `x` first if needed. */
   apply(x: Tensor, options: ApplyOptions = {}): Tensor {
+    checkTensor(`${this.name}.apply`, 'x', x);
+    const training = checkBoolean(`${this.name}.apply`, 'training', checkOptions(`${this.name}.apply`, options, ['training']).training);
     if (!this.builtInput) this.build(x.shape);
     else if (!shapeFits(x.shape, this.builtInput)) {
       throw new Error(`${this.name}: expected inputs of shape ${formatShape(this.builtInput)}, got ${fmt(x.shape)}`);
@@ -139,7 +154,7 @@ export abstract class Layer {
     this.initialize(x.engine);
     // The scope frees the layer's own intermediates (a matmul before its bias add...), or hands
     // them to the recording tape that needs them.
-    return x.engine.tidy(() => this.call(x, options.training ?? false));
+    return x.engine.tidy(() => this.call(x, training));
   }
 
   /** The seed the layer was initialised with (dropout masks derive theirs from it). */

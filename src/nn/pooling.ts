@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor.js';
+import { checkBoolean } from '../ops/validate.js';
 import { Layer, type LayerOptions, type LayerSpec } from './layer.js';
 import { checkImageInput } from './conv_common.js';
 import { checkPaddingOption } from './conv2d.js';
@@ -20,7 +21,7 @@ abstract class Pooling2D extends Layer {
   readonly padding: 'valid' | 'same';
 
   protected constructor(className: string, options: Pooling2DOptions) {
-    super(className, options);
+    super(className, options, ['poolSize', 'strides', 'padding']);
     this.poolSize = pair(this.name, 'poolSize', options.poolSize ?? 2);
     this.strides = pair(this.name, 'strides', options.strides ?? this.poolSize);
     this.padding = checkPaddingOption(this.name, options.padding);
@@ -74,8 +75,8 @@ export class GlobalAveragePooling2D extends Layer {
   readonly keepdims: boolean;
 
   constructor(options: GlobalAveragePooling2DOptions = {}) {
-    super('GlobalAveragePooling2D', options);
-    this.keepdims = options.keepdims ?? false;
+    super('GlobalAveragePooling2D', options, ['keepdims']);
+    this.keepdims = checkBoolean(this.name, 'keepdims', options.keepdims);
   }
 
   protected buildSpec(inputShape: SymbolicShape): LayerSpec {

@@ -8,6 +8,8 @@ import { uniqueLayerName } from './names.js';
 import { mixSeed, randomSeed } from './seed.js';
 import { formatSummary, type ParamCounts } from './summary.js';
 import { formatShape, shapeFits, withUnknownBatch, type SymbolicShape } from './symbolic_shape.js';
+import { checkArray, checkNumber, checkOptions, checkTensor } from '../ops/validate.js';
+import { describeValue } from '../values.js';
 
 /** Options of `Sequential`. */
 export interface SequentialOptions {
@@ -37,8 +39,10 @@ export class Sequential {
   private engine: Engine | undefined;
 
   constructor(layers: readonly Layer[] = [], options: SequentialOptions = {}) {
-    this.name = options.name ?? uniqueLayerName('Sequential');
-    this.seed = (options.seed ?? randomSeed()) >>> 0;
+    checkArray('Sequential', 'layers', layers);
+    const o = checkOptions('Sequential', options, ['name', 'seed']);
+    this.name = o.name ?? uniqueLayerName('Sequential');
+    this.seed = (o.seed === undefined ? randomSeed() : checkNumber(this.name, 'seed', o.seed, { integer: true })) >>> 0;
     for (const layer of layers) this.add(layer);
   }
 
@@ -49,7 +53,7 @@ export class Sequential {
 
   /** Appends a layer; it is built (and initialised) at once when the model already is. */
   add(layer: Layer): this {
-    if (!(layer instanceof Layer)) throw new Error(`${this.name}.add: expected a layer, got ${String(layer)}`);
+    if (!(layer instanceof Layer)) throw new Error(`${this.name}.add: expected a layer, got ${describeValue(layer)}`);
     if (layer instanceof InputLayer) {
       if (this.stack.length > 0 || this.batchInputShape) throw new Error(`${this.name}.add: an InputLayer may only come first`);
       this.batchInputShape = layer.batchShape;
@@ -126,6 +130,8 @@ export class Sequential {
    * as the next layer has used them.
    */
   apply(x: Tensor, options: ApplyOptions = {}): Tensor {
+    checkTensor(`${this.name}.apply`, 'x', x);
+    checkOptions(`${this.name}.apply`, options, ['training']);
     if (this.stack.length === 0) throw new Error(`${this.name}.apply: the model has no layers`);
     if (!this.batchInputShape) this.build(withUnknownBatch(x.shape));
     else if (!shapeFits(x.shape, this.batchInputShape)) {

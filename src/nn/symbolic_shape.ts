@@ -3,6 +3,7 @@
  * written `null` as Keras writes `None`. Layers compute their output shapes on these, so a model
  * can be built and summarised without an engine.
  */
+import { describeValue } from '../values.js';
 export type SymbolicShape = readonly (number | null)[];
 
 /** Keras' rendering: `(None, 126, 126, 32)`. */
@@ -44,7 +45,7 @@ export function windowOutputLength(inSize: number, window: number, stride: numbe
 export function pair(owner: string, what: string, value: number | readonly number[]): [number, number] {
   const p = typeof value === 'number' ? [value, value] : value;
   if (!Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new Error(`${owner}: ${what} must be a positive integer or a pair [h, w] of them, got ${JSON.stringify(value)}`);
+    throw new Error(`${owner}: ${what} must be a positive integer or a pair [h, w] of them, got ${describeValue(value)}`);
   }
   return [p[0]!, p[1]!];
 }

@@ -1,15 +1,28 @@
 import type { TensorLike } from '../engine.js';
-import type { DType, Tensor } from '../tensor.js';
+import { Tensor, type DType } from '../tensor.js';
 import type { BinaryKernelId } from '../kernel_ids/binary.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, type Shape } from '../shape.js';
-import { engineOf, installOps, type AsMethods } from './define.js';
+import { zeroGradient, type GradientTable, type GradRule } from '../autodiff/rules.js';
+import { checkTensorLike, engineOf, installOps, type AsMethods } from './define.js';
 import { powScalar } from './unary.js';
+import { record } from './record.js';
 
-/**
- * (da, db) from (a, b, out, dy), before reduction over broadcast dimensions. `need` says which the
- * tape wants: a rule skips the other (the gradient of x·2 w.r.t. the constant 2 is never used).
- */
-type BinaryGrad = ((a: Tensor, b: Tensor, out: Tensor, dy: Tensor, need: readonly boolean[]) => [Tensor | null, Tensor | null]) | null;
+/** What a binary op's backward rule sees: its operands (as broadcast) and its output. */
+export interface BinaryContext {
+  a: Tensor;
+  b: Tensor;
+  out: Tensor;
+}
+
+/** where(cond, a, b)'s context. */
+export interface WhereContext {
+  cond: Tensor;
+  a: Tensor;
+  b: Tensor;
+}
+
+/** The binary ops the tape records: every binary kernel id. */
+export type BinaryContexts = { [K in BinaryKernelId]: BinaryContext } & { where: WhereContext };
 
 /** How the output dtype follows the inputs. */
 type DtypeRule = 'arith' | 'float' | 'bool';
@@ -46,6 +59,8 @@ function resultDtype(rule: DtypeRule, a: Tensor, b: Tensor): DType {
 
 /** Numbers become constants of the other operand's dtype when they fit it (int32 + 1 stays int32). */
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  checkTensorLike(op, a);
+  checkTensorLike(op, b);
   const e = engineOf(op, a, b);
   const dtypeFor = (v: TensorLike, other: TensorLike): DType =>
     typeof v === 'number' && typeof other !== 'number' && other.dtype !== 'float32' && Number.isInteger(v) ? other.dtype : 'float32';
@@ -64,7 +79,7 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
   return summed.reshape(shape);
 }
 
-function binary(kernel: BinaryKernelId, opName: string, a: TensorLike, b: TensorLike, grad: BinaryGrad, rule: DtypeRule): Tensor {
+function binary(kernel: BinaryKernelId, opName: string, a: TensorLike, b: TensorLike, rule: DtypeRule): Tensor {
   const [x, y] = operands(opName, a, b);
   const e = x.engine;
   e.checkInputs(opName, [x, y]);
@@ -75,79 +90,115 @@ function binary(kernel: BinaryKernelId, opName: string, a: TensorLike, b: Tensor
     aStrides: collapsed.strides[0]!,
     bStrides: collapsed.strides[1]!,
   });
-  if (grad && e.isRecording) {
-    e.record(opName, out, [x, y], (dy, needed) => {
-      const [da, db] = grad(x, y, out, dy, needed);
-      return [needed[0] && da ? sumToShape(da, x.shape) : null, needed[1] && db ? sumToShape(db, y.shape) : null];
-    });
-  }
+  record(kernel, out, [x, y], { a: x, b: y, out });
   return out;
 }
 
+/**
+ * A binary rule from (da, db) before the reduction over broadcast dimensions; `need` says which
+ * the tape wants, and a rule skips the other (the gradient of x·2 for the constant 2 is unused).
+ */
+function broadcastRule(f: (c: BinaryContext, dy: Tensor, need: readonly boolean[]) => [Tensor | null, Tensor | null]): GradRule<BinaryContext> {
+  return (c, dy, needed) => {
+    const [da, db] = f(c, dy, needed);
+    return [needed[0] && da ? sumToShape(da, c.a.shape) : null, needed[1] && db ? sumToShape(db, c.b.shape) : null];
+  };
+}
+
 /** Gradient routing of maximum/minimum: ties split equally between the two inputs (TensorFlow). */
-function extremumGrad(pick: 'greater' | 'less'): BinaryGrad {
-  return (a, b, _out, dy, need) => {
+function extremumRule(pick: 'greater' | 'less'): GradRule<BinaryContext> {
+  return broadcastRule(({ a, b }, dy, need) => {
     const aWins = pick === 'greater' ? a.greater(b) : a.less(b);
     const tie = a.equal(b).mul(0.5);
     const wa = aWins.add(tie);
     return [dy.mul(wa), need[1] ? dy.mul(wa.neg().add(1)) : null];
-  };
+  });
 }
+
+/**
+ * Backward rules of the binary ops and where. Comparisons, logical ops and floorDiv have a zero
+ * derivative wherever one exists: their outputs are constants to the tape.
+ */
+export const binaryGradients: GradientTable<BinaryContexts> = {
+  add: broadcastRule((_c, dy) => [dy, dy]),
+  sub: broadcastRule((_c, dy, need) => [dy, need[1] ? dy.neg() : null]),
+  mul: broadcastRule(({ a, b }, dy, need) => [need[0] ? dy.mul(b) : null, need[1] ? dy.mul(a) : null]),
+  div: broadcastRule(({ b, out }, dy, need) => [need[0] ? dy.div(b) : null, need[1] ? dy.mul(out).div(b).neg() : null]),
+  // The gradient for the exponent is dy·a^b·log(a), taken as 0 where a <= 0.
+  pow: broadcastRule(({ a, b, out }, dy, need) => [
+    need[0] ? dy.mul(b).mul(a.pow(b.sub(1))) : null,
+    need[1] ? dy.mul(out).mul(a.greater(0).where(a, 1).log()) : null,
+  ]),
+  maximum: extremumRule('greater'),
+  minimum: extremumRule('less'),
+  atan2: broadcastRule(({ a, b }, dy, need) => {
+    const r2 = a.square().add(b.square());
+    return [need[0] ? dy.mul(b).div(r2) : null, need[1] ? dy.mul(a).div(r2).neg() : null];
+  }),
+  squared_difference: broadcastRule(({ a, b }, dy, need) => {
+    const g = dy.mul(a.sub(b)).mul(2);
+    return [g, need[1] ? g.neg() : null];
+  }),
+  // (dy, -dy·floor(a/b)).
+  mod: broadcastRule(({ a, b }, dy, need) => [dy, need[1] ? dy.mul(a.floorDiv(b)).neg() : null]),
+  floor_div: zeroGradient,
+  equal: zeroGradient,
+  not_equal: zeroGradient,
+  greater: zeroGradient,
+  greater_equal: zeroGradient,
+  less: zeroGradient,
+  less_equal: zeroGradient,
+  logical_and: zeroGradient,
+  logical_or: zeroGradient,
+  where: ({ cond, a, b }, dy, needed) => {
+    const zero = dy.zerosLike();
+    return [null, needed[1] ? sumToShape(cond.where(dy, zero), a.shape) : null, needed[2] ? sumToShape(cond.where(zero, dy), b.shape) : null];
+  },
+};
 
 /** Binary ops with numpy broadcasting; numbers are accepted for either operand. */
 export const binaryOps = {
-  add: (a: TensorLike, b: TensorLike): Tensor => binary('add', 'add', a, b, (_a, _b, _o, dy) => [dy, dy], 'arith'),
-  sub: (a: TensorLike, b: TensorLike): Tensor => binary('sub', 'sub', a, b, (_a, _b, _o, dy, need) => [dy, need[1] ? dy.neg() : null], 'arith'),
-  mul: (a: TensorLike, b: TensorLike): Tensor => binary('mul', 'mul', a, b, (a, b, _o, dy, need) => [need[0] ? dy.mul(b) : null, need[1] ? dy.mul(a) : null], 'arith'),
+  add: (a: TensorLike, b: TensorLike): Tensor => binary('add', 'add', a, b, 'arith'),
+  sub: (a: TensorLike, b: TensorLike): Tensor => binary('sub', 'sub', a, b, 'arith'),
+  mul: (a: TensorLike, b: TensorLike): Tensor => binary('mul', 'mul', a, b, 'arith'),
   /** True division (float32 result, also for int32 operands). */
-  div: (a: TensorLike, b: TensorLike): Tensor =>
-    binary('div', 'div', a, b, (_a, b, out, dy, need) => [need[0] ? dy.div(b) : null, need[1] ? dy.mul(out).div(b).neg() : null], 'float'),
+  div: (a: TensorLike, b: TensorLike): Tensor => binary('div', 'div', a, b, 'float'),
   /**
    * a^b. With a number exponent a dedicated kernel runs (integer exponents work for negative a);
    * the gradient for b is dy·a^b·log(a), taken as 0 where a <= 0.
    */
   pow: (a: TensorLike, b: TensorLike): Tensor => {
-    if (typeof b === 'number' && typeof a !== 'number') return powScalar(a, b);
-    return binary('pow', 'pow', a, b, (a, b, out, dy, need) => {
-      const da = need[0] ? dy.mul(b).mul(a.pow(b.sub(1))) : null;
-      const db = need[1] ? dy.mul(out).mul(a.greater(0).where(a, 1).log()) : null;
-      return [da, db];
-    }, 'arith');
+    if (typeof b === 'number' && a instanceof Tensor) return powScalar(a, b);
+    return binary('pow', 'pow', a, b, 'arith');
   },
-  /** Elementwise max; at ties each input gets half the gradient. */
-  maximum: (a: TensorLike, b: TensorLike): Tensor => binary('maximum', 'maximum', a, b, extremumGrad('greater'), 'arith'),
-  /** Elementwise min; at ties each input gets half the gradient. */
-  minimum: (a: TensorLike, b: TensorLike): Tensor => binary('minimum', 'minimum', a, b, extremumGrad('less'), 'arith'),
+  /** Elementwise max; at ties each input gets half the gradient; NaN in either gives NaN. */
+  maximum: (a: TensorLike, b: TensorLike): Tensor => binary('maximum', 'maximum', a, b, 'arith'),
+  /** Elementwise min; at ties each input gets half the gradient; NaN in either gives NaN. */
+  minimum: (a: TensorLike, b: TensorLike): Tensor => binary('minimum', 'minimum', a, b, 'arith'),
   /** atan2(a, b): the angle of the point (b, a). */
-  atan2: (a: TensorLike, b: TensorLike): Tensor =>
-    binary('atan2', 'atan2', a, b, (a, b, _o, dy, need) => {
-      const r2 = a.square().add(b.square());
-      return [need[0] ? dy.mul(b).div(r2) : null, need[1] ? dy.mul(a).div(r2).neg() : null];
-    }, 'float'),
+  atan2: (a: TensorLike, b: TensorLike): Tensor => binary('atan2', 'atan2', a, b, 'float'),
   /** (a - b)². */
-  squaredDifference: (a: TensorLike, b: TensorLike): Tensor =>
-    binary('squared_difference', 'squaredDifference', a, b, (a, b, _o, dy, need) => {
-      const g = dy.mul(a.sub(b)).mul(2);
-      return [g, need[1] ? g.neg() : null];
-    }, 'arith'),
+  squaredDifference: (a: TensorLike, b: TensorLike): Tensor => binary('squared_difference', 'squaredDifference', a, b, 'arith'),
   /** Python-style modulo (sign of the divisor); gradient (dy, -dy·floor(a/b)). */
-  mod: (a: TensorLike, b: TensorLike): Tensor =>
-    binary('mod', 'mod', a, b, (a, b, _o, dy, need) => [dy, need[1] ? dy.mul(a.floorDiv(b)).neg() : null], 'arith'),
+  mod: (a: TensorLike, b: TensorLike): Tensor => binary('mod', 'mod', a, b, 'arith'),
   /** floor(a / b) (zero gradient). */
-  floorDiv: (a: TensorLike, b: TensorLike): Tensor => binary('floor_div', 'floorDiv', a, b, null, 'arith'),
-  equal: (a: TensorLike, b: TensorLike): Tensor => binary('equal', 'equal', a, b, null, 'bool'),
-  notEqual: (a: TensorLike, b: TensorLike): Tensor => binary('not_equal', 'notEqual', a, b, null, 'bool'),
-  greater: (a: TensorLike, b: TensorLike): Tensor => binary('greater', 'greater', a, b, null, 'bool'),
-  greaterEqual: (a: TensorLike, b: TensorLike): Tensor => binary('greater_equal', 'greaterEqual', a, b, null, 'bool'),
-  less: (a: TensorLike, b: TensorLike): Tensor => binary('less', 'less', a, b, null, 'bool'),
-  lessEqual: (a: TensorLike, b: TensorLike): Tensor => binary('less_equal', 'lessEqual', a, b, null, 'bool'),
-  logicalAnd: (a: TensorLike, b: TensorLike): Tensor => binary('logical_and', 'logicalAnd', a, b, null, 'bool'),
-  logicalOr: (a: TensorLike, b: TensorLike): Tensor => binary('logical_or', 'logicalOr', a, b, null, 'bool'),
+  floorDiv: (a: TensorLike, b: TensorLike): Tensor => binary('floor_div', 'floorDiv', a, b, 'arith'),
+  equal: (a: TensorLike, b: TensorLike): Tensor => binary('equal', 'equal', a, b, 'bool'),
+  /** a != b; true where either is NaN. */
+  notEqual: (a: TensorLike, b: TensorLike): Tensor => binary('not_equal', 'notEqual', a, b, 'bool'),
+  greater: (a: TensorLike, b: TensorLike): Tensor => binary('greater', 'greater', a, b, 'bool'),
+  greaterEqual: (a: TensorLike, b: TensorLike): Tensor => binary('greater_equal', 'greaterEqual', a, b, 'bool'),
+  less: (a: TensorLike, b: TensorLike): Tensor => binary('less', 'less', a, b, 'bool'),
+  lessEqual: (a: TensorLike, b: TensorLike): Tensor => binary('less_equal', 'lessEqual', a, b, 'bool'),
+  /** Nonzero (NaN included) counts as true. */
+  logicalAnd: (a: TensorLike, b: TensorLike): Tensor => binary('logical_and', 'logicalAnd', a, b, 'bool'),
+  logicalOr: (a: TensorLike, b: TensorLike): Tensor => binary('logical_or', 'logicalOr', a, b, 'bool'),
   /**
-   * Picks `a` where `cond` is nonzero, else `b`, broadcasting all three. As a method the receiver
-   * is the condition: `cond.where(a, b)`.
+   * Picks `a` where `cond` is nonzero (NaN included), else `b`, broadcasting all three. As a
+   * method the receiver is the condition: `cond.where(a, b)`.
    */
   where: (cond: TensorLike, a: TensorLike, b: TensorLike): Tensor => {
+    for (const v of [cond, a, b]) checkTensorLike('where', v);
     const e = engineOf('where', cond, a, b);
     const [c, x, y] = [e.toTensor('where', cond), e.toTensor('where', a), e.toTensor('where', b)];
     e.checkInputs('where', [c, x, y]);
@@ -159,12 +210,7 @@ export const binaryOps = {
       aStrides: collapsed.strides[1]!,
       bStrides: collapsed.strides[2]!,
     });
-    if (e.isRecording) {
-      e.record('where', out, [c, x, y], (dy, needed) => {
-        const zero = dy.zerosLike();
-        return [null, needed[1] ? sumToShape(c.where(dy, zero), x.shape) : null, needed[2] ? sumToShape(c.where(zero, dy), y.shape) : null];
-      });
-    }
+    record('where', out, [c, x, y], { cond: c, a: x, b: y });
     return out;
   },
 };

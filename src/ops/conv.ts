@@ -2,6 +2,7 @@ import type { Tensor } from '../tensor.js';
 import type { ConvGeometry } from '../kernel_ids/conv.js';
 import { fmt, shapesEqual } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
+import { checkIntegers, checkOptions, checkTensor } from './validate.js';
 import { applyActivation, applyUnfused, checkActivation, isFused, type ConvActivation } from './conv_activation.js';
 import { asBatched, convGeometry, dilatedSize, parseSteps, type ConvOptions } from './conv_geometry.js';
 import { conv2dBackpropInputOp, conv2dOp } from './conv_primitives.js';
@@ -16,6 +17,17 @@ export interface Conv2dOptions extends ConvOptions {
   bias?: Tensor;
   /** A Keras activation name (default 'linear'). */
   activation?: ConvActivation;
+}
+
+const convOptionKeys = ['strides', 'padding', 'dilations', 'bias', 'activation'] as const;
+
+/** Checks a convolution's filter and options; returns the options. */
+function convArguments(op: string, x: Tensor, filter: unknown, options: Conv2dOptions | undefined): Conv2dOptions {
+  checkTensor(op, 'filter', filter);
+  const o = checkOptions(op, options, convOptionKeys);
+  if (o.bias !== undefined) checkTensor(op, 'bias', o.bias);
+  x.engine.checkInputs(op, o.bias ? [x, filter as Tensor, o.bias] : [x, filter as Tensor]);
+  return o;
 }
 
 function checkBias(op: string, bias: Tensor | undefined, channels: number, x: Tensor, filter: Tensor): Tensor | null {
@@ -47,9 +59,9 @@ export const convOps = {
    * activation's derivative follows from its output (relu, relu6, sigmoid, tanh, elu, selu,
    * softplus, leaky_relu); 'gelu' and 'swish' run as separate ops.
    */
-  conv2d: (x: Tensor, filter: Tensor, options: Conv2dOptions = {}): Tensor => {
+  conv2d: (x: Tensor, filter: Tensor, opts?: Conv2dOptions): Tensor => {
     const op = 'conv2d';
-    x.engine.checkInputs(op, options.bias ? [x, filter, options.bias] : [x, filter]);
+    const options = convArguments(op, x, filter, opts);
     const { x4, squeeze } = asBatched(op, x, filter);
     checkChannels(op, x4, x, filter, 2);
     const bias = checkBias(op, options.bias, filter.shape[3]!, x, filter);
@@ -64,9 +76,9 @@ export const convOps = {
    * channel c is convolved with its own filters [kH, kW, c, 0..multiplier), giving in·multiplier
    * output channels ordered c·multiplier + q. Bias and activation run as separate ops.
    */
-  depthwiseConv2d: (x: Tensor, filter: Tensor, options: Conv2dOptions = {}): Tensor => {
+  depthwiseConv2d: (x: Tensor, filter: Tensor, opts?: Conv2dOptions): Tensor => {
     const op = 'depthwiseConv2d';
-    x.engine.checkInputs(op, options.bias ? [x, filter, options.bias] : [x, filter]);
+    const options = convArguments(op, x, filter, opts);
     const { x4, squeeze } = asBatched(op, x, filter);
     checkChannels(op, x4, x, filter, 2, ': the filter is [kH, kW, in, multiplier]');
     const outC = filter.shape[2]! * filter.shape[3]!;
@@ -83,9 +95,10 @@ export const convOps = {
    * in·stride for 'same' (Keras' rule); `outputShape` ([batch, h, w, out], or [h, w, out] for a
    * rank-3 x) picks among the sizes a conv2d maps back to x. Bias and activation run as ops.
    */
-  conv2dTranspose: (x: Tensor, filter: Tensor, outputShape?: readonly number[], options: Conv2dOptions = {}): Tensor => {
+  conv2dTranspose: (x: Tensor, filter: Tensor, outputShape?: readonly number[], opts?: Conv2dOptions): Tensor => {
     const op = 'conv2dTranspose';
-    x.engine.checkInputs(op, options.bias ? [x, filter, options.bias] : [x, filter]);
+    const options = convArguments(op, x, filter, opts);
+    if (outputShape !== undefined) checkIntegers(op, 'outputShape', outputShape, { min: 1 });
     const { x4, squeeze } = asBatched(op, x, filter);
     checkChannels(op, x4, x, filter, 3, ': the filter is [kH, kW, out, in]');
     const outC = filter.shape[2]!;
@@ -132,4 +145,4 @@ declare module '../engine.js' {
   interface Engine extends ConvOps {}
 }
 
-installOps(convOps);
+installOps(convOps, 'tensor');

@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import type { ConvGeometry } from '../kernel_ids/conv.js';
 import { fmt } from '../shape.js';
+import { describeValue } from '../values.js';
 
 /** A size per spatial dimension: one number for both, or [height, width]. */
 export type Size2 = number | readonly [number, number];
@@ -31,7 +32,7 @@ export interface ConvSteps {
 export function parseSize2(op: string, what: string, value: Size2 | undefined): [number, number] {
   const pair: readonly number[] = value === undefined ? [1, 1] : typeof value === 'number' ? [value, value] : value;
   if (!Array.isArray(pair) || pair.length !== 2 || pair.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new Error(`${op}: ${what} must be a positive integer or a pair [h, w] of them, got ${JSON.stringify(value)}`);
+    throw new Error(`${op}: ${what} must be a positive integer or a pair [h, w] of them, got ${describeValue(value)}`);
   }
   return [pair[0]!, pair[1]!];
 }
@@ -73,7 +74,7 @@ export function checkPadding(op: string, padding: Padding): void {
     padding.length === 2 &&
     padding.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0));
   if (!ok) {
-    throw new Error(`${op}: padding must be 'valid', 'same' or [[top, bottom], [left, right]] of non-negative integers, got ${JSON.stringify(padding)}`);
+    throw new Error(`${op}: padding must be 'valid', 'same' or [[top, bottom], [left, right]] of non-negative integers, got ${describeValue(padding)}`);
   }
 }
 

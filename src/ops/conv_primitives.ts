@@ -4,6 +4,8 @@ import { activationAlpha, activationBackward } from './conv_activation.js';
 import { inputShapeOf, outputShapeOf, splitReduction } from './conv_geometry.js';
 import { copyStrided } from './strided.js';
 import { inputGradientByWinograd, usesWinogradForInputGradient } from './conv_winograd.js';
+import type { GradientTable } from '../autodiff/rules.js';
+import { record } from './record.js';
 
 // The three conv2d kernels as differentiable ops on a resolved geometry. All three are bilinear
 // in their two tensor inputs, and each one's gradients are the other two:
@@ -16,6 +18,52 @@ import { inputGradientByWinograd, usesWinogradForInputGradient } from './conv_wi
 // (conv_activation.ts), which are differentiable too: relu, relu6 and leaky_relu have piecewise
 // constant derivatives, whose own derivative (0) is exact away from the kinks. The bias gradient
 // is a sum.
+
+/** What conv2d's backward rule sees. */
+export interface Conv2dContext {
+  x: Tensor;
+  w: Tensor;
+  hasBias: boolean;
+  g: ConvGeometry;
+  activation: FusedActivation;
+  /** The output, from which the fused activation's derivative follows. */
+  y: Tensor;
+}
+
+/** What the two backprop kernels' rules see: their two inputs and the geometry. */
+export interface ConvPairContext {
+  a: Tensor;
+  b: Tensor;
+  g: ConvGeometry;
+}
+
+/** The convolution kernels the tape records. */
+export interface ConvContexts {
+  conv2d: Conv2dContext;
+  conv2d_backprop_input: ConvPairContext;
+  conv2d_backprop_filter: ConvPairContext;
+}
+
+/** Each of the three kernels' gradients are the other two (see above). */
+export const convGradients: GradientTable<ConvContexts> = {
+  conv2d: ({ x, w, hasBias, g, activation, y }, dy, needed) => {
+    const dz = activationBackward(activation, y, dy);
+    // Only what the tape needs: an attack wants dx alone, training never needs the images' dx.
+    const grads = [needed[0] ? conv2dBackpropInputOp(dz, w, g) : null, needed[1] ? conv2dBackpropFilterOp(x, dz, g) : null];
+    if (hasBias) grads.push(needed[2] ? dz.sum([0, 1, 2]) : null);
+    return grads;
+  },
+  // a = dy, b = w.
+  conv2d_backprop_input: ({ a: dy, b: w, g }, gx, needed) => [
+    needed[0] ? conv2dOp(gx, w, null, g, 'linear') : null,
+    needed[1] ? conv2dBackpropFilterOp(gx, dy, g) : null,
+  ],
+  // a = x, b = dy.
+  conv2d_backprop_filter: ({ a: x, b: dy, g }, gw, needed) => [
+    needed[0] ? conv2dBackpropInputOp(dy, gw, g) : null,
+    needed[1] ? conv2dOp(x, gw, null, g, 'linear') : null,
+  ],
+};
 
 /** The filter shape [kH, kW, inC, outC] of a geometry. */
 export function filterShapeOf(g: ConvGeometry): number[] {
@@ -36,15 +84,7 @@ export function conv2dOp(x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeome
     activation,
     alpha: activationAlpha(activation),
   });
-  if (e.isRecording) {
-    e.record('conv2d', y, inputs, (dy, needed) => {
-      const dz = activationBackward(activation, y, dy);
-      // Only what the tape needs: an attack wants dx alone, training never needs the images' dx.
-      const grads = [needed[0] ? conv2dBackpropInputOp(dz, w, g) : null, needed[1] ? conv2dBackpropFilterOp(x, dz, g) : null];
-      if (bias) grads.push(needed[2] ? dz.sum([0, 1, 2]) : null);
-      return grads;
-    });
-  }
+  record('conv2d', y, inputs, { x, w, hasBias: bias !== null, g, activation, y });
   return y;
 }
 
@@ -154,12 +194,7 @@ export function conv2dBackpropInputOp(dy: Tensor, w: Tensor, g: ConvGeometry): T
     const kernel = g.inC <= directInputChannels ? 'conv2d_backprop_input_direct' : 'conv2d_backprop_input';
     dx = e.runKernel(kernel, [dy, w], inputShapeOf(g), 'float32', { ...g });
   }
-  if (e.isRecording) {
-    e.record('conv2dBackpropInput', dx, [dy, w], (gx, needed) => [
-      needed[0] ? conv2dOp(gx, w, null, g, 'linear') : null,
-      needed[1] ? conv2dBackpropFilterOp(gx, dy, g) : null,
-    ]);
-  }
+  record('conv2d_backprop_input', dx, [dy, w], { a: dy, b: w, g });
   return dx;
 }
 
@@ -181,11 +216,6 @@ export function conv2dBackpropFilterOp(x: Tensor, dy: Tensor, g: ConvGeometry): 
     dw = e.runKernel('reduce_sum', [partial], filterShapeOf(g), 'float32', { rows, cols: splits });
     partial.dispose();
   }
-  if (e.isRecording) {
-    e.record('conv2dBackpropFilter', dw, [x, dy], (gw, needed) => [
-      needed[0] ? conv2dBackpropInputOp(dy, gw, g) : null,
-      needed[1] ? conv2dOp(x, gw, null, g, 'linear') : null,
-    ]);
-  }
+  record('conv2d_backprop_filter', dw, [x, dy], { a: x, b: dy, g });
   return dw;
 }

@@ -1,5 +1,6 @@
 import { Engine, currentEngine, type TensorLike } from '../engine.js';
 import { Tensor } from '../tensor.js';
+import { describeValue } from '../values.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyOp = (x: any, ...rest: any[]) => any;
@@ -9,9 +10,11 @@ export type AsMethods<T> = { [K in keyof T]: T[K] extends (x: any, ...rest: infe
 
 /**
  * Installs op functions as tensor methods (`x.relu()`) and as engine functions (`e.relu(x)`).
- * The matching types are declared next to each family with module augmentation.
+ * The matching types are declared next to each family with module augmentation. With `first`
+ * 'tensor' the engine functions refuse a first argument that is not a tensor (families whose ops
+ * take numbers too, `e.add(1, x)`, check their operands themselves).
  */
-export function installOps(ops: Record<string, AnyOp>): void {
+export function installOps(ops: Record<string, AnyOp>, first: 'tensor' | 'tensorLike' = 'tensorLike'): void {
   for (const [name, f] of Object.entries(ops)) {
     Object.defineProperty(Tensor.prototype, name, {
       value: function (this: Tensor, ...rest: unknown[]) {
@@ -22,6 +25,9 @@ export function installOps(ops: Record<string, AnyOp>): void {
     });
     Object.defineProperty(Engine.prototype, name, {
       value: function (this: Engine, ...args: unknown[]) {
+        if (first === 'tensor' && !(args[0] instanceof Tensor)) {
+          throw new Error(`${name}: the first argument must be a tensor, got ${describeValue(args[0])}`);
+        }
         return this.withDefault(() => f(...(args as [unknown])));
       },
       configurable: true,
@@ -54,8 +60,17 @@ export function engineOf(op: string, ...args: unknown[]): Engine {
   return e;
 }
 
+/** Checks that `v` is a tensor or a number (a `TensorLike` operand). */
+export function checkTensorLike(op: string, v: unknown): TensorLike {
+  if (!(v instanceof Tensor) && typeof v !== 'number') {
+    throw new Error(`${op}: expected a tensor or a number, got ${describeValue(v)}`);
+  }
+  return v;
+}
+
 /** Resolves `TensorLike` arguments of an op to tensors of one engine. */
 export function tensors(op: string, ...args: TensorLike[]): Tensor[] {
+  for (const a of args) checkTensorLike(op, a);
   const e = engineOf(op, ...args);
   const out = args.map((a) => e.toTensor(op, a));
   e.checkInputs(op, out);

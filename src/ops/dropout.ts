@@ -4,7 +4,11 @@ import { broadcastStrides, fmt } from '../shape.js';
 import { dynamicParams } from '../compile/dynamic_params.js';
 import { drawSeed } from './seeds.js';
 import { collapseDims } from './binary.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
+import { record } from './record.js';
+import { checkBoolean, checkOptions } from './validate.js';
+import { describeValue } from '../values.js';
 
 /** Options of dropout (keras.layers.Dropout / tf.nn.dropout). */
 export interface DropoutOptions {
@@ -26,20 +30,37 @@ export interface DropoutOptions {
 
 function noiseShapeOf(x: Tensor, noiseShape: readonly (number | null)[] | undefined): number[] {
   if (!noiseShape) return [...x.shape];
+  if (!Array.isArray(noiseShape)) throw new Error(`dropout: noiseShape must be an array, got ${describeValue(noiseShape)}`);
   const resolved = noiseShape.map((d, i) => (d === null || d === -1 ? x.shape[i]! : d));
   const ok = resolved.length === x.rank && resolved.every((d, i) => Number.isInteger(d) && (d === x.shape[i] || d === 1));
   if (!ok) {
-    throw new Error(`dropout: noiseShape ${JSON.stringify(noiseShape)} does not broadcast to x of shape ${fmt(x.shape)} (same rank, each size x's or 1)`);
+    throw new Error(`dropout: noiseShape ${describeValue(noiseShape)} does not broadcast to x of shape ${fmt(x.shape)} (same rank, each size x's or 1)`);
   }
   return resolved;
 }
 
 function checkSeed(seed: unknown): number {
   if (!(typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
-    throw new Error(`dropout: seed must be an unsigned 32-bit integer, got ${String(seed)}`);
+    throw new Error(`dropout: seed must be an unsigned 32-bit integer, got ${describeValue(seed)}`);
   }
   return seed;
 }
+
+/** What dropout's rule sees: how to draw the same mask again. */
+export interface DropoutContext {
+  again: () => DropoutParams;
+  dynamic: boolean;
+}
+
+/** The dropout the tape records. */
+export interface DropoutContexts {
+  dropout: DropoutContext;
+}
+
+/** The gradient applies the same mask to dy. */
+export const dropoutGradients: GradientTable<DropoutContexts> = {
+  dropout: ({ again, dynamic }, dy) => [applyMask(dy, again, again, dynamic)],
+};
 
 /**
  * Runs the mask kernel with `params()` on x; its gradient applies the same mask to dy with
@@ -49,7 +70,7 @@ function checkSeed(seed: unknown): number {
 function applyMask(x: Tensor, params: () => DropoutParams, again: () => DropoutParams, dynamic: boolean): Tensor {
   const e = x.engine;
   const y = e.runKernel('dropout', [x], x.shape, 'float32', dynamic ? dynamicParams(params) : params());
-  if (e.isRecording) e.record('dropout', y, [x], (dy) => [applyMask(dy, again, again, dynamic)]);
+  record('dropout', y, [x], { again, dynamic });
   return y;
 }
 
@@ -61,16 +82,21 @@ export const dropoutOps = {
    * unchanged (Keras). The mask is a hash of (seed, element index) drawn on the device; the
    * gradient reuses it. The identity (a view of x) when `training` is false or rate is 0.
    */
-  dropout: (x: Tensor, rate: number, options: DropoutOptions = {}): Tensor => {
+  dropout: (x: Tensor, rate: number, opts?: DropoutOptions): Tensor => {
     const e = x.engine;
     e.checkInputs('dropout', [x]);
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-      throw new Error(`dropout: rate must be a number in [0, 1), got ${String(rate)} (x of shape ${fmt(x.shape)})`);
+      throw new Error(`dropout: rate must be a number in [0, 1), got ${describeValue(rate)} (x of shape ${fmt(x.shape)})`);
+    }
+    const options = checkOptions('dropout', opts, ['seed', 'training', 'noiseShape']);
+    const training = checkBoolean('dropout', 'training', options.training, true);
+    if (options.seed !== undefined && typeof options.seed !== 'number' && typeof options.seed !== 'function') {
+      throw new Error(`dropout: seed must be an unsigned 32-bit integer or a function returning one, got ${describeValue(options.seed)}`);
     }
     const noiseShape = noiseShapeOf(x, options.noiseShape);
     const source = options.seed;
     if (typeof source === 'number') checkSeed(source);
-    if (options.training === false || rate === 0) return x.reshape(x.shape);
+    if (!training || rate === 0) return x.reshape(x.shape);
     const collapsed = collapseDims(x.shape, [broadcastStrides(noiseShape, x.shape)]);
     const withSeed = (seed: number): DropoutParams => ({
       n: x.size,
@@ -100,4 +126,4 @@ declare module '../engine.js' {
   interface Engine extends DropoutOps {}
 }
 
-installOps(dropoutOps);
+installOps(dropoutOps, 'tensor');

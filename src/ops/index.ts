@@ -12,3 +12,5 @@ import './gather.js';
 import './creation.js';
 import './random.js';
 import './nn.js';
+// Last: the table of every op's backward rule, gathered from the families above.
+import './gradients.js';

@@ -5,6 +5,11 @@ import { collapseDims } from './binary.js';
 import { installEngineFunctions } from './define.js';
 import type { DropEngine } from './creation.js';
 import { insertionAxis } from './layout.js';
+import type { GradientTable } from '../autodiff/rules.js';
+import { record } from './record.js';
+import { keepValueRange } from './device_checks.js';
+import { checkTensorList } from './validate.js';
+import { describeValue } from '../values.js';
 
 function joinedDtype(xs: readonly Tensor[]): DType {
   const first = xs[0]!.dtype;
@@ -35,6 +40,23 @@ function scatterBlocks(e: Engine, xs: readonly Tensor[], outShape: Shape, dtype:
   return e.track(new Tensor(e, storage, outShape, dtype));
 }
 
+/** The join the tape records (stack is concat of expanded views). */
+export interface JoinContexts {
+  concat: { tensors: readonly Tensor[]; axis: number };
+}
+
+/** The gradient of each joined input is its slice of dy. */
+export const joinGradients: GradientTable<JoinContexts> = {
+  concat: ({ tensors, axis }, dy) => {
+    let start = 0;
+    return tensors.map((t) => {
+      const part = dy.slice(t.shape.map((_, i) => (i === axis ? start : 0)), t.shape);
+      start += t.shape[axis]!;
+      return part;
+    });
+  },
+};
+
 /** Joining ops on the engine: `e.concat([a, b], axis)`, `e.stack([a, b], axis)`. */
 export const joinFunctions = {
   /**
@@ -42,13 +64,13 @@ export const joinFunctions = {
    * dtypes join as float32 (int32 with bool as int32). The gradient of each input is its slice.
    */
   concat: (e: Engine, tensors: readonly Tensor[], axis = 0): Tensor => {
-    if (!(tensors instanceof Array) || tensors.length === 0) throw new Error('concat: needs a non-empty array of tensors');
+    checkTensorList('concat', 'tensors', tensors);
     e.checkInputs('concat', tensors);
     const shapes = tensors.map((t) => fmt(t.shape)).join(', ');
     const first = tensors[0]!;
     if (first.rank === 0) throw new Error(`concat: scalars (shapes ${shapes}) have no axis to join along; use stack`);
     if (!Number.isInteger(axis) || axis < -first.rank || axis >= first.rank) {
-      throw new Error(`concat: axis ${axis} is out of range for shapes ${shapes} (rank ${first.rank})`);
+      throw new Error(`concat: axis ${describeValue(axis)} is out of range for shapes ${shapes} (rank ${first.rank})`);
     }
     const a = axis < 0 ? axis + first.rank : axis;
     for (const t of tensors) {
@@ -58,17 +80,8 @@ export const joinFunctions = {
     }
     if (tensors.length === 1) return first.clone();
     const outShape = first.shape.map((d, i) => (i === a ? tensors.reduce((acc, t) => acc + t.shape[a]!, 0) : d));
-    const out = scatterBlocks(e, tensors, outShape, joinedDtype(tensors), a);
-    if (e.isRecording) {
-      e.record('concat', out, tensors, (dy) => {
-        let start = 0;
-        return tensors.map((t) => {
-          const part = dy.slice(t.shape.map((_, i) => (i === a ? start : 0)), t.shape);
-          start += t.shape[a]!;
-          return part;
-        });
-      });
-    }
+    const out = keepValueRange(scatterBlocks(e, tensors, outShape, joinedDtype(tensors), a), ...tensors);
+    record('concat', out, tensors, { tensors: [...tensors], axis: a });
     return out;
   },
   /**
@@ -76,7 +89,7 @@ export const joinFunctions = {
    * so the gradient of each input is its slice of dy.
    */
   stack: (e: Engine, tensors: readonly Tensor[], axis = 0): Tensor => {
-    if (!(tensors instanceof Array) || tensors.length === 0) throw new Error('stack: needs a non-empty array of tensors');
+    checkTensorList('stack', 'tensors', tensors);
     e.checkInputs('stack', tensors);
     const first = tensors[0]!;
     if (tensors.some((t) => t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i]))) {

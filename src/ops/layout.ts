@@ -1,13 +1,18 @@
 import type { Tensor } from '../tensor.js';
 import { assertShape, broadcastShapes, broadcastStrides, fmt, normalizeAxes, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { sumToShape } from './binary.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
+import { record } from './record.js';
+import { keepValueRange } from './device_checks.js';
+import { checkArray, checkIntegers, checkNumber, checkShape } from './validate.js';
+import { describeValue } from '../values.js';
 import { copyStrided, padStrided, stridedView } from './strided.js';
 
 /** Normalises an insertion axis in [-(rank + 1), rank] (expandDims, stack). */
 export function insertionAxis(op: string, axis: number, rank: number, shapeText: string): number {
   if (!Number.isInteger(axis) || axis < -(rank + 1) || axis > rank) {
-    throw new Error(`${op}: axis ${axis} is out of range for inserting into shape ${shapeText} (rank ${rank})`);
+    throw new Error(`${op}: axis ${describeValue(axis)} is out of range for inserting into shape ${shapeText} (rank ${rank})`);
   }
   return axis < 0 ? axis + rank + 1 : axis;
 }
@@ -17,9 +22,12 @@ export function insertionAxis(op: string, axis: number, rank: number, shapeText:
  * names the op and the shape.
  */
 export function axesOf(op: string, axes: number | readonly number[] | undefined, x: Tensor): number[] {
+  if (axes !== undefined && typeof axes !== 'number' && !Array.isArray(axes)) {
+    throw new Error(`${op}: axes must be an integer or an array of integers, got ${describeValue(axes)}`);
+  }
   for (const a of axes === undefined ? [] : typeof axes === 'number' ? [axes] : axes) {
     if (!Number.isInteger(a) || a < -x.rank || a >= x.rank) {
-      throw new Error(`${op}: axis ${a} is out of range for shape ${fmt(x.shape)} (rank ${x.rank})`);
+      throw new Error(`${op}: axis ${describeValue(a)} is out of range for shape ${fmt(x.shape)} (rank ${x.rank})`);
     }
   }
   return normalizeAxes(op, axes, x.rank);
@@ -31,12 +39,42 @@ function assertCounts(op: string, what: string, values: readonly unknown[], rank
   }
 }
 
+/** What reshape and broadcastTo's backward rules see. */
+export interface LayoutContext {
+  x: Tensor;
+}
+
+/** The layout ops the tape records (slices, pads and reverses record copy_strided / pad_strided). */
+export interface LayoutContexts {
+  reshape: LayoutContext;
+  transpose: LayoutContext & { perm: number[] };
+  broadcast_to: LayoutContext;
+  tile: LayoutContext & { reps: readonly number[] };
+}
+
+/** Backward rules of the layout ops. */
+export const layoutGradients: GradientTable<LayoutContexts> = {
+  reshape: ({ x }, dy) => [dy.reshape(x.shape)],
+  transpose: ({ perm }, dy) => {
+    const inverse = new Array<number>(perm.length);
+    perm.forEach((a, i) => (inverse[a] = i));
+    return [dy.transpose(inverse)];
+  },
+  broadcast_to: ({ x }, dy) => [sumToShape(dy, x.shape)],
+  // The tiles summed: dy viewed as [r0, s0, r1, s1, ...] summed over the r axes.
+  tile: ({ x, reps }, dy) => {
+    const split = x.shape.flatMap((d, i) => [reps[i]!, d]);
+    return [dy.reshape(split).sum(reps.map((_, i) => 2 * i)).reshape(x.shape)];
+  },
+};
+
 /** Shape ops: views, transposes, broadcasting, padding, tiling and reversing. */
 export const layoutOps = {
   /** Same elements, new shape (one dimension may be -1). Shares storage: no copy. */
   reshape: (x: Tensor, shape: readonly number[]): Tensor => {
     const e = x.engine;
     e.checkInputs('reshape', [x]);
+    checkIntegers('reshape', 'shape', shape, { min: -1 });
     const unknown = shape.filter((d) => d === -1).length;
     let target = [...shape];
     if (unknown > 1) throw new Error(`reshape: at most one -1 in ${fmt(shape)}`);
@@ -48,7 +86,7 @@ export const layoutOps = {
     assertShape('reshape', target);
     if (sizeOf(target) !== x.size) throw new Error(`reshape: cannot reshape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)}`);
     const out = e.view(x, target);
-    if (e.isRecording) e.record('reshape', out, [x], (dy) => [dy.reshape(x.shape)]);
+    record('reshape', out, [x], { x });
     return out;
   },
   /** Inserts a dimension of size 1 at `axis` (negative counts from the end, -1 appends). A view. */
@@ -72,30 +110,27 @@ export const layoutOps = {
   transpose: (x: Tensor, perm?: readonly number[]): Tensor => {
     const e = x.engine;
     e.checkInputs('transpose', [x]);
-    const p = perm ? [...perm] : x.shape.map((_, i) => x.rank - 1 - i);
+    const p = perm !== undefined ? [...checkArray<number>('transpose', 'perm', perm)] : x.shape.map((_, i) => x.rank - 1 - i);
     const sorted = [...p].sort((a, b) => a - b);
     if (p.length !== x.rank || sorted.some((v, i) => v !== i)) {
-      throw new Error(`transpose: ${JSON.stringify(perm)} is not a permutation of the axes of ${fmt(x.shape)}`);
+      throw new Error(`transpose: ${describeValue(perm)} is not a permutation of the axes of ${fmt(x.shape)}`);
     }
     const strides = stridesOf(x.shape);
     const outShape = p.map((a) => x.shape[a]!);
     const out = copyStrided(x, outShape, p.map((a) => strides[a]!), 0);
-    if (e.isRecording) {
-      const inverse = new Array<number>(p.length);
-      p.forEach((a, i) => (inverse[a] = i));
-      e.record('transpose', out, [x], (dy) => [dy.transpose(inverse)]);
-    }
+    record('transpose', out, [x], { x, perm: p });
     return out;
   },
   /** Broadcasts to `shape` (numpy rules), materialising the result. */
   broadcastTo: (x: Tensor, shape: readonly number[]): Tensor => {
     const e = x.engine;
     e.checkInputs('broadcastTo', [x]);
+    checkShape('broadcastTo', shape);
     const out = broadcastShapes('broadcastTo', x.shape, shape);
     if (!shapesEqual(out, shape)) throw new Error(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
     if (shapesEqual(x.shape, shape)) return x.reshape(shape);
     const y = copyStrided(x, shape, broadcastStrides(x.shape, shape), 0);
-    if (e.isRecording) e.record('broadcastTo', y, [x], (dy) => [sumToShape(dy, x.shape)]);
+    record('broadcast_to', y, [x], { x });
     return y;
   },
   /**
@@ -105,17 +140,13 @@ export const layoutOps = {
   tile: (x: Tensor, reps: readonly number[]): Tensor => {
     const e = x.engine;
     e.checkInputs('tile', [x]);
-    assertCounts('tile', `reps ${JSON.stringify(reps)}`, reps, x.rank, x);
-    if (reps.some((r) => !Number.isInteger(r) || r < 0)) throw new Error(`tile: reps ${JSON.stringify(reps)} must be non-negative integers`);
+    checkArray('tile', 'reps', reps);
+    assertCounts('tile', `reps ${describeValue(reps)}`, reps, x.rank, x);
+    if (reps.some((r) => !Number.isInteger(r) || r < 0)) throw new Error(`tile: reps ${describeValue(reps)} must be non-negative integers`);
     if (reps.every((r) => r === 1)) return x.reshape(x.shape);
     const outShape = x.shape.map((d, i) => d * reps[i]!);
-    const out = e.runKernel('tile', [x], outShape, x.dtype, { outShape, inShape: [...x.shape] });
-    if (e.isRecording) {
-      e.record('tile', out, [x], (dy) => {
-        const split = x.shape.flatMap((d, i) => [reps[i]!, d]);
-        return [dy.reshape(split).sum(reps.map((_, i) => 2 * i)).reshape(x.shape)];
-      });
-    }
+    const out = keepValueRange(e.runKernel('tile', [x], outShape, x.dtype, { outShape, inShape: [...x.shape] }), x);
+    record('tile', out, [x], { x, reps: [...reps] });
     return out;
   },
   /**
@@ -124,10 +155,12 @@ export const layoutOps = {
    */
   pad: (x: Tensor, paddings: readonly (readonly [number, number])[], constantValue = 0): Tensor => {
     x.engine.checkInputs('pad', [x]);
-    assertCounts('pad', `paddings ${JSON.stringify(paddings)}`, paddings, x.rank, x);
-    if (paddings.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
-      throw new Error(`pad: paddings ${JSON.stringify(paddings)} must be [before, after] pairs of non-negative integers`);
+    checkArray('pad', 'paddings', paddings);
+    assertCounts('pad', `paddings ${describeValue(paddings)}`, paddings, x.rank, x);
+    if (paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
+      throw new Error(`pad: paddings ${describeValue(paddings)} must be [before, after] pairs of non-negative integers`);
     }
+    checkNumber('pad', 'constantValue', constantValue, { infinite: true, nan: true });
     const outShape = x.shape.map((d, i) => paddings[i]![0] + d + paddings[i]![1]);
     return padStrided('pad', x, outShape, paddings.map((p) => p[0]), x.shape.map(() => 1), constantValue);
   },
@@ -149,4 +182,4 @@ declare module '../engine.js' {
   interface Engine extends LayoutOps {}
 }
 
-installOps(layoutOps);
+installOps(layoutOps, 'tensor');

@@ -2,7 +2,11 @@ import type { MatmulParams } from '../kernel_ids/matmul.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, fmt, normalizeAxes, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { sumToShape } from './binary.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, tensors, type AsMethods } from './define.js';
+import { record } from './record.js';
+import { checkBoolean, checkTensor } from './validate.js';
+import { describeValue } from '../values.js';
 import { release } from './reduce.js';
 
 /** Describes the operands of a failed product in errors: `[3,4] x [5,2]`, flags appended. */
@@ -57,31 +61,17 @@ function batchedMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: bo
   if (e.isRecording) {
     const x = A.operand;
     const y = B.operand;
-    // A shared B (a layer's weight) against a batch of row-major A: for dB the batch folds into
-    // the rows, one product over batch * m rows instead of a batch of products then summed.
-    const foldBatch = B.stride === 0 && A.stride !== 0 && !transposeA;
-    // The Gram product x·xᵀ (the vector spread's V Vᵀ): the two gradients, dy·x and dyᵀ·x, go to
-    // the same tensor, and their sum is one product, (dy + dyᵀ)·x.
-    const gram = x === y && !transposeA && transposeB && x.rank === 2;
-    e.record('matmul', out, [x, y], (dy, needed) => {
-      if (gram && needed[0] && needed[1]) return [mm(dy.add(dy.transpose()), x, false, false), null];
-      // The four cases of TensorFlow's MatMul gradient, each a product with transpose flags; only
-      // the gradients the tape needs are computed (an attack needs dx, not the weights' dw).
-      const dx = (): Tensor => {
-        if (!transposeA && !transposeB) return mm(dy, y, false, true);
-        if (!transposeA) return mm(dy, y, false, false);
-        if (!transposeB) return mm(y, dy, false, true);
-        return mm(y, dy, true, true);
-      };
-      const dw = (): Tensor => {
-        const xs = foldBatch ? x.reshape([sizeOf(x.shape.slice(0, -1)), ka]) : x;
-        const dys = foldBatch ? dy.reshape([sizeOf(dy.shape.slice(0, -1)), n]) : dy;
-        if (!transposeA && !transposeB) return mm(xs, dys, true, false);
-        if (!transposeA) return mm(dys, xs, true, false);
-        if (!transposeB) return mm(x, dy, false, false);
-        return mm(dy, x, true, true);
-      };
-      return [needed[0] ? sumToShape(dx(), x.shape) : null, needed[1] ? sumToShape(dw(), y.shape) : null];
+    record('matmul', out, [x, y], {
+      x,
+      y,
+      transposeA,
+      transposeB,
+      // A shared B (a layer's weight) against a batch of row-major A: for dB the batch folds into
+      // the rows, one product over batch * m rows instead of a batch of products then summed.
+      foldBatch: B.stride === 0 && A.stride !== 0 && !transposeA,
+      // The Gram product x·xᵀ (the vector spread's V Vᵀ): the two gradients, dy·x and dyᵀ·x, go
+      // to the same tensor, and their sum is one product, (dy + dyᵀ)·x.
+      gram: x === y && !transposeA && transposeB && x.rank === 2,
     });
   }
   release(A.operand, a);
@@ -115,6 +105,46 @@ function vectorMatrix(a: Tensor, b: Tensor, outShape: number[], dtype: Tensor['d
   return out;
 }
 
+/** What matmul's backward rule sees: the operands as multiplied, and the choices made. */
+export interface MatmulContext {
+  x: Tensor;
+  y: Tensor;
+  transposeA: boolean;
+  transposeB: boolean;
+  foldBatch: boolean;
+  gram: boolean;
+}
+
+/** The product the tape records (dot, tensordot and outer are built on it). */
+export interface MatmulContexts {
+  matmul: MatmulContext;
+}
+
+/** matmul's gradient: the four cases of TensorFlow's MatMul gradient, each a product with transpose flags. */
+export const matmulGradients: GradientTable<MatmulContexts> = {
+  matmul: ({ x, y, transposeA, transposeB, foldBatch, gram }, dy, needed) => {
+    if (gram && needed[0] && needed[1]) return [mm(dy.add(dy.transpose()), x, false, false), null];
+    const ka = x.shape[x.rank - (transposeA ? 2 : 1)]!;
+    const n = dy.shape[dy.rank - 1]!;
+    // Only the gradients the tape needs are computed (an attack needs dx, not the weights' dw).
+    const dx = (): Tensor => {
+      if (!transposeA && !transposeB) return mm(dy, y, false, true);
+      if (!transposeA) return mm(dy, y, false, false);
+      if (!transposeB) return mm(y, dy, false, true);
+      return mm(y, dy, true, true);
+    };
+    const dw = (): Tensor => {
+      const xs = foldBatch ? x.reshape([sizeOf(x.shape.slice(0, -1)), ka]) : x;
+      const dys = foldBatch ? dy.reshape([sizeOf(dy.shape.slice(0, -1)), n]) : dy;
+      if (!transposeA && !transposeB) return mm(xs, dys, true, false);
+      if (!transposeA) return mm(dys, xs, true, false);
+      if (!transposeB) return mm(x, dy, false, false);
+      return mm(dy, x, true, true);
+    };
+    return [needed[0] ? sumToShape(dx(), x.shape) : null, needed[1] ? sumToShape(dw(), y.shape) : null];
+  },
+};
+
 /** The products of the backward rule (recorded, so second derivatives work). */
 function mm(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
   return batchedMatmul(a, b, transposeA, transposeB, describe(a.shape, b.shape, transposeA, transposeB));
@@ -145,6 +175,9 @@ export const matmulOps = {
    * apply to 1-D operands).
    */
   matmul: (a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor => {
+    checkTensor('matmul', 'b', b);
+    checkBoolean('matmul', 'transposeA', transposeA);
+    checkBoolean('matmul', 'transposeB', transposeB);
     const [x, y] = tensors('matmul', a, b) as [Tensor, Tensor];
     const shown = describe(x.shape, y.shape, transposeA, transposeB);
     if (x.rank === 0 || y.rank === 0) throw new Error(`matmul: operands must have rank >= 1 (${shown})`);
@@ -168,7 +201,7 @@ export const matmulOps = {
    * [k]·[k,n] is [n], [m,k]·[k,n] is [m,n].
    */
   dot: (a: Tensor, b: Tensor): Tensor => {
-    const [x, y] = tensors('dot', a, b) as [Tensor, Tensor];
+    const [x, y] = tensors('dot', a, checkTensor('dot', 'b', b)) as [Tensor, Tensor];
     if (x.rank < 1 || x.rank > 2 || y.rank < 1 || y.rank > 2) {
       throw new Error(`dot: inputs must be vectors or matrices (${fmt(x.shape)} x ${fmt(y.shape)})`);
     }
@@ -183,13 +216,16 @@ export const matmulOps = {
    * The result has a's free axes, then b's.
    */
   tensordot: (a: Tensor, b: Tensor, axes: number | readonly [number | readonly number[], number | readonly number[]] = 2): Tensor => {
-    const [x, y] = tensors('tensordot', a, b) as [Tensor, Tensor];
+    const [x, y] = tensors('tensordot', a, checkTensor('tensordot', 'b', b)) as [Tensor, Tensor];
     const shown = `${fmt(x.shape)} x ${fmt(y.shape)}`;
+    if (typeof axes !== 'number' && !(Array.isArray(axes) && axes.length === 2)) {
+      throw new Error(`tensordot: axes must be a count or a pair [aAxes, bAxes], got ${describeValue(axes)} (${shown})`);
+    }
     let aAxes: number[];
     let bAxes: number[];
     if (typeof axes === 'number') {
       if (!Number.isInteger(axes) || axes < 0 || axes > x.rank || axes > y.rank) {
-        throw new Error(`tensordot: cannot contract ${axes} axes (${shown})`);
+        throw new Error(`tensordot: cannot contract ${describeValue(axes)} axes (${shown})`);
       }
       aAxes = Array.from({ length: axes }, (_, i) => x.rank - axes + i);
       bAxes = Array.from({ length: axes }, (_, i) => i);
@@ -227,7 +263,7 @@ export const matmulOps = {
   },
   /** Outer product of the flattened inputs: out[i, j] = a[i]·b[j] (np.outer). */
   outer: (a: Tensor, b: Tensor): Tensor => {
-    const [x, y] = tensors('outer', a, b) as [Tensor, Tensor];
+    const [x, y] = tensors('outer', a, checkTensor('outer', 'b', b)) as [Tensor, Tensor];
     const column = x.reshape([x.size, 1]);
     const row = y.reshape([1, y.size]);
     const out = column.mul(row);
@@ -246,4 +282,4 @@ declare module '../engine.js' {
   interface Engine extends MatmulOps {}
 }
 
-installOps(matmulOps);
+installOps(matmulOps, 'tensor');

@@ -1,10 +1,15 @@
 import type { Engine } from '../engine.js';
-import type { Tensor, Variable } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import type { BatchNormReduceParams } from '../kernel_ids/norm.js';
 import { fmt, shapesEqual } from '../shape.js';
 import { sumToShape } from './binary.js';
 import { installEngineFunctions, installOps, type AsMethods } from './define.js';
 import type { DropEngine } from './creation.js';
+import type { GradientTable } from '../autodiff/rules.js';
+import { record } from './record.js';
+import { checkNumber, checkOptions, checkTensor } from './validate.js';
+import { describeValue } from '../values.js';
+import { Variable } from '../tensor.js';
 
 /** Options of batchNorm (tf.nn.batch_normalization). */
 export interface BatchNormOptions {
@@ -40,10 +45,7 @@ const minRowsPerChunk = 256;
 const maxChunks = 1024;
 
 function checkEpsilon(op: string, epsilon: number): number {
-  if (typeof epsilon !== 'number' || !(epsilon >= 0) || !Number.isFinite(epsilon)) {
-    throw new Error(`${op}: epsilon must be a finite number >= 0, got ${String(epsilon)}`);
-  }
-  return epsilon;
+  return checkNumber(op, 'epsilon', epsilon, { min: 0 });
 }
 
 /** Whether `t` broadcasts to x's shape without growing it. */
@@ -108,6 +110,82 @@ function trainingDxWithOps(x: Tensor, gamma: Tensor | undefined, eps: number, dy
   return centred.mul(gain);
 }
 
+/** What inference-mode batch norm's rule sees. */
+export interface BatchNormContext {
+  x: Tensor;
+  mean: Tensor;
+  variance: Tensor;
+  scale: Tensor | undefined;
+  offset: Tensor | undefined;
+  eps: number;
+}
+
+/** What training-mode batch norm's rules see. */
+export interface BatchNormTrainingContext {
+  x: Tensor;
+  gamma: Tensor | undefined;
+  beta: Tensor | undefined;
+  /** The full gamma the kernels read (a constant 1 without gamma). */
+  gammaT: Tensor;
+  /** The engine's own handles on the batch statistics (callers may dispose theirs). */
+  mean: Tensor;
+  variance: Tensor;
+  eps: number;
+  plan: BatchNormReduceParams;
+}
+
+/** The normalisation ops the tape records; the statistics of training mode are outputs too. */
+export interface NormalizationContexts {
+  batch_norm: BatchNormContext;
+  batch_norm_training: BatchNormTrainingContext;
+  batch_norm_training_mean: BatchNormTrainingContext;
+  batch_norm_training_variance: BatchNormTrainingContext;
+}
+
+/** Training-mode batch norm's gradients for x, gamma and beta: fused kernels, or ops for grad of grad. */
+function trainingGrads(c: BatchNormTrainingContext, dy: Tensor, needed: readonly boolean[]): (Tensor | null)[] {
+  const { x, gamma, beta, gammaT, eps, plan } = c;
+  const e = x.engine;
+  const needGamma = gamma ? needed[1] : false;
+  const needBeta = beta ? needed[gamma ? 2 : 1] : false;
+  let dx: Tensor | null = null;
+  let sumDy: Tensor | null = null;
+  let sumDyXhat: Tensor | null = null;
+  if (e.isRecording) {
+    // Second derivatives: everything as ops.
+    if (needed[0]) dx = trainingDxWithOps(x, gamma, eps, dy);
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    if (needBeta) sumDy = dy.sum(axes);
+    if (needGamma) sumDyXhat = dy.mul(x.sub(c.mean).mul(c.variance.add(eps).rsqrt())).sum(axes);
+  } else {
+    const stat = { shape: [plan.channels], dtype: 'float32' as const };
+    const part = e.runKernel('batch_norm_grad_partial', [x, dy, c.mean, c.variance], [plan.chunks, 2, plan.channels], 'float32', plan);
+    [sumDy, sumDyXhat] = e.runKernelOutputs('batch_norm_grad_finalize', [part], [stat, stat], plan) as [Tensor, Tensor];
+    if (needed[0]) {
+      dx = e.runKernel('batch_norm_backprop', [x, dy, c.mean, c.variance, gammaT, sumDy, sumDyXhat], x.shape, 'float32', {
+        n: x.size,
+        rows: plan.rows,
+        channels: plan.channels,
+        epsilon: eps,
+        gammaStride: gamma ? 1 : 0,
+      });
+    }
+  }
+  const grads: (Tensor | null)[] = [dx];
+  if (gamma) grads.push(needGamma ? sumDyXhat!.reshape(gamma.shape) : null);
+  if (beta) grads.push(needBeta ? sumDy!.reshape(beta.shape) : null);
+  return grads;
+}
+
+/** Backward rules of batch normalisation. */
+export const normalizationGradients: GradientTable<NormalizationContexts> = {
+  batch_norm: (c, dy, needed) => inferenceGrads(c.x, c.mean, c.variance, c.scale, c.offset, c.eps, dy, needed),
+  batch_norm_training: trainingGrads,
+  // d mean / dx = 1/M; d variance / dx = 2·(x - mean)/M (population variance).
+  batch_norm_training_mean: ({ x, plan }, dmean) => [dmean.div(plan.rows).broadcastTo(x.shape)],
+  batch_norm_training_variance: ({ x, mean, plan }, dvar) => [x.sub(mean).mul(dvar).mul(2 / plan.rows)],
+};
+
 /** Batch normalisation over the last (channels) axis, for inference and training. */
 export const normalizationOps = {
   /**
@@ -115,10 +193,15 @@ export const normalizationOps = {
    * normalisation with given (moving) statistics. Per-channel parameters ([channels], or one
    * value) run as one fused kernel; other broadcastable shapes run as elementwise ops.
    */
-  batchNorm: (x: Tensor, mean: Tensor, variance: Tensor, options: BatchNormOptions = {}): Tensor => {
+  batchNorm: (x: Tensor, mean: Tensor, variance: Tensor, opts?: BatchNormOptions): Tensor => {
     const op = 'batchNorm';
     const e = x.engine;
+    checkTensor(op, 'mean', mean);
+    checkTensor(op, 'variance', variance);
+    const options = checkOptions(op, opts, ['offset', 'scale', 'epsilon']);
     const { scale, offset } = options;
+    if (scale !== undefined) checkTensor(op, 'scale', scale);
+    if (offset !== undefined) checkTensor(op, 'offset', offset);
     const eps = checkEpsilon(op, options.epsilon ?? defaultEpsilon);
     const named: [string, Tensor | undefined][] = [['mean', mean], ['variance', variance], ['scale', scale], ['offset', offset]];
     const params = named.filter((p): p is [string, Tensor] => p[1] !== undefined);
@@ -147,10 +230,7 @@ export const normalizationOps = {
       scaleStride: stride(scale),
       offsetStride: stride(offset),
     });
-    if (e.isRecording) {
-      const recorded = [x, ...params.map((p) => p[1])];
-      e.record(op, y, recorded, (dy, needed) => inferenceGrads(x, mean, variance, scale, offset, eps, dy, needed));
-    }
+    record('batch_norm', y, [x, ...params.map((p) => p[1])], { x, mean, variance, scale, offset, eps });
     return y;
   },
 
@@ -162,10 +242,13 @@ export const normalizationOps = {
    * kernels for sum(dy), sum(dy·xhat) and dx. `mean` and `variance` are [channels] and carry
    * gradients too.
    */
-  batchNormTraining: (x: Tensor, options: BatchNormTrainingOptions = {}): BatchNormTrainingResult => {
+  batchNormTraining: (x: Tensor, opts?: BatchNormTrainingOptions): BatchNormTrainingResult => {
     const op = 'batchNormTraining';
     const e = x.engine;
+    const options = checkOptions(op, opts, ['gamma', 'beta', 'epsilon']);
     const { gamma, beta } = options;
+    if (gamma !== undefined) checkTensor(op, 'gamma', gamma);
+    if (beta !== undefined) checkTensor(op, 'beta', beta);
     const eps = checkEpsilon(op, options.epsilon ?? defaultEpsilon);
     e.checkInputs(op, [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])]);
     if (x.rank === 0) throw new Error(`${op}: x must have rank >= 1 (channels last), got a scalar`);
@@ -196,42 +279,19 @@ export const normalizationOps = {
 
     // The backward rules keep their own handles on the statistics: callers may dispose the
     // returned ones once the moving averages are updated.
-    const savedMean = e.view(mean, mean.shape);
-    const savedVariance = e.view(variance, variance.shape);
-    const inputs = [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])];
-    e.record(op, y, inputs, (dy, needed) => {
-      const needGamma = gamma ? needed[1] : false;
-      const needBeta = beta ? needed[gamma ? 2 : 1] : false;
-      let dx: Tensor | null = null;
-      let sumDy: Tensor | null = null;
-      let sumDyXhat: Tensor | null = null;
-      if (e.isRecording) {
-        // Second derivatives: everything as ops.
-        if (needed[0]) dx = trainingDxWithOps(x, gamma, eps, dy);
-        const axes = x.shape.slice(0, -1).map((_, i) => i);
-        if (needBeta) sumDy = dy.sum(axes);
-        if (needGamma) sumDyXhat = dy.mul(x.sub(savedMean).mul(savedVariance.add(eps).rsqrt())).sum(axes);
-      } else {
-        const part = e.runKernel('batch_norm_grad_partial', [x, dy, savedMean, savedVariance], [plan.chunks, 2, channels], 'float32', plan);
-        [sumDy, sumDyXhat] = e.runKernelOutputs('batch_norm_grad_finalize', [part], [stat, stat], plan) as [Tensor, Tensor];
-        if (needed[0]) {
-          dx = e.runKernel('batch_norm_backprop', [x, dy, savedMean, savedVariance, gammaT, sumDy, sumDyXhat], x.shape, 'float32', {
-            n: x.size,
-            rows,
-            channels,
-            epsilon: eps,
-            gammaStride: gamma ? 1 : 0,
-          });
-        }
-      }
-      const grads: (Tensor | null)[] = [dx];
-      if (gamma) grads.push(needGamma ? sumDyXhat!.reshape(gamma.shape) : null);
-      if (beta) grads.push(needBeta ? sumDy!.reshape(beta.shape) : null);
-      return grads;
-    });
-    // d mean / dx = 1/M; d variance / dx = 2·(x - mean)/M (population variance).
-    e.record(`${op} mean`, mean, [x], (dmean) => [dmean.div(rows).broadcastTo(x.shape)]);
-    e.record(`${op} variance`, variance, [x], (dvar) => [x.sub(savedMean).mul(dvar).mul(2 / rows)]);
+    const context: BatchNormTrainingContext = {
+      x,
+      gamma,
+      beta,
+      gammaT,
+      mean: e.view(mean, mean.shape),
+      variance: e.view(variance, variance.shape),
+      eps,
+      plan,
+    };
+    record('batch_norm_training', y, [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])], context);
+    record('batch_norm_training_mean', mean, [x], context);
+    record('batch_norm_training_variance', variance, [x], context);
     return { y, mean, variance };
   },
 };
@@ -242,13 +302,14 @@ export const normalizationOps = {
  */
 export function assignMovingAverage(moving: Variable, value: Tensor, momentum = 0.99): Variable {
   const op = 'assignMovingAverage';
+  if (!(moving instanceof Variable)) throw new Error(`${op}: moving must be a variable, got ${describeValue(moving)}`);
   const e = moving.engine;
-  e.checkInputs(op, [moving, value]);
+  e.checkInputs(op, [moving, checkTensor(op, 'value', value)]);
   if (!shapesEqual(moving.shape, value.shape)) {
     throw new Error(`${op}: variable '${moving.name}' ${fmt(moving.shape)} and value ${fmt(value.shape)} differ in shape`);
   }
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-    throw new Error(`${op}: momentum must be in [0, 1], got ${String(momentum)}`);
+    throw new Error(`${op}: momentum must be in [0, 1], got ${describeValue(momentum)}`);
   }
   e.tidy(() => {
     moving.assign(moving.mul(momentum).add(value.mul(1 - momentum)));
@@ -272,5 +333,5 @@ declare module '../engine.js' {
   interface Engine extends NormalizationOps, NormalizationFunctions {}
 }
 
-installOps(normalizationOps);
+installOps(normalizationOps, 'tensor');
 installEngineFunctions(normalizationFunctions);

@@ -1,7 +1,11 @@
 import type { Tensor } from '../tensor.js';
 import type { Pool2dParams } from '../kernel_ids/pool.js';
 import { fmt } from '../shape.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
+import { record } from './record.js';
+import { checkBoolean, checkOneOf, checkOptions } from './validate.js';
+import { describeValue } from '../values.js';
 
 /** A size per spatial dimension: one number for both, or [height, width]. */
 export type PoolSize = number | readonly [number, number];
@@ -23,7 +27,7 @@ export interface Pool2dOptions {
 function pair(op: string, what: string, value: PoolSize): [number, number] {
   const p: readonly number[] = typeof value === 'number' ? [value, value] : value;
   if (!Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new Error(`${op}: ${what} must be a positive integer or a pair [h, w] of them, got ${JSON.stringify(value)}`);
+    throw new Error(`${op}: ${what} must be a positive integer or a pair [h, w] of them, got ${describeValue(value)}`);
   }
   return [p[0]!, p[1]!];
 }
@@ -37,17 +41,15 @@ function outputAndPad(inSize: number, k: number, s: number, padding: 'valid' | '
 }
 
 /** @internal Checks a pooling call and computes its kernel parameters. */
-export function poolGeometry(op: string, x: Tensor, options: Pool2dOptions): Pool2dParams {
+export function poolGeometry(op: string, x: Tensor, opts: Pool2dOptions | undefined): Pool2dParams {
   x.engine.checkInputs(op, [x]);
+  const options = checkOptions(op, opts, ['poolSize', 'strides', 'padding']);
   if (x.rank !== 4) {
     throw new Error(`${op}: expects a 4-D NHWC input [batch, height, width, channels], got shape ${fmt(x.shape)}`);
   }
   const [poolH, poolW] = pair(op, 'poolSize', options.poolSize ?? 2);
   const [strideH, strideW] = pair(op, 'strides', options.strides ?? [poolH, poolW]);
-  const padding = options.padding ?? 'valid';
-  if (padding !== 'valid' && padding !== 'same') {
-    throw new Error(`${op}: padding must be 'valid' or 'same', got ${JSON.stringify(padding)}`);
-  }
+  const padding = checkOneOf(op, 'padding', options.padding, ['valid', 'same'], 'valid');
   const [batch, inH, inW, channels] = x.shape as [number, number, number, number];
   if (padding === 'valid' && (inH < poolH || inW < poolW)) {
     throw new Error(`${op}: pool size [${poolH},${poolW}] exceeds the input's spatial size [${inH},${inW}] (input ${fmt(x.shape)}, padding 'valid')`);
@@ -69,8 +71,7 @@ function inShape(p: Pool2dParams): number[] {
 function maxPoolBackprop(x: Tensor, dy: Tensor, p: Pool2dParams): Tensor {
   const e = x.engine;
   const dx = e.runKernel('max_pool2d_backprop', [x, dy], x.shape, 'float32', p);
-  // The argmax positions are piecewise constant in x: only dy has a gradient.
-  if (e.isRecording) e.record('max_pool2d_backprop', dx, [x, dy], (ddx) => [null, maxPoolSelect(x, ddx, p)]);
+  record('max_pool2d_backprop', dx, [x, dy], { x, p });
   return dx;
 }
 
@@ -78,7 +79,7 @@ function maxPoolBackprop(x: Tensor, dy: Tensor, p: Pool2dParams): Tensor {
 function maxPoolSelect(x: Tensor, v: Tensor, p: Pool2dParams): Tensor {
   const e = x.engine;
   const out = e.runKernel('max_pool2d_select', [x, v], outShape(p), 'float32', p);
-  if (e.isRecording) e.record('max_pool2d_select', out, [x, v], (dout) => [null, maxPoolBackprop(x, dout, p)]);
+  record('max_pool2d_select', out, [x, v], { x, p });
   return out;
 }
 
@@ -86,16 +87,44 @@ function maxPoolSelect(x: Tensor, v: Tensor, p: Pool2dParams): Tensor {
 function avgPool(x: Tensor, p: Pool2dParams): Tensor {
   const e = x.engine;
   const y = e.runKernel('avg_pool2d', [x], outShape(p), 'float32', p);
-  if (e.isRecording) e.record('avg_pool2d', y, [x], (dy) => [avgPoolBackprop(dy, p)]);
+  record('avg_pool2d', y, [x], { x, p });
   return y;
 }
 
 function avgPoolBackprop(dy: Tensor, p: Pool2dParams): Tensor {
   const e = dy.engine;
   const dx = e.runKernel('avg_pool2d_backprop', [dy], inShape(p), 'float32', p);
-  if (e.isRecording) e.record('avg_pool2d_backprop', dx, [dy], (ddx) => [avgPool(ddx, p)]);
+  record('avg_pool2d_backprop', dx, [dy], { x: dy, p });
   return dx;
 }
+
+/** What the pooling rules see: the pooled input (or dy, for the backprops) and the geometry. */
+export interface PoolContext {
+  x: Tensor;
+  p: Pool2dParams;
+}
+
+/** The pooling kernels the tape records: every one of them, as each is another's gradient. */
+export interface PoolContexts {
+  max_pool2d: PoolContext;
+  max_pool2d_backprop: PoolContext;
+  max_pool2d_select: PoolContext;
+  avg_pool2d: PoolContext;
+  avg_pool2d_backprop: PoolContext;
+}
+
+/**
+ * Backward rules of pooling. The argmax positions of max pooling are piecewise constant in x, so
+ * the backprop and select kernels pass gradients to their dy / v input only: each is the other's
+ * adjoint, and the average pool and its backprop are each other's.
+ */
+export const poolGradients: GradientTable<PoolContexts> = {
+  max_pool2d: ({ x, p }, dy) => [maxPoolBackprop(x, dy, p)],
+  max_pool2d_backprop: ({ x, p }, ddx) => [null, maxPoolSelect(x, ddx, p)],
+  max_pool2d_select: ({ x, p }, dout) => [null, maxPoolBackprop(x, dout, p)],
+  avg_pool2d: ({ p }, dy) => [avgPoolBackprop(dy, p)],
+  avg_pool2d_backprop: ({ p }, ddx) => [avgPool(ddx, p)],
+};
 
 /** 2-D pooling on NHWC tensors (channels-last, as Keras). */
 export const poolOps = {
@@ -103,22 +132,22 @@ export const poolOps = {
    * Max pooling over [batch, height, width, channels]. The gradient goes to the first largest
    * element of each window in row-major order (TensorFlow's rule).
    */
-  maxPool2d: (x: Tensor, options: Pool2dOptions = {}): Tensor => {
+  maxPool2d: (x: Tensor, options?: Pool2dOptions): Tensor => {
     const p = poolGeometry('maxPool2d', x, options);
     const e = x.engine;
     const y = e.runKernel('max_pool2d', [x], outShape(p), x.dtype, p);
-    if (e.isRecording) e.record('max_pool2d', y, [x], (dy) => [maxPoolBackprop(x, dy, p)]);
+    record('max_pool2d', y, [x], { x, p });
     return y;
   },
   /** Average pooling over [batch, height, width, channels]; 'same' averages only the valid elements. */
-  avgPool2d: (x: Tensor, options: Pool2dOptions = {}): Tensor => avgPool(x, poolGeometry('avgPool2d', x, options)),
+  avgPool2d: (x: Tensor, options?: Pool2dOptions): Tensor => avgPool(x, poolGeometry('avgPool2d', x, options)),
   /** Mean over height and width of [batch, height, width, channels]: [batch, channels] (or [batch, 1, 1, channels]). */
   globalAvgPool2d: (x: Tensor, keepDims = false): Tensor => {
     x.engine.checkInputs('globalAvgPool2d', [x]);
     if (x.rank !== 4) {
       throw new Error(`globalAvgPool2d: expects a 4-D NHWC input [batch, height, width, channels], got shape ${fmt(x.shape)}`);
     }
-    return x.mean([1, 2], keepDims);
+    return x.mean([1, 2], checkBoolean('globalAvgPool2d', 'keepDims', keepDims));
   },
 };
 
@@ -131,4 +160,4 @@ declare module '../engine.js' {
   interface Engine extends PoolOps {}
 }
 
-installOps(poolOps);
+installOps(poolOps, 'tensor');

@@ -1,10 +1,13 @@
 import type { Engine } from '../engine.js';
 import type { DType, Tensor } from '../tensor.js';
-import { assertShape, sizeOf, type Shape } from '../shape.js';
+import { sizeOf, type Shape } from '../shape.js';
 import { installEngineFunctions } from './define.js';
 import type { DropEngine } from './creation.js';
 import { dynamicParams } from '../compile/dynamic_params.js';
 import { drawSeed } from './seeds.js';
+import { record } from './record.js';
+import { checkDtype, checkNumber, checkOptions, checkShape, checkSize } from './validate.js';
+import { describeValue } from '../values.js';
 
 /** Options of `randomUniform`. */
 export interface RandomUniformOptions {
@@ -32,20 +35,22 @@ export interface RandomNormalOptions {
  */
 function seedFor(e: Engine, op: string, seed: number | undefined): number {
   if (seed !== undefined) {
-    if (!Number.isInteger(seed)) throw new Error(`${op}: seed must be an integer, got ${seed}`);
+    if (!Number.isInteger(seed)) throw new Error(`${op}: seed must be an integer, got ${describeValue(seed)}`);
     return seed >>> 0;
   }
   return drawSeed(e);
 }
 
-function normal(e: Engine, op: string, shape: Shape, options: RandomNormalOptions, truncated: boolean): Tensor {
-  assertShape(op, shape);
-  const { mean = 0, stddev = 1 } = options;
-  if (!Number.isFinite(mean) || !(stddev >= 0) || !Number.isFinite(stddev)) {
-    throw new Error(`${op}: mean ${mean} must be finite and stddev ${stddev} finite and non-negative`);
-  }
+function normal(e: Engine, op: string, shape: Shape, opts: RandomNormalOptions | undefined, truncated: boolean): Tensor {
+  checkShape(op, shape);
+  checkSize(op, e, shape);
+  const options = checkOptions(op, opts, ['mean', 'stddev', 'seed']);
+  const mean = checkNumber(op, 'mean', options.mean ?? 0);
+  const stddev = checkNumber(op, 'stddev', options.stddev ?? 1, { min: 0 });
   const params = () => ({ n: sizeOf(shape), seed: seedFor(e, op, options.seed), mean, stddev, truncated: truncated ? 1 : 0 });
-  return e.runKernel('random_normal', [], shape, 'float32', options.seed === undefined ? dynamicParams(params) : params());
+  const out = e.runKernel('random_normal', [], shape, 'float32', options.seed === undefined ? dynamicParams(params) : params());
+  record('random_normal', out, [], {});
+  return out;
 }
 
 /**
@@ -54,12 +59,14 @@ function normal(e: Engine, op: string, shape: Shape, options: RandomNormalOption
  */
 export const randomFunctions = {
   /** Uniform values in [minval, maxval). */
-  randomUniform: (e: Engine, shape: Shape, options: RandomUniformOptions = {}): Tensor => {
-    assertShape('randomUniform', shape);
-    const { minval = 0, maxval = 1, dtype = 'float32' } = options;
-    if (!Number.isFinite(minval) || !Number.isFinite(maxval) || !(minval < maxval)) {
-      throw new Error(`randomUniform: needs finite minval < maxval, got [${minval}, ${maxval})`);
-    }
+  randomUniform: (e: Engine, shape: Shape, opts?: RandomUniformOptions): Tensor => {
+    checkShape('randomUniform', shape);
+    checkSize('randomUniform', e, shape);
+    const options = checkOptions('randomUniform', opts, ['minval', 'maxval', 'seed', 'dtype']);
+    const minval = checkNumber('randomUniform', 'minval', options.minval ?? 0);
+    const maxval = checkNumber('randomUniform', 'maxval', options.maxval ?? 1);
+    const dtype = checkDtype('randomUniform', options.dtype);
+    if (!(minval < maxval)) throw new Error(`randomUniform: needs finite minval < maxval, got [${minval}, ${maxval})`);
     const integer = dtype !== 'float32';
     if (integer && !(Number.isInteger(minval) && Number.isInteger(maxval))) {
       throw new Error(`randomUniform: ${dtype} values need integer bounds, got [${minval}, ${maxval})`);
@@ -68,13 +75,15 @@ export const randomFunctions = {
       throw new Error(`randomUniform: ${dtype} bounds [${minval}, ${maxval}) exceed 2^24, the integers a tensor holds exactly`);
     }
     const params = () => ({ n: sizeOf(shape), seed: seedFor(e, 'randomUniform', options.seed), low: minval, high: maxval, integer: integer ? 1 : 0 });
-    return e.runKernel('random_uniform', [], shape, dtype, options.seed === undefined ? dynamicParams(params) : params());
+    const out = e.runKernel('random_uniform', [], shape, dtype, options.seed === undefined ? dynamicParams(params) : params());
+    record('random_uniform', out, [], {});
+    return out;
   },
   /** Normal values (Box-Muller). */
-  randomNormal: (e: Engine, shape: Shape, options: RandomNormalOptions = {}): Tensor =>
+  randomNormal: (e: Engine, shape: Shape, options?: RandomNormalOptions): Tensor =>
     normal(e, 'randomNormal', shape, options, false),
   /** Normal values redrawn until within two standard deviations of the mean (tf.truncatedNormal). */
-  truncatedNormal: (e: Engine, shape: Shape, options: RandomNormalOptions = {}): Tensor =>
+  truncatedNormal: (e: Engine, shape: Shape, options?: RandomNormalOptions): Tensor =>
     normal(e, 'truncatedNormal', shape, options, true),
 };
 

@@ -1,7 +1,10 @@
 import type { Tensor, DType } from '../tensor.js';
 import { chunkLength, type ReduceKernelId } from '../kernel_ids/reduce.js';
 import { fmt, normalizeAxes, reducedShape, sizeOf } from '../shape.js';
+import { notDifferentiable, type GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
+import { record, type NoContext } from './record.js';
+import { checkBoolean, checkOneOf, checkOptions } from './validate.js';
 
 /** Axes to reduce: one, several, or all when omitted. */
 export type Axes = number | readonly number[] | undefined;
@@ -97,6 +100,7 @@ export function reduceRows(kernel: ReduceKernelId, opName: string, x: Tensor, ax
   const e = x.engine;
   e.checkInputs(opName, [x]);
   const ax = normalizeAxes(opName, axes, x.rank);
+  checkBoolean(opName, 'keepDims', keepDims);
   const { source, rows, cols, inner } = reductionView(x, ax);
   const outShape = reducedShape(x.shape, ax, keepDims);
   const isArg = kernel === 'argmax' || kernel === 'argmin';
@@ -147,28 +151,66 @@ function positionsInBlock(x: Tensor, ax: readonly number[]): Tensor {
   return out;
 }
 
+/** argmax/argmin over `axes` (not differentiable: recorded so that a gradient reaching it is an error). */
+function argReduce(kind: 'argmax' | 'argmin', x: Tensor, axes: Axes, keepDims: boolean): Tensor {
+  const out = reduceRows(kind, kind, x, axes, keepDims);
+  record(kind, out, [x], {});
+  return out;
+}
+
+/** What sum and prod's backward rules see. */
+export interface AxesContext {
+  x: Tensor;
+  /** The reduced axes, normalised. */
+  axes: number[];
+}
+
+/** What max and min's backward rules see. */
+export interface ExtremumContext extends AxesContext {
+  out: Tensor;
+  ties: TiePolicy;
+}
+
+/** The reductions the tape records (reduce_prod's in reduce_prod.ts). */
+export interface ReduceContexts {
+  reduce_sum: AxesContext;
+  reduce_max: ExtremumContext;
+  reduce_min: ExtremumContext;
+  argmax: NoContext;
+  argmin: NoContext;
+}
+
+/** max/min's gradient, routed to the extremum's elements by `ties`. */
+function extremumGrad(kind: 'max' | 'min'): (c: ExtremumContext, dy: Tensor) => Tensor[] {
+  return ({ x, out, axes: ax, ties }, dy) => {
+    const shape = keptShape(x, ax);
+    const dyKept = dy.reshape(shape);
+    if (ties === 'first') {
+      const winner = argReduce(kind === 'max' ? 'argmax' : 'argmin', x, ax, true);
+      return [positionsInBlock(x, ax).equal(winner).mul(dyKept)];
+    }
+    const isExtremum = x.equal(out.reshape(shape));
+    if (ties === 'all') return [isExtremum.mul(dyKept)];
+    return [isExtremum.mul(dyKept.div(isExtremum.sum(ax, true)))];
+  };
+}
+
+/** Backward rules of the reductions; argmax and argmin have none. */
+export const reduceGradients: GradientTable<ReduceContexts> = {
+  reduce_sum: ({ x, axes }, dy) => [dy.reshape(keptShape(x, axes)).broadcastTo(x.shape)],
+  reduce_max: extremumGrad('max'),
+  reduce_min: extremumGrad('min'),
+  argmax: notDifferentiable,
+  argmin: notDifferentiable,
+};
+
 /** max/min with the gradient routed to the extremum's elements by `ties`. */
-function extremum(kind: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean, options: ExtremumOptions): Tensor {
-  const ties = options.ties ?? reductionDefaults.ties;
-  if (ties !== 'split' && ties !== 'all' && ties !== 'first') {
-    throw new Error(`${kind}: ties must be 'split', 'all' or 'first', got ${JSON.stringify(ties)}`);
-  }
-  const out = reduceRows(kind === 'max' ? 'reduce_max' : 'reduce_min', kind, x, axes, keepDims, x.dtype);
-  const e = x.engine;
-  if (e.isRecording) {
-    const ax = normalizeAxes(kind, axes, x.rank);
-    e.record(kind, out, [x], (dy) => {
-      const shape = keptShape(x, ax);
-      const dyKept = dy.reshape(shape);
-      if (ties === 'first') {
-        const winner = reduceRows(kind === 'max' ? 'argmax' : 'argmin', kind, x, ax, true);
-        return [positionsInBlock(x, ax).equal(winner).mul(dyKept)];
-      }
-      const isExtremum = x.equal(out.reshape(shape));
-      if (ties === 'all') return [isExtremum.mul(dyKept)];
-      return [isExtremum.mul(dyKept.div(isExtremum.sum(ax, true)))];
-    });
-  }
+function extremum(kind: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean, options: ExtremumOptions | undefined): Tensor {
+  const o = checkOptions(kind, options, ['ties']);
+  const ties = checkOneOf(kind, 'ties', o.ties ?? reductionDefaults.ties, ['split', 'all', 'first']);
+  const kernel = kind === 'max' ? 'reduce_max' : 'reduce_min';
+  const out = reduceRows(kernel, kind, x, axes, keepDims, x.dtype);
+  if (x.engine.isRecording) record(kernel, out, [x], { x, out, axes: normalizeAxes(kind, axes, x.rank), ties });
   return out;
 }
 
@@ -177,16 +219,14 @@ export const reduceOps = {
   /** Sum over `axes`. */
   sum: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
     const out = reduceRows('reduce_sum', 'sum', x, axes, keepDims);
-    const e = x.engine;
-    if (e.isRecording) {
-      const ax = normalizeAxes('sum', axes, x.rank);
-      e.record('sum', out, [x], (dy) => [dy.reshape(keptShape(x, ax)).broadcastTo(x.shape)]);
-    }
+    if (x.engine.isRecording) record('reduce_sum', out, [x], { x, axes: normalizeAxes('sum', axes, x.rank) });
     return out;
   },
   /** Mean over `axes`. */
   mean: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    x.engine.checkInputs('mean', [x]);
     const ax = normalizeAxes('mean', axes, x.rank);
+    checkBoolean('mean', 'keepDims', keepDims);
     const count = sizeOf(ax.map((a) => x.shape[a]!));
     const total = x.sum(ax, keepDims);
     const out = total.div(count);
@@ -197,19 +237,22 @@ export const reduceOps = {
    * Maximum over `axes`. At ties the gradient is split equally between the tied elements unless
    * `options.ties` says otherwise (see `TiePolicy`). NaN propagates.
    */
-  max: (x: Tensor, axes?: Axes, keepDims = false, options: ExtremumOptions = {}): Tensor => extremum('max', x, axes, keepDims, options),
+  max: (x: Tensor, axes?: Axes, keepDims = false, options?: ExtremumOptions): Tensor => extremum('max', x, axes, keepDims, options),
   /** Minimum over `axes`; ties as in `max`. */
-  min: (x: Tensor, axes?: Axes, keepDims = false, options: ExtremumOptions = {}): Tensor => extremum('min', x, axes, keepDims, options),
+  min: (x: Tensor, axes?: Axes, keepDims = false, options?: ExtremumOptions): Tensor => extremum('min', x, axes, keepDims, options),
   /**
    * Index of the maximum within the reduced axes (row-major over them when there are several;
-   * the flat index when `axes` is omitted); the first one at ties. int32, no gradient.
+   * the flat index when `axes` is omitted); the first one at ties, the first NaN if there is one.
+   * int32, not differentiable.
    */
-  argmax: (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceRows('argmax', 'argmax', x, axes, keepDims),
-  /** Index of the minimum, as `argmax`. */
-  argmin: (x: Tensor, axes?: Axes, keepDims = false): Tensor => reduceRows('argmin', 'argmin', x, axes, keepDims),
+  argmax: (x: Tensor, axes?: Axes, keepDims = false): Tensor => argReduce('argmax', x, axes, keepDims),
+  /** Index of the minimum, as `argmax` (the first NaN if there is one). */
+  argmin: (x: Tensor, axes?: Axes, keepDims = false): Tensor => argReduce('argmin', x, axes, keepDims),
   /** True where any element over `axes` is nonzero (bool, no gradient). */
   any: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    x.engine.checkInputs('any', [x]);
     const ax = normalizeAxes('any', axes, x.rank);
+    checkBoolean('any', 'keepDims', keepDims);
     // The max of nothing is -Infinity, which would read as true.
     if (ax.some((a) => x.shape[a] === 0)) return x.engine.zeros(reducedShape(x.shape, ax, keepDims), 'bool');
     const nonzero = x.notEqual(0);
@@ -219,7 +262,9 @@ export const reduceOps = {
   },
   /** True where every element over `axes` is nonzero (bool, no gradient; true when empty). */
   all: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    x.engine.checkInputs('all', [x]);
     const ax = normalizeAxes('all', axes, x.rank);
+    checkBoolean('all', 'keepDims', keepDims);
     // The min of nothing is Infinity: true, but not stored as 1.
     if (ax.some((a) => x.shape[a] === 0)) return x.engine.ones(reducedShape(x.shape, ax, keepDims), 'bool');
     const nonzero = x.notEqual(0);
@@ -238,4 +283,4 @@ declare module '../engine.js' {
   interface Engine extends ReduceOps {}
 }
 
-installOps(reduceOps);
+installOps(reduceOps, 'tensor');

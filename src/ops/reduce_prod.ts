@@ -1,7 +1,9 @@
 import type { Tensor } from '../tensor.js';
 import { normalizeAxes } from '../shape.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
-import { keptShape, reduceRows, type Axes } from './reduce.js';
+import { keptShape, reduceRows, type Axes, type AxesContext } from './reduce.js';
+import { record } from './record.js';
 
 /** Length of the blocks the exclusive product recurses over (the base case spreads n x n). */
 const block = 4;
@@ -44,6 +46,22 @@ function productOfOthers(x: Tensor, ax: readonly number[]): Tensor {
   return others.transpose(inverse);
 }
 
+/** The product reduction the tape records. */
+export interface ProdContexts {
+  reduce_prod: AxesContext;
+}
+
+/**
+ * The gradient of each element is dy times the product of the others, computed without division:
+ * exact when inputs contain zeros, and itself differentiable (second derivatives work).
+ */
+export const prodGradients: GradientTable<ProdContexts> = {
+  reduce_prod: ({ x, axes }, dy) => {
+    if (x.size === 0) return [x.zerosLike()];
+    return [dy.reshape(keptShape(x, axes)).mul(productOfOthers(x, axes))];
+  },
+};
+
 /** Product reduction. */
 export const prodOps = {
   /**
@@ -53,14 +71,7 @@ export const prodOps = {
    */
   prod: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
     const out = reduceRows('reduce_prod', 'prod', x, axes, keepDims);
-    const e = x.engine;
-    if (e.isRecording) {
-      const ax = normalizeAxes('prod', axes, x.rank);
-      e.record('prod', out, [x], (dy) => {
-        if (x.size === 0) return [x.zerosLike()];
-        return [dy.reshape(keptShape(x, ax)).mul(productOfOthers(x, ax))];
-      });
-    }
+    if (x.engine.isRecording) record('reduce_prod', out, [x], { x, axes: normalizeAxes('prod', axes, x.rank) });
     return out;
   },
 };
@@ -74,4 +85,4 @@ declare module '../engine.js' {
   interface Engine extends ProdOps {}
 }
 
-installOps(prodOps);
+installOps(prodOps, 'tensor');

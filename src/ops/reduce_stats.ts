@@ -2,6 +2,9 @@ import type { Tensor } from '../tensor.js';
 import { fmt, normalizeAxes, reducedShape } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
 import { reduceRows, release, type Axes } from './reduce.js';
+import { stopGradient } from './record.js';
+import { checkBoolean } from './validate.js';
+import { describeValue } from '../values.js';
 
 /** Orders of `norm` (tf.norm's, plus -Infinity and -1): a positive number is a p-norm. */
 export type NormOrder = 'euclidean' | 'fro' | number;
@@ -68,9 +71,11 @@ export const statsOps = {
    * Rows of -Infinity give -Infinity.
    */
   logSumExp: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    x.engine.checkInputs('logSumExp', [x]);
     const ax = normalizeAxes('logSumExp', axes, x.rank);
-    // reduceRows records nothing: to the tape the shift is a constant.
-    const peak = reduceRows('reduce_max', 'logSumExp', x, ax, true);
+    checkBoolean('logSumExp', 'keepDims', keepDims);
+    // To the tape the shift is a constant.
+    const peak = stopGradient(reduceRows('reduce_max', 'logSumExp', x, ax, true));
     const finitePeak = peak.isFinite();
     const shift = finitePeak.where(peak, 0);
     release(peak);
@@ -81,7 +86,9 @@ export const statsOps = {
   },
   /** Population variance over `axes` (tf.math.reduce_variance, the variance of tf.moments). */
   variance: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    x.engine.checkInputs('variance', [x]);
     const ax = normalizeAxes('variance', axes, x.rank);
+    checkBoolean('variance', 'keepDims', keepDims);
     const mean = x.mean(ax, true);
     const out = chain(x, (t) => t.squaredDifference(mean), (t) => t.mean(ax, keepDims));
     release(mean);
@@ -91,7 +98,12 @@ export const statsOps = {
    * Population standard deviation over `axes` (tf.math.reduce_std). Where the variance is 0 the
    * gradient is 0 (TensorFlow gives NaN there).
    */
-  std: (x: Tensor, axes?: Axes, keepDims = false): Tensor => chain(x, (t) => t.variance(axes, keepDims), safeSqrt),
+  std: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
+    x.engine.checkInputs('std', [x]);
+    normalizeAxes('std', axes, x.rank);
+    checkBoolean('std', 'keepDims', keepDims);
+    return chain(x, (t) => t.variance(axes, keepDims), safeSqrt);
+  },
   /**
    * Norms, as tf.norm. `axis` omitted: x is one vector (all elements); a number: a batch of
    * vectors along that axis; a pair: a batch of matrices over those axes. Vector orders:
@@ -101,13 +113,20 @@ export const statsOps = {
    */
   norm: (x: Tensor, ord: NormOrder = 'euclidean', axis?: number | readonly number[], keepDims = false): Tensor => {
     x.engine.checkInputs('norm', [x]);
+    if (!(ord === 'euclidean' || ord === 'fro' || (typeof ord === 'number' && !Number.isNaN(ord)))) {
+      throw new Error(`norm: ord must be 'euclidean', 'fro' or a number, got ${describeValue(ord)}`);
+    }
+    if (axis !== undefined && !Number.isInteger(axis) && !(Array.isArray(axis) && (axis.length === 1 || axis.length === 2))) {
+      throw new Error(`norm: axis must be an integer or a pair of integers, got ${describeValue(axis)}`);
+    }
+    checkBoolean('norm', 'keepDims', keepDims);
     if (Array.isArray(axis) && axis.length === 2) {
       const [rowAxis, colAxis] = (axis as number[]).map((a) => normalizeAxes('norm', a, x.rank)[0]!) as [number, number];
-      if (rowAxis === colAxis) throw new Error(`norm: the matrix axes ${JSON.stringify(axis)} must be two different axes of ${fmt(x.shape)}`);
+      if (rowAxis === colAxis) throw new Error(`norm: the matrix axes ${describeValue(axis)} must be two different axes of ${fmt(x.shape)}`);
       return finish(matrixNorm(x, [rowAxis, colAxis], ord), x, [rowAxis, colAxis].sort((p, q) => p - q), keepDims);
     }
     if (Array.isArray(axis) && axis.length !== 1) {
-      throw new Error(`norm: axis must be a number or a pair of axes, got ${JSON.stringify(axis)}`);
+      throw new Error(`norm: axis must be a number or a pair of axes, got ${describeValue(axis)}`);
     }
     const ax = normalizeAxes('norm', axis as Axes, x.rank);
     return finish(vectorNorm(x, ax, ord), x, ax, keepDims);
@@ -123,4 +142,4 @@ declare module '../engine.js' {
   interface Engine extends StatsOps {}
 }
 
-installOps(statsOps);
+installOps(statsOps, 'tensor');

@@ -3,6 +3,8 @@ import { fmt } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
 import { stridedView } from './strided.js';
 import { axesOf } from './layout.js';
+import { checkIntegers, checkNumber, checkOptions } from './validate.js';
+import { describeValue } from '../values.js';
 
 /** Bit masks of `stridedSlice`, as in tf.stridedSlice: bit d applies to dimension d. */
 export interface StridedSliceMasks {
@@ -14,8 +16,12 @@ export interface StridedSliceMasks {
   shrinkAxisMask?: number;
 }
 
-const list = (v: number | readonly number[]): number[] => (typeof v === 'number' ? [v] : [...v]);
-const json = (v: unknown): string => JSON.stringify(v);
+/** A number or an array of integers as a list; `min` bounds the entries. */
+function list(op: string, what: string, v: number | readonly number[], min = -Infinity): number[] {
+  if (typeof v === 'number') return [checkNumber(op, what, v, { integer: true, min })];
+  return [...checkIntegers(op, what, v, { min })];
+}
+const json = describeValue;
 
 /** The slice of length `len` along `axis` starting at `start`, with that axis kept. */
 function sliceAxis(opName: string, x: Tensor, axis: number, start: number, len: number): Tensor {
@@ -47,8 +53,8 @@ export const sliceOps = {
    */
   slice: (x: Tensor, begin: number | readonly number[], size?: number | readonly number[]): Tensor => {
     x.engine.checkInputs('slice', [x]);
-    const b = list(begin);
-    const s = size === undefined ? [] : list(size);
+    const b = list('slice', 'begin', begin);
+    const s = size === undefined ? [] : list('slice', 'size', size, -1);
     if (b.length > x.rank || s.length > x.rank) {
       throw new Error(`slice: begin ${json(begin)} and size ${json(size)} have more entries than shape ${fmt(x.shape)} has dimensions`);
     }
@@ -77,14 +83,22 @@ export const sliceOps = {
     begin: readonly number[],
     end: readonly number[],
     strides: readonly number[] = [],
-    masks: StridedSliceMasks = {},
+    masks?: StridedSliceMasks,
   ): Tensor => {
-    x.engine.checkInputs('stridedSlice', [x]);
+    const op = 'stridedSlice';
+    x.engine.checkInputs(op, [x]);
+    checkIntegers(op, 'begin', begin);
+    checkIntegers(op, 'end', end);
+    checkIntegers(op, 'strides', strides);
+    const m = checkOptions(op, masks, ['beginMask', 'endMask', 'shrinkAxisMask'], 'masks');
+    for (const key of ['beginMask', 'endMask', 'shrinkAxisMask'] as const) {
+      if (m[key] !== undefined) checkNumber(op, key, m[key], { integer: true, min: 0 });
+    }
     const given = Math.max(begin.length, end.length, strides.length);
     if (given > x.rank) {
       throw new Error(`stridedSlice: begin ${json(begin)}, end ${json(end)} and strides ${json(strides)} have more entries than shape ${fmt(x.shape)} has dimensions`);
     }
-    const { beginMask = 0, endMask = 0, shrinkAxisMask = 0 } = masks;
+    const { beginMask = 0, endMask = 0, shrinkAxisMask = 0 } = m;
     const starts: number[] = [];
     const steps: number[] = [];
     const lens: number[] = [];
@@ -124,7 +138,7 @@ export const sliceOps = {
     const n = x.shape[0];
     if (n === undefined) throw new Error(`index: a scalar (shape ${fmt(x.shape)}) cannot be indexed`);
     const row = i < 0 ? i + n : i;
-    if (!Number.isInteger(i) || row < 0 || row >= n) throw new Error(`index: index ${i} is out of range for axis 0 of shape ${fmt(x.shape)}`);
+    if (!Number.isInteger(i) || row < 0 || row >= n) throw new Error(`index: index ${describeValue(i)} is out of range for axis 0 of shape ${fmt(x.shape)} (an integer in [${-n}, ${n}))`);
     return sliceAxis('index', x, 0, row, 1).reshape(x.shape.slice(1));
   },
   /** The slices of x along `axis`, that axis dropped (tf.unstack). */
@@ -147,11 +161,11 @@ export const sliceOps = {
     let sizes: number[];
     if (typeof numOrSizes === 'number') {
       if (!Number.isInteger(numOrSizes) || numOrSizes <= 0 || n % numOrSizes !== 0) {
-        throw new Error(`split: axis ${a} of shape ${fmt(x.shape)} (size ${n}) cannot be split into ${numOrSizes} equal parts`);
+        throw new Error(`split: axis ${a} of shape ${fmt(x.shape)} (size ${n}) cannot be split into ${describeValue(numOrSizes)} equal parts`);
       }
       sizes = new Array<number>(numOrSizes).fill(n / numOrSizes);
     } else {
-      sizes = [...numOrSizes];
+      sizes = [...checkIntegers('split', 'sizes', numOrSizes, { min: -1 })];
       const unknown = sizes.filter((s) => s === -1).length;
       const known = sizes.filter((s) => s !== -1).reduce((acc, s) => acc + s, 0);
       if (unknown === 1) sizes = sizes.map((s) => (s === -1 ? n - known : s));
@@ -177,4 +191,4 @@ declare module '../engine.js' {
   interface Engine extends SliceOps {}
 }
 
-installOps(sliceOps);
+installOps(sliceOps, 'tensor');

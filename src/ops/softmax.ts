@@ -1,7 +1,11 @@
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import type { RowParams } from '../kernel_ids/softmax.js';
 import { fmt, normalizeAxis, shapesEqual } from '../shape.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
+import { record } from './record.js';
+import { checkBoolean, checkNumber, checkOneOf, checkOptions, checkTensor } from './validate.js';
+import { labelCheckFlag } from './device_checks.js';
 
 /** How a per-example loss becomes the result: Keras's default averages over the examples. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -46,9 +50,8 @@ function alongAxis(op: string, x: Tensor, axis: number, f: (last: Tensor) => Ten
 }
 
 function softmaxLast(x: Tensor): Tensor {
-  const e = x.engine;
-  const y = e.runKernel('softmax', [x], x.shape, 'float32', rowsOf(x));
-  if (e.isRecording) e.record('softmax', y, [x], (dy) => [softmaxGrad(y, dy)]);
+  const y = x.engine.runKernel('softmax', [x], x.shape, 'float32', rowsOf(x));
+  record('softmax', y, [x], { y });
   return y;
 }
 
@@ -60,9 +63,8 @@ function softmaxGrad(y: Tensor, dy: Tensor): Tensor {
 }
 
 function logSoftmaxLast(x: Tensor): Tensor {
-  const e = x.engine;
-  const y = e.runKernel('log_softmax', [x], x.shape, 'float32', rowsOf(x));
-  if (e.isRecording) e.record('log_softmax', y, [x], (dy) => [logSoftmaxGrad(y, dy)]);
+  const y = x.engine.runKernel('log_softmax', [x], x.shape, 'float32', rowsOf(x));
+  record('log_softmax', y, [x], { y });
   return y;
 }
 
@@ -73,11 +75,37 @@ function logSoftmaxGrad(y: Tensor, dy: Tensor): Tensor {
   return e.runKernel('log_softmax_backward', [y, dy], y.shape, 'float32', rowsOf(y));
 }
 
-function reduceLoss(op: string, loss: Tensor, reduction: Reduction): Tensor {
+const reductions: readonly Reduction[] = ['mean', 'sum', 'none'];
+
+function reduceLoss(loss: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'none') return loss;
-  if (reduction === 'sum') return loss.sum();
-  if (reduction === 'mean') return loss.mean();
-  throw new Error(`${op}: reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
+  return reduction === 'sum' ? loss.sum() : loss.mean();
+}
+
+/** Checks a loss's two tensors and options; returns the reduction. */
+function lossArguments<O extends CrossEntropyOptions>(op: string, a: Tensor, b: unknown, options: O | undefined, known: readonly (keyof O & string)[]): { labels: Tensor; o: O; reduction: Reduction } {
+  const labels = checkTensor(op, 'labels', b);
+  a.engine.checkInputs(op, [a, labels]);
+  const o = checkOptions(op, options, known);
+  return { labels, o, reduction: checkOneOf(op, 'reduction', o.reduction, reductions, 'mean') };
+}
+
+/**
+ * Checks integer class labels against `classes` where their values are known without a readback
+ * (src/ops/device_checks.ts); returns whether they are known valid. Bounds that are not exact (a
+ * slice's) prove validity but not its absence: those go to the kernel's check. Not while a step
+ * is traced: its replays see other labels.
+ */
+function labelsKnownValid(op: string, labels: Tensor, classes: number): boolean {
+  const range = labels.engine.tracing ? undefined : labels.storage.valueRange;
+  if (!range || labels.size === 0) return labels.size === 0;
+  const valid = range.integers && range.min >= 0 && range.max < classes;
+  if (!valid && range.exact) {
+    throw new Error(
+      `${op}: labels must be integers in [0, ${classes}), got ${range.integers ? '' : 'non-integer '}values in [${range.min}, ${range.max}] (labels ${fmt(labels.shape)})`,
+    );
+  }
+  return valid;
 }
 
 /** Moves the class axis of logits (and of same-shaped labels) last; disposal is left to tidy. */
@@ -87,36 +115,82 @@ function classesLast(op: string, x: Tensor, axis: number): Tensor {
   return perm ? x.transpose(perm) : x;
 }
 
+/** What the cross-entropies' backward rules see: logits (classes last) and labels. */
+export interface CrossEntropyContext {
+  z: Tensor;
+  labels: Tensor;
+}
+
+/** The row ops the tape records. */
+export interface SoftmaxContexts {
+  softmax: { y: Tensor };
+  log_softmax: { y: Tensor };
+  softmax_cross_entropy: CrossEntropyContext;
+  sparse_softmax_cross_entropy: CrossEntropyContext;
+}
+
+/**
+ * Backward rules of the row ops: one fused kernel each, or ops when an outer tape records (grad
+ * of grad). Integer labels get no gradient.
+ */
+export const softmaxGradients: GradientTable<SoftmaxContexts> = {
+  softmax: ({ y }, dy) => [softmaxGrad(y, dy)],
+  log_softmax: ({ y }, dy) => [logSoftmaxGrad(y, dy)],
+  // Logits: softmax·sum(labels) - labels; labels: -logSoftmax(logits).
+  softmax_cross_entropy: ({ z, labels }, dy) => {
+    const e = z.engine;
+    if (e.isRecording) {
+      const dyCol = dy.expandDims(-1);
+      return [z.softmax(-1).mul(labels.sum(-1, true)).sub(labels).mul(dyCol), z.logSoftmax(-1).neg().mul(dyCol)];
+    }
+    const out = { shape: z.shape, dtype: 'float32' as const };
+    return e.runKernelOutputs('softmax_cross_entropy_backward', [z, labels, dy], [out, out], rowsOf(z));
+  },
+  sparse_softmax_cross_entropy: ({ z, labels }, dy) => {
+    const e = z.engine;
+    const p = rowsOf(z);
+    if (e.isRecording) {
+      const onehot = labels.expandDims(-1).equal(e.range(0, p.cols));
+      return [z.softmax(-1).sub(onehot).mul(dy.expandDims(-1)), null];
+    }
+    return [e.runKernel('sparse_softmax_cross_entropy_backward', [z, labels, dy], z.shape, 'float32', p), null];
+  },
+};
+
 function softmaxCrossEntropyLast(z: Tensor, labels: Tensor): Tensor {
-  const e = z.engine;
-  const p = rowsOf(z);
-  const loss = e.runKernel('softmax_cross_entropy', [z, labels], z.shape.slice(0, -1), 'float32', p);
-  if (e.isRecording) {
-    e.record('softmax_cross_entropy', loss, [z, labels], (dy) => {
-      if (e.isRecording) {
-        const dyCol = dy.expandDims(-1);
-        return [z.softmax(-1).mul(labels.sum(-1, true)).sub(labels).mul(dyCol), z.logSoftmax(-1).neg().mul(dyCol)];
-      }
-      const out = { shape: z.shape, dtype: 'float32' as const };
-      return e.runKernelOutputs('softmax_cross_entropy_backward', [z, labels, dy], [out, out], p);
-    });
-  }
+  const loss = z.engine.runKernel('softmax_cross_entropy', [z, labels], z.shape.slice(0, -1), 'float32', rowsOf(z));
+  record('softmax_cross_entropy', loss, [z, labels], { z, labels });
   return loss;
 }
 
-function sparseSoftmaxCrossEntropyLast(z: Tensor, labels: Tensor): Tensor {
+/**
+ * The fused loss. Its second output is the bad-label flag: the engine's (read at the next read or
+ * flush) when the labels' range is unknown on WebGPU, else a scratch word nothing reads (known
+ * labels are valid; the CPU kernel throws on a bad one).
+ */
+function sparseSoftmaxCrossEntropyLast(op: string, z: Tensor, labels: Tensor): Tensor {
   const e = z.engine;
   const p = rowsOf(z);
-  const loss = e.runKernel('sparse_softmax_cross_entropy', [z, labels], labels.shape, 'float32', p);
-  if (e.isRecording) {
-    e.record('sparse_softmax_cross_entropy', loss, [z, labels], (dy) => {
-      if (e.isRecording) {
-        const onehot = labels.expandDims(-1).equal(e.range(0, p.cols));
-        return [z.softmax(-1).sub(onehot).mul(dy.expandDims(-1)), null];
-      }
-      return [e.runKernel('sparse_softmax_cross_entropy_backward', [z, labels, dy], z.shape, 'float32', p), null];
-    });
+  const known = labelsKnownValid(op, labels, p.cols);
+  const flag = known || e.backend.name === 'cpu' ? null : labelCheckFlag(e);
+  let loss: Tensor;
+  if (!flag) {
+    const outputs = [{ shape: labels.shape, dtype: 'float32' as const }, { shape: [1], dtype: 'float32' as const }];
+    const [out, scratch] = e.runKernelOutputs('sparse_softmax_cross_entropy', [z, labels], outputs, p) as [Tensor, Tensor];
+    scratch.dispose();
+    loss = out;
+  } else {
+    // The flag outlives this call: the kernel writes it in place, outside Engine.runKernel.
+    const storage = e.allocStorage(labels.size, 'device');
+    try {
+      if (labels.size > 0) e.backend.run('sparse_softmax_cross_entropy', [z.storage.buffer, labels.storage.buffer], [storage.buffer, flag.buffer], p);
+    } catch (err) {
+      storage.release();
+      throw err;
+    }
+    loss = e.track(new Tensor(e, storage, labels.shape, 'float32'));
   }
+  record('sparse_softmax_cross_entropy', loss, [z, labels], { z, labels });
   return loss;
 }
 
@@ -134,30 +208,32 @@ export const softmaxOps = {
    */
   softmaxCrossEntropy: (logits: Tensor, labels: Tensor, options: CrossEntropyOptions = {}): Tensor => {
     const op = 'softmaxCrossEntropy';
-    logits.engine.checkInputs(op, [logits, labels]);
+    const { o, reduction } = lossArguments(op, logits, labels, options, ['axis', 'reduction']);
     if (!shapesEqual(logits.shape, labels.shape)) {
       throw new Error(`${op}: logits ${fmt(logits.shape)} and labels ${fmt(labels.shape)} must have the same shape`);
     }
-    const axis = options.axis ?? -1;
+    const axis = o.axis ?? -1;
     const loss = softmaxCrossEntropyLast(classesLast(op, logits, axis), classesLast(op, labels, axis));
-    return reduceLoss(op, loss, options.reduction ?? 'mean');
+    return reduceLoss(loss, reduction);
   },
   /**
    * Cross-entropy of softmax(logits) against integer class labels whose shape is the logits'
-   * without the class axis, fused as softmaxCrossEntropy. Labels outside [0, classes) give NaN
-   * (checking them would need a readback). The labels get no gradient.
+   * without the class axis, fused as softmaxCrossEntropy. The labels get no gradient. A label
+   * that is not an integer in [0, classes) is an error: at once when its values are known on the
+   * host (labels made by `e.tensor`, and slices or gathers of them) and on the CPU backend; on
+   * WebGPU otherwise at the next read or flush, its example's loss being NaN (device_checks.ts).
    */
   sparseSoftmaxCrossEntropy: (logits: Tensor, labels: Tensor, options: CrossEntropyOptions = {}): Tensor => {
     const op = 'sparseSoftmaxCrossEntropy';
-    logits.engine.checkInputs(op, [logits, labels]);
-    const z = classesLast(op, logits, options.axis ?? -1);
+    const { o, reduction } = lossArguments(op, logits, labels, options, ['axis', 'reduction']);
+    const z = classesLast(op, logits, o.axis ?? -1);
     const rowShape = z.shape.slice(0, -1);
     if (!shapesEqual(labels.shape, rowShape)) {
       throw new Error(
         `${op}: labels ${fmt(labels.shape)} must have the shape of logits ${fmt(logits.shape)} without the class axis, ${fmt(rowShape)}`,
       );
     }
-    return reduceLoss(op, sparseSoftmaxCrossEntropyLast(z, labels), options.reduction ?? 'mean');
+    return reduceLoss(sparseSoftmaxCrossEntropyLast(op, z, labels), reduction);
   },
   /**
    * Keras's categorical_crossentropy from probabilities: the probabilities are renormalised to sum
@@ -166,16 +242,16 @@ export const softmaxOps = {
    */
   categoricalCrossEntropy: (probs: Tensor, labels: Tensor, options: CategoricalCrossEntropyOptions = {}): Tensor => {
     const op = 'categoricalCrossEntropy';
-    probs.engine.checkInputs(op, [probs, labels]);
+    const { o, reduction } = lossArguments(op, probs, labels, options, ['axis', 'reduction', 'fromLogits', 'epsilon']);
     if (!shapesEqual(probs.shape, labels.shape)) {
       throw new Error(`${op}: probabilities ${fmt(probs.shape)} and labels ${fmt(labels.shape)} must have the same shape`);
     }
-    if (options.fromLogits) return softmaxOps.softmaxCrossEntropy(probs, labels, options);
+    if (checkBoolean(op, 'fromLogits', o.fromLogits)) return softmaxOps.softmaxCrossEntropy(probs, labels, { axis: o.axis, reduction });
     if (probs.rank === 0) throw new Error(`${op}: probabilities must have rank >= 1, got a scalar`);
-    const axis = normalizeAxis(op, options.axis ?? -1, probs.rank);
-    const eps = options.epsilon ?? 1e-7;
+    const axis = normalizeAxis(op, o.axis ?? -1, probs.rank);
+    const eps = checkNumber(op, 'epsilon', o.epsilon ?? 1e-7, { min: 0, max: 0.5 });
     const clipped = probs.div(probs.sum(axis, true)).clip(eps, 1 - eps);
-    return reduceLoss(op, labels.mul(clipped.log()).sum(axis).neg(), options.reduction ?? 'mean');
+    return reduceLoss(labels.mul(clipped.log()).sum(axis).neg(), reduction);
   },
 };
 
@@ -188,4 +264,4 @@ declare module '../engine.js' {
   interface Engine extends SoftmaxOps {}
 }
 
-installOps(softmaxOps);
+installOps(softmaxOps, 'tensor');

@@ -6,7 +6,29 @@
  */
 import type { Tensor } from '../tensor.js';
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
+import type { GradientTable } from '../autodiff/rules.js';
 import { collapseDims } from './binary.js';
+import { record } from './record.js';
+import { keepValueRange } from './device_checks.js';
+
+/** What the strided primitives' backward rules see: x and where its elements go. */
+export interface StridedContext {
+  x: Tensor;
+  begin: readonly number[];
+  step: readonly number[];
+}
+
+/** The strided primitives the tape records (every slice, pad and reverse is one of them). */
+export interface StridedContexts {
+  copy_strided: StridedContext;
+  pad_strided: StridedContext;
+}
+
+/** Each strided primitive's gradient is the other one. */
+export const stridedGradients: GradientTable<StridedContexts> = {
+  copy_strided: ({ x, begin, step }, dy) => [padStrided('copy_strided (gradient)', dy, x.shape, begin, step, 0)],
+  pad_strided: ({ x, begin, step }, dy) => [stridedView('pad_strided (gradient)', dy, begin, step, x.shape)],
+};
 
 /**
  * @internal Copies the strided view (shape, strides in elements, offset) of x into a new
@@ -14,11 +36,12 @@ import { collapseDims } from './binary.js';
  */
 export function copyStrided(x: Tensor, outShape: Shape, strides: readonly number[], offset: number): Tensor {
   const collapsed = collapseDims(outShape, [[...strides]]);
-  return x.engine.runKernel('copy_strided', [x], outShape, x.dtype, {
+  const out = x.engine.runKernel('copy_strided', [x], outShape, x.dtype, {
     outShape: collapsed.shape,
     inStrides: collapsed.strides[0]!,
     inOffset: offset,
   });
+  return keepValueRange(out, x);
 }
 
 /**
@@ -32,7 +55,7 @@ export function stridedView(opName: string, x: Tensor, begin: readonly number[],
   const strides = stridesOf(x.shape);
   const offset = sizeOf(outShape) === 0 ? 0 : begin.reduce((acc, b, d) => acc + b * strides[d]!, 0);
   const out = copyStrided(x, outShape, step.map((s, d) => s * strides[d]!), offset);
-  if (e.isRecording) e.record(opName, out, [x], (dy) => [padStrided(`${opName} (gradient)`, dy, x.shape, begin, step, 0)]);
+  record('copy_strided', out, [x], { x, begin, step });
   return out;
 }
 
@@ -56,7 +79,7 @@ export function padStrided(
     x.size === 0
       ? e.fill(outShape, padValue, x.dtype)
       : e.runKernel('pad_strided', [x], outShape, x.dtype, dropUnitDims({ outShape: [...outShape], inShape: [...x.shape], begin: [...begin], step: [...step], padValue }));
-  if (e.isRecording) e.record(opName, out, [x], (dy) => [stridedView(`${opName} (gradient)`, dy, begin, step, x.shape)]);
+  record('pad_strided', out, [x], { x, begin, step });
   return out;
 }
 

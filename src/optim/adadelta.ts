@@ -16,6 +16,7 @@ export function adadeltaRule(options: AdadeltaOptions): UpdateRule<'adadelta'> {
   const epsilon = checkNumber('adadelta', 'epsilon', options.epsilon ?? 1e-7, 0);
   return {
     name: 'adadelta',
+    optionKeys: ['rho', 'epsilon'],
     kernel: 'adadelta',
     slots: [
       { name: 'accum_grad', init: 0 },

@@ -16,6 +16,7 @@ export function adagradRule(options: AdagradOptions): UpdateRule<'adagrad'> {
   const epsilon = checkNumber('adagrad', 'epsilon', options.epsilon ?? 1e-7, 0);
   return {
     name: 'adagrad',
+    optionKeys: ['initialAccumulatorValue', 'epsilon'],
     kernel: 'adagrad',
     slots: [{ name: 'accumulator', init }],
     defaultLearningRate: 0.001,

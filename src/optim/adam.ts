@@ -1,4 +1,5 @@
 import { checkNumber, type OptimizerOptions, type SlotSpec, type UpdateRule } from './rule.js';
+import { checkBoolean } from '../ops/validate.js';
 
 /** Options of `e.optim.adam` (Keras Adam). */
 export interface AdamOptions extends OptimizerOptions {
@@ -20,11 +21,13 @@ export interface AdamwOptions extends AdamOptions {
   weightDecay?: number;
 }
 
+const adamKeys = ['beta1', 'beta2', 'epsilon', 'amsgrad'];
+
 function adamHyper(op: string, options: AdamOptions) {
   const beta1 = checkNumber(op, 'beta1', options.beta1 ?? 0.9, 0, 1);
   const beta2 = checkNumber(op, 'beta2', options.beta2 ?? 0.999, 0, 1);
   const epsilon = checkNumber(op, 'epsilon', options.epsilon ?? 1e-7, 0);
-  const amsgrad = options.amsgrad ?? false;
+  const amsgrad = checkBoolean(op, 'amsgrad', options.amsgrad);
   const slots: SlotSpec[] = [
     { name: 'm', init: 0 },
     { name: 'v', init: 0 },
@@ -40,6 +43,7 @@ export function adamRule(options: AdamOptions): UpdateRule<'adam'> {
   const { beta1, beta2, epsilon, amsgrad, slots, alpha } = adamHyper('adam', options);
   return {
     name: 'adam',
+    optionKeys: adamKeys,
     kernel: 'adam',
     slots,
     defaultLearningRate: 0.001,
@@ -54,6 +58,7 @@ export function adamwRule(options: AdamwOptions): UpdateRule<'adamw'> {
   const weightDecay = checkNumber('adamw', 'weightDecay', options.weightDecay ?? 0.004);
   return {
     name: 'adamw',
+    optionKeys: [...adamKeys, 'weightDecay'],
     kernel: 'adamw',
     slots,
     defaultLearningRate: 0.001,

@@ -19,6 +19,7 @@ export function adamaxRule(options: AdamaxOptions): UpdateRule<'adamax'> {
   const epsilon = checkNumber('adamax', 'epsilon', options.epsilon ?? 1e-7, 0);
   return {
     name: 'adamax',
+    optionKeys: ['beta1', 'beta2', 'epsilon'],
     kernel: 'adamax',
     slots: [
       { name: 'm', init: 0 },

@@ -7,6 +7,7 @@
 import type { Engine } from '../engine.js';
 import type { ParamGroup } from './arena.js';
 import type { OptimizerOptions } from './rule.js';
+import { describeValue } from '../values.js';
 
 /** The clipping an optimizer does, validated. */
 export interface ClipConfig {
@@ -19,7 +20,7 @@ export interface ClipConfig {
 function positiveOrUnset(op: string, name: string, value: number | undefined): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new Error(`${op}: ${name} must be a positive number, got ${String(value)}`);
+    throw new Error(`${op}: ${name} must be a positive number, got ${describeValue(value)}`);
   }
   return value;
 }

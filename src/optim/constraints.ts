@@ -4,6 +4,7 @@
  * constraints (nonNeg, clipTo) inside the update kernel itself, unitNormRows as one dispatch per
  * variable. A function `(v) => Tensor` is a user constraint, run with ops and assigned back.
  */
+import { checkNumber } from '../ops/validate.js';
 import type { Tensor, Variable } from '../tensor.js';
 
 /** Largest finite float32: the "unbounded" side of a box constraint. */
@@ -38,6 +39,8 @@ export function nonNeg(): BoxConstraint {
 
 /** Values clipped to [min, max] (e.g. an image kept in [0, 1]). */
 export function clipTo(min: number, max: number): BoxConstraint {
+  checkNumber('clipTo', 'min', min, { infinite: true });
+  checkNumber('clipTo', 'max', max, { infinite: true });
   if (!(min <= max)) throw new Error(`clipTo: min (${min}) must not exceed max (${max})`);
   return { kind: 'box', lo: Math.max(min, -float32Max), hi: Math.min(max, float32Max) };
 }
@@ -47,7 +50,7 @@ export function clipTo(min: number, max: number): BoxConstraint {
  * along the last axis. A 1-D variable is a single row.
  */
 export function unitNormRows(factor = 1): UnitNormRowsConstraint {
-  if (!Number.isFinite(factor)) throw new Error(`unitNormRows: factor must be a finite number, got ${factor}`);
+  checkNumber('unitNormRows', 'factor', factor);
   return { kind: 'unitNormRows', factor };
 }
 

@@ -19,6 +19,7 @@ export function lionRule(options: LionOptions): UpdateRule<'lion'> {
   const weightDecay = checkNumber('lion', 'weightDecay', options.weightDecay ?? 0);
   return {
     name: 'lion',
+    optionKeys: ['beta1', 'beta2', 'weightDecay'],
     kernel: 'lion',
     slots: [{ name: 'm', init: 0 }],
     defaultLearningRate: 1e-4,

@@ -40,6 +40,7 @@ export function nadamRule(options: NadamOptions): UpdateRule<'nadam'> {
   };
   return {
     name: 'nadam',
+    optionKeys: ['beta1', 'beta2', 'epsilon', 'scheduleDecay'],
     kernel: 'nadam',
     slots: [
       { name: 'm', init: 0 },

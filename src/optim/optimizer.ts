@@ -13,7 +13,9 @@ import { ParamGroup } from './arena.js';
 import { clipConfig, runNormClipping, type ClipConfig } from './clipping.js';
 import { constraintMap, unitNormEpsilon, type BoxConstraint, type Constraint } from './constraints.js';
 import type { LossRecorder } from './recorder.js';
-import { checkNumber, type OptimizerOptions, type UpdateRule } from './rule.js';
+import { checkNumber, commonOptionKeys, type OptimizerOptions, type UpdateRule } from './rule.js';
+import { checkFunction, checkOptions } from '../ops/validate.js';
+import { describeValue } from '../values.js';
 import { learningRateAt, type LearningRate } from './schedules.js';
 import { lossAndGrads } from './loss_and_grads.js';
 import { checkSlotSizes, checkState, readGroupState, writeSlots, type OptimizerState, type VariableSlots } from './state.js';
@@ -57,9 +59,12 @@ export class Optimizer {
     options: OptimizerOptions,
   ) {
     const op = rule.name;
+    checkOptions(op, options, [...commonOptionKeys, ...rule.optionKeys] as (keyof OptimizerOptions)[]);
     this.learningRateOption = options.learningRate ?? rule.defaultLearningRate;
     if (typeof this.learningRateOption === 'number') checkNumber(op, 'learningRate', this.learningRateOption);
-    else if (typeof this.learningRateOption !== 'function') throw new Error(`${op}: learningRate must be a number or a schedule function`);
+    else if (typeof this.learningRateOption !== 'function') {
+      throw new Error(`${op}: learningRate must be a number or a schedule function, got ${describeValue(this.learningRateOption)}`);
+    }
     this.decay = rule.appliesDecay ? checkNumber(op, 'decay', options.decay ?? 0, 0) : 0;
     this.clip = clipConfig(op, options);
     this.constraintsByVar = constraintMap(options.constraints, op);
@@ -217,6 +222,7 @@ export class Optimizer {
 
   private descend(op: string, f: () => Tensor, vars: readonly Variable[], sign: 1 | -1): Tensor {
     this.assertAlive(op);
+    checkFunction(`${this.rule.name}.${op}`, 'the loss function', f);
     this.checkVariables(op, vars);
     const { value, grads } = lossAndGrads(this.engine, op, f, vars, sign);
     try {
@@ -337,7 +343,7 @@ export class Optimizer {
   }
 
   private checkVariables(op: string, vars: readonly Variable[]): void {
-    if (!Array.isArray(vars) || vars.length === 0) throw new Error(`${op}: expected a non-empty list of variables`);
+    if (!Array.isArray(vars) || vars.length === 0) throw new Error(`${op}: expected a non-empty list of variables, got ${describeValue(vars)}`);
     const seen = new Set<Variable>();
     for (const v of vars) {
       if (!(v instanceof Variable)) throw new Error(`${op}: ${String(v)} is not a variable (make trainable tensors with e.variable)`);

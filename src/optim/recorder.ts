@@ -7,6 +7,7 @@ import type { BackendBuffer } from '../backend/backend.js';
 import type { Engine } from '../engine.js';
 import type { Storage, Tensor } from '../tensor.js';
 import { fmt } from '../shape.js';
+import { checkNumber } from '../ops/validate.js';
 
 /** Options of `LossRecorder.read`. */
 export interface RecorderReadOptions {
@@ -30,7 +31,7 @@ export class LossRecorder {
     private readonly engine: Engine,
     capacity: number,
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`lossRecorder: capacity must be a positive integer, got ${capacity}`);
+    checkNumber('lossRecorder', 'capacity', capacity, { integer: true, min: 1 });
     this.capacity = capacity;
     this.stride = engine.backend.viewAlignment;
     this.storage = engine.allocStorage(capacity * this.stride);

@@ -1,4 +1,5 @@
 import { checkNumber, type OptimizerOptions, type SlotSpec, type UpdateRule } from './rule.js';
+import { checkBoolean } from '../ops/validate.js';
 
 /** Options of `e.optim.rmsprop` (Keras RMSprop). */
 export interface RmspropOptions extends OptimizerOptions {
@@ -25,14 +26,15 @@ export function rmspropRule(options: RmspropOptions): UpdateRule<'rmsprop'> {
   const rho = checkNumber('rmsprop', 'rho', options.rho ?? 0.9, 0, 1);
   const momentum = checkNumber('rmsprop', 'momentum', options.momentum ?? 0, 0, 1);
   const epsilon = checkNumber('rmsprop', 'epsilon', options.epsilon ?? 1e-7, 0);
-  const centered = options.centered ?? false;
-  const epsilonInside = options.epsilonInsideSqrt ?? true;
+  const centered = checkBoolean('rmsprop', 'centered', options.centered);
+  const epsilonInside = checkBoolean('rmsprop', 'epsilonInsideSqrt', options.epsilonInsideSqrt, true);
   // The kernel finds mg right after the slots that exist (momentum only when momentum > 0).
   const slots: SlotSpec[] = [{ name: 'rms', init: 0 }];
   if (momentum > 0) slots.push({ name: 'momentum', init: 0 });
   if (centered) slots.push({ name: 'mg', init: 0 });
   return {
     name: 'rmsprop',
+    optionKeys: ['rho', 'momentum', 'epsilon', 'centered', 'epsilonInsideSqrt'],
     kernel: 'rmsprop',
     slots,
     defaultLearningRate: 0.001,

@@ -6,6 +6,7 @@
 import type { ArenaParams, OptimKernels, OptimUpdateKernelId } from '../kernel_ids/optim.js';
 import type { LearningRate } from './schedules.js';
 import type { ConstraintsOption } from './constraints.js';
+import { describeValue } from '../values.js';
 
 /** A slot: Keras's name for it and the value it starts at. */
 export interface SlotSpec {
@@ -33,6 +34,8 @@ export interface UpdateRule<K extends OptimUpdateKernelId = OptimUpdateKernelId>
   readonly defaultLearningRate: number;
   /** False where Keras ignores the legacy `decay` option (Nadam uses it as its schedule decay). */
   readonly appliesDecay: boolean;
+  /** The options this optimizer takes besides `commonOptionKeys` (others are refused as misspelt). */
+  readonly optionKeys: readonly string[];
   params(step: StepInfo): RuleParams<K>;
 }
 
@@ -52,11 +55,14 @@ export interface OptimizerOptions {
   decay?: number;
 }
 
+/** The keys of `OptimizerOptions`, which every optimizer takes. */
+export const commonOptionKeys = ['learningRate', 'clipValue', 'clipNorm', 'globalClipNorm', 'constraints', 'decay'] as const;
+
 /** Checks a hyper-parameter: a finite number, optionally within a range. */
 export function checkNumber(op: string, name: string, value: number, min = -Infinity, max = Infinity): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     const range = min === -Infinity && max === Infinity ? 'a finite number' : `a number in [${min}, ${max}]`;
-    throw new Error(`${op}: ${name} must be ${range}, got ${String(value)}`);
+    throw new Error(`${op}: ${name} must be ${range}, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -4,6 +4,9 @@
  * the value reaches the update kernel as a parameter, so a schedule never causes a readback.
  */
 
+import { checkArray, checkBoolean, checkOptions } from '../ops/validate.js';
+import { describeValue } from '../values.js';
+
 /** A learning rate as a function of the step (0 for the first update). */
 export type LearningRateSchedule = (step: number) => number;
 
@@ -11,11 +14,11 @@ export type LearningRateSchedule = (step: number) => number;
 export type LearningRate = number | LearningRateSchedule;
 
 function positive(op: string, name: string, value: number): void {
-  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${op}: ${name} must be a positive number, got ${value}`);
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw new Error(`${op}: ${name} must be a positive number, got ${describeValue(value)}`);
 }
 
 function finite(op: string, name: string, value: number): void {
-  if (!Number.isFinite(value)) throw new Error(`${op}: ${name} must be a finite number, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${op}: ${name} must be a finite number, got ${describeValue(value)}`);
 }
 
 /** Always `value`. */
@@ -35,7 +38,8 @@ export interface ExponentialDecayOptions {
 
 /** initialLearningRate · decayRate^(step / decaySteps) (Keras ExponentialDecay). */
 export function exponentialDecay(options: ExponentialDecayOptions): LearningRateSchedule {
-  const { initialLearningRate, decaySteps, decayRate, staircase = false } = options;
+  const { initialLearningRate, decaySteps, decayRate, staircase: flag } = checkOptions('exponentialDecay', options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
+  const staircase = checkBoolean('exponentialDecay', 'staircase', flag);
   finite('exponentialDecay', 'initialLearningRate', initialLearningRate);
   positive('exponentialDecay', 'decaySteps', decaySteps);
   finite('exponentialDecay', 'decayRate', decayRate);
@@ -58,7 +62,7 @@ export interface StepDecayOptions {
  * `exponentialDecay` with `staircase: true`.
  */
 export function stepDecay(options: StepDecayOptions): LearningRateSchedule {
-  const { initialLearningRate, factor, every } = options;
+  const { initialLearningRate, factor, every } = checkOptions('stepDecay', options, ['initialLearningRate', 'factor', 'every']);
   finite('stepDecay', 'initialLearningRate', initialLearningRate);
   finite('stepDecay', 'factor', factor);
   positive('stepDecay', 'every', every);
@@ -70,6 +74,8 @@ export function stepDecay(options: StepDecayOptions): LearningRateSchedule {
  * value after the last boundary (Keras PiecewiseConstantDecay).
  */
 export function piecewiseConstant(boundaries: readonly number[], values: readonly number[]): LearningRateSchedule {
+  checkArray<number>('piecewiseConstant', 'boundaries', boundaries).forEach((b, i) => finite('piecewiseConstant', `boundaries[${i}]`, b));
+  checkArray('piecewiseConstant', 'values', values);
   if (values.length !== boundaries.length + 1) {
     throw new Error(`piecewiseConstant: needs one more value than boundaries, got ${boundaries.length} boundaries and ${values.length} values`);
   }
@@ -98,7 +104,7 @@ export interface CosineDecayOptions {
  * (Keras CosineDecay): lr · ((1 - alpha) · 0.5 · (1 + cos(π · min(step, decaySteps) / decaySteps)) + alpha).
  */
 export function cosineDecay(options: CosineDecayOptions): LearningRateSchedule {
-  const { initialLearningRate, decaySteps, alpha = 0 } = options;
+  const { initialLearningRate, decaySteps, alpha = 0 } = checkOptions('cosineDecay', options, ['initialLearningRate', 'decaySteps', 'alpha']);
   finite('cosineDecay', 'initialLearningRate', initialLearningRate);
   positive('cosineDecay', 'decaySteps', decaySteps);
   finite('cosineDecay', 'alpha', alpha);
@@ -119,7 +125,8 @@ export interface InverseTimeDecayOptions {
 
 /** initialLearningRate / (1 + decayRate · step / decaySteps) (Keras InverseTimeDecay). */
 export function inverseTimeDecay(options: InverseTimeDecayOptions): LearningRateSchedule {
-  const { initialLearningRate, decaySteps, decayRate, staircase = false } = options;
+  const { initialLearningRate, decaySteps, decayRate, staircase: flag } = checkOptions('inverseTimeDecay', options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
+  const staircase = checkBoolean('inverseTimeDecay', 'staircase', flag);
   finite('inverseTimeDecay', 'initialLearningRate', initialLearningRate);
   positive('inverseTimeDecay', 'decaySteps', decaySteps);
   finite('inverseTimeDecay', 'decayRate', decayRate);
@@ -136,7 +143,7 @@ export const schedules = { constant, exponentialDecay, stepDecay, piecewiseConst
 export function learningRateAt(lr: LearningRate, step: number, op: string): number {
   const value = typeof lr === 'number' ? lr : lr(step);
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new Error(`${op}: the learning rate at step ${step} is ${String(value)}; a schedule must return a finite number`);
+    throw new Error(`${op}: the learning rate at step ${step} is ${describeValue(value)}; a schedule must return a finite number`);
   }
   return value;
 }

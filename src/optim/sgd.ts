@@ -1,4 +1,5 @@
 import { checkNumber, type OptimizerOptions, type UpdateRule } from './rule.js';
+import { checkBoolean } from '../ops/validate.js';
 
 /** Options of `e.optim.sgd` (Keras SGD). */
 export interface SgdOptions extends OptimizerOptions {
@@ -13,9 +14,10 @@ export interface SgdOptions extends OptimizerOptions {
 /** SGD with optional (Nesterov) momentum, Keras form: shaders/optim/sgd.wgsl. */
 export function sgdRule(options: SgdOptions): UpdateRule<'sgd'> {
   const momentum = checkNumber('sgd', 'momentum', options.momentum ?? 0, 0, 1);
-  const nesterov = options.nesterov ?? false;
+  const nesterov = checkBoolean('sgd', 'nesterov', options.nesterov);
   return {
     name: 'sgd',
+    optionKeys: ['momentum', 'nesterov'],
     kernel: 'sgd',
     slots: momentum > 0 ? [{ name: 'momentum', init: 0 }] : [],
     defaultLearningRate: 0.01,

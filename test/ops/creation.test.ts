@@ -158,7 +158,7 @@ describe('random', () => {
     expect(() => e.randomUniform([2], { minval: 1, maxval: 1 })).toThrow('randomUniform: needs finite minval < maxval, got [1, 1)');
     expect(() => e.randomUniform([2], { maxval: 2.5, dtype: 'int32' })).toThrow('randomUniform: int32 values need integer bounds, got [0, 2.5)');
     expect(() => e.randomNormal([2], { seed: 0.5 })).toThrow('randomNormal: seed must be an integer, got 0.5');
-    expect(() => e.truncatedNormal([2], { stddev: -1 })).toThrow('truncatedNormal: mean 0 must be finite and stddev -1 finite and non-negative');
+    expect(() => e.truncatedNormal([2], { stddev: -1 })).toThrow('truncatedNormal: stddev must be a finite number >= 0, got -1');
     expect(() => e.randomNormal([2, -1])).toThrow('randomNormal: invalid shape [2,-1]');
   });
 });

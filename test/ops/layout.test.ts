@@ -197,7 +197,7 @@ describe('concat and stack', () => {
     expect(() => e.concat([a, b], 1)).toThrow('concat: shapes [2,3], [3,3] differ outside axis 1');
     expect(() => e.concat([a, e.zeros([2, 3, 1])], 0)).toThrow('concat: shapes [2,3], [2,3,1] differ outside axis 0');
     expect(() => e.concat([a, b], 2)).toThrow('concat: axis 2 is out of range for shapes [2,3], [3,3] (rank 2)');
-    expect(() => e.concat([])).toThrow('concat: needs a non-empty array of tensors');
+    expect(() => e.concat([])).toThrow('concat: tensors must be a non-empty array of tensors, got []');
     expect(() => e.stack([a, b])).toThrow('stack: shapes [2,3], [3,3] differ');
     expect(() => e.stack([a, a], 3)).toThrow('stack: axis 3 is out of range for inserting into shape [2,3] (rank 2)');
   });

@@ -4,6 +4,7 @@
 // index i. Every invocation must call row_exp_sum (it contains barriers), out-of-range rows too.
 //!include softmax/common/row_kernel.wgsl
 //!include common/indexing.wgsl
+//!include common/binary_ops.wgsl
 
 struct RowExpSum {
   m: f32,
@@ -13,7 +14,7 @@ struct RowExpSum {
 fn row_exp_sum(base: u32, in_range: bool, lid: u32) -> RowExpSum {
   var m = -f32_inf();
   if (in_range) {
-    for (var c = lid; c < u.cols; c += WG) { m = max(m, row_value(base + c)); }
+    for (var c = lid; c < u.cols; c += WG) { m = op_maximum(m, row_value(base + c)); }
   }
   m = workgroup_max(m, lid);
   var s = 0.0;

@@ -5,6 +5,7 @@
 // barriers instead of 2 + log2(WG), and on software Vulkan (lavapipe), which runs the
 // workgroup's SIMD rows one after the other, a branch taken by one invocation runs for one row
 // only.
+//!include common/binary_ops.wgsl
 
 var<workgroup> wg_scratch: array<f32, WG>;
 var<workgroup> wg_result: f32;
@@ -14,7 +15,7 @@ fn workgroup_max(v: f32, lid: u32) -> f32 {
   workgroupBarrier();
   if (lid == 0u) {
     var r = wg_scratch[0];
-    for (var j = 1u; j < WG; j++) { r = max(r, wg_scratch[j]); }
+    for (var j = 1u; j < WG; j++) { r = op_maximum(r, wg_scratch[j]); }
     wg_result = r;
   }
   workgroupBarrier();

@@ -14,7 +14,8 @@ function dropoutKernel([x]: CpuArray[], [y]: CpuArray[], p: DropoutParams): void
       maskIndex += (rem % size) * p.noiseStrides[d]!;
       rem = Math.floor(rem / size);
     }
-    y![i] = uniform01(p.seed, maskIndex, 0) >= rate ? x![i]! * scale : 0;
+    // x · 0 where dropped, as TensorFlow computes it: a dropped NaN stays NaN.
+    y![i] = x![i]! * (uniform01(p.seed, maskIndex, 0) >= rate ? scale : 0);
   }
 }
 

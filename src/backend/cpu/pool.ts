@@ -1,5 +1,6 @@
 import type { CpuArray, CpuKernels } from './kernel_table.js';
 import type { Pool2dParams, PoolKernels } from '../../kernel_ids/pool.js';
+import { argMaxBetter } from './reduce.js';
 
 // shaders/pool/common/pool_window.wgsl and pool_argmax.wgsl, restated.
 
@@ -34,7 +35,10 @@ function poolOutputIndex(p: Pool2dParams, b: number, oh: number, ow: number, c: 
   return ((b * p.outH + oh) * p.outW + ow) * p.channels + c;
 }
 
-/** Flat index of the first largest element of window (oh, ow) (row-major order); POOL_NONE if empty. */
+/**
+ * Flat index of the first largest element of window (oh, ow) (row-major order; NaN is the
+ * largest); POOL_NONE if empty.
+ */
 function windowArgmax(x: CpuArray, p: Pool2dParams, b: number, oh: number, ow: number, c: number): number {
   const [hLo, hHi, wLo, wHi] = poolWindow(p, oh, ow);
   let best = POOL_NONE;
@@ -42,7 +46,7 @@ function windowArgmax(x: CpuArray, p: Pool2dParams, b: number, oh: number, ow: n
   for (let h = hLo; h < hHi; h++) {
     for (let w = wLo; w < wHi; w++) {
       const i = poolInputIndex(p, b, h, w, c);
-      if (best === POOL_NONE || x[i]! > bestValue) {
+      if (best === POOL_NONE || argMaxBetter(x[i]!, bestValue)) {
         best = i;
         bestValue = x[i]!;
       }

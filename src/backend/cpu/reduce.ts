@@ -29,6 +29,15 @@ function rowReduce(identity: number, combine: (acc: number, v: number) => number
   };
 }
 
+/**
+ * v beats best strictly: NaN beats every number and ties with NaN, so the first NaN wins (numpy,
+ * PyTorch, JAX), as arg_max_better / arg_min_better in shaders/common/binary_ops.wgsl.
+ */
+export const argMaxBetter = (v: number, best: number): boolean => (Number.isNaN(v) && !Number.isNaN(best)) || v > best;
+export const argMinBetter = (v: number, best: number): boolean => (Number.isNaN(v) && !Number.isNaN(best)) || v < best;
+/** Ties of the arg-reductions: equal values, or both NaN. */
+const same = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
+
 function argReduce(better: (v: number, best: number) => boolean) {
   return ([x]: CpuArray[], [out]: CpuArray[], p: ReduceParams): void => {
     const inner = p.inner ?? 1;
@@ -50,7 +59,7 @@ function argMerge(better: (v: number, best: number) => boolean) {
         let best = cand![row * p.parts * inner + i]!;
         for (let part = 1; part < p.parts; part++) {
           const c = cand![(row * p.parts + part) * inner + i]!;
-          if (better(at(c), at(best)) || (at(c) === at(best) && c < best)) best = c;
+          if (better(at(c), at(best)) || (same(at(c), at(best)) && c < best)) best = c;
         }
         out![row * inner + i] = best;
       }
@@ -65,8 +74,8 @@ export const reduceCpuKernels: CpuKernels<ReduceKernels> = {
   // NaN propagates (as in TensorFlow); the shaders test for it explicitly.
   reduce_max: rowReduce(-Infinity, (a, v) => Math.max(a, v)),
   reduce_min: rowReduce(Infinity, (a, v) => Math.min(a, v)),
-  argmax: argReduce((v, b) => v > b),
-  argmin: argReduce((v, b) => v < b),
-  argmax_merge: argMerge((v, b) => v > b),
-  argmin_merge: argMerge((v, b) => v < b),
+  argmax: argReduce(argMaxBetter),
+  argmin: argReduce(argMinBetter),
+  argmax_merge: argMerge(argMaxBetter),
+  argmin_merge: argMerge(argMinBetter),
 };

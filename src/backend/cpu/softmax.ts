@@ -70,11 +70,15 @@ export const softmaxCpuKernels: CpuKernels<SoftmaxKernels> = {
       }
     }
   },
+  // The second output is the WebGPU kernel's bad-label flag; the reference throws instead, at once.
   sparse_softmax_cross_entropy: ([logits, labels]: CpuArray[], [loss]: CpuArray[], p: RowParams) => {
     for (let r = 0; r < p.rows; r++) {
-      const { m, s } = rowMaxAndSum(logits!, p, r);
       const label = labels![r]!;
-      loss![r] = validLabel(label, p.cols) ? m + Math.log(s) - logits![r * p.cols + label]! : NaN;
+      if (!validLabel(label, p.cols)) {
+        throw new Error(`sparseSoftmaxCrossEntropy: label ${label} of example ${r} is not an integer in [0, ${p.cols})`);
+      }
+      const { m, s } = rowMaxAndSum(logits!, p, r);
+      loss![r] = m + Math.log(s) - logits![r * p.cols + label]!;
     }
   },
   sparse_softmax_cross_entropy_backward: ([logits, labels, dy]: CpuArray[], [dlogits]: CpuArray[], p: RowParams) => {

@@ -90,8 +90,9 @@ export const reduceGpuKernels: GpuKernels<ReduceKernels> = {
   reduce_prod: reduceKernel('1.0', 'acc * v'),
   reduce_max: reduceKernel(`-${inf}`, `select(max(acc, v), acc + v, ${eitherNaN})`),
   reduce_min: reduceKernel(inf, `select(min(acc, v), acc + v, ${eitherNaN})`),
-  argmax: argKernel('v > best'),
-  argmin: argKernel('v < best'),
-  argmax_merge: argMergeKernel('v > best'),
-  argmin_merge: argMergeKernel('v < best'),
+  // NaN beats every number: shaders/common/binary_ops.wgsl.
+  argmax: argKernel('arg_max_better(v, best)'),
+  argmin: argKernel('arg_min_better(v, best)'),
+  argmax_merge: argMergeKernel('arg_max_better(v, best)'),
+  argmin_merge: argMergeKernel('arg_min_better(v, best)'),
 };

@@ -65,7 +65,7 @@ export function elementwiseNode(kernel: string, p: Record<string, unknown>): Fus
   if (kernel === 'where') {
     const shape = p.outShape as number[];
     return {
-      apply: ([c, a, b]) => `select(${b}, ${a}, ${c} != 0.0)`,
+      apply: ([c, a, b]) => `op_where(${c}, ${a}, ${b})`,
       shape,
       operands: [
         { strides: p.condStrides as number[], offset: 0 },
