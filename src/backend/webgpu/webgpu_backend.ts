@@ -425,6 +425,14 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     return { buffers: this.pool.liveBuffers, bytes: this.pool.liveBytes, pooledBuffers: this.pool.pooled, cachedBytes: this.lazy?.cachedBytes ?? 0 };
   }
 
+  /**
+   * Drops the compiled plans of lazy execution (their memory returns to the pool): the next
+   * graphs compile again, with the kernel variants chosen then.
+   */
+  clearPlanCache(): void {
+    this.lazy?.clearPlans();
+  }
+
   boundary(): void {
     if (!this.lazy || this.lazy.pendingNodes === 0 || !this.recordsLazily) return;
     this.runPending();

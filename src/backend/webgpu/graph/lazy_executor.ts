@@ -150,6 +150,14 @@ export class LazyExecutor {
     for (const b of graph.deferredFrees) this.host.pool.release(b, false);
   }
 
+  /**
+   * Frees every cached plan; the next graphs compile again (with the kernel variants chosen
+   * then: the autotuner calls this when its choices change).
+   */
+  clearPlans(): void {
+    this.cache.clear();
+  }
+
   /** Frees every cached plan (the pending graph is dropped). */
   destroy(): void {
     this.cache.clear();
