@@ -47,13 +47,18 @@ export function currentEngine(): Engine | undefined {
  */
 export class Engine {
   readonly backend: Backend;
-  private scopes: Set<Tensor>[] = [];
+  /** The open tidy scopes, innermost last: the tensors each made. */
+  private scopes: Tensor[][] = [];
   private tapes: GradientTape[] = [];
+  /** The tapes recording now (replaced, never changed, when that changes: tensors share it). */
+  private recordingTapes: GradientTape[] = [];
   private liveTensors = 0;
   private nextVariable = 0;
   private scalarCache = new Map<string, Tensor>();
-  private readonly collected: FinalizationRegistry<Tensor['cell']>;
+  private readonly collected: FinalizationRegistry<{ storage: Storage }>;
   private destroyed = false;
+  /** Reused as the outputs of single-output kernels (see runKernel). */
+  private readonly oneOutput: BackendBuffer[] = [];
   /** @internal Set while `compile` traces a step. */
   tracing: TraceState | null = null;
 
@@ -115,7 +120,7 @@ export class Engine {
    */
   tidy<T>(fn: () => T): T {
     checkFunction('tidy', 'fn', fn);
-    const scope = new Set<Tensor>();
+    const scope: Tensor[] = [];
     this.scopes.push(scope);
     let result: T;
     try {
@@ -141,11 +146,12 @@ export class Engine {
    * Disposes what a tidy scope made, except `keepers` (handed to `parent`, or to the garbage
    * collector's safety net at the outermost scope) and what a recording tape still needs.
    */
-  private endScope(scope: Set<Tensor>, keepers: Set<Tensor>, parent: Set<Tensor> | undefined): void {
-    for (const t of scope) {
+  private endScope(scope: readonly Tensor[], keepers: Set<Tensor>, parent: Tensor[] | undefined): void {
+    for (let i = 0; i < scope.length; i++) {
+      const t = scope[i]!;
       if (t.isDisposed) continue;
       if (keepers.has(t)) {
-        if (parent) parent.add(t);
+        if (parent) parent.push(t);
         else this.collectWhenUnreachable(t);
         continue;
       }
@@ -158,7 +164,14 @@ export class Engine {
   /** Excludes a tensor from the enclosing tidy scopes; returns it. */
   keep<T extends Tensor>(t: T): T {
     let kept = false;
-    for (const scope of this.scopes) kept = scope.delete(t) || kept;
+    for (const scope of this.scopes) {
+      const at = scope.indexOf(t);
+      if (at < 0) continue;
+      // Order does not matter in a scope: the last one takes its place.
+      scope[at] = scope[scope.length - 1]!;
+      scope.pop();
+      kept = true;
+    }
     if (kept) this.collectWhenUnreachable(t);
     return t;
   }
@@ -178,8 +191,10 @@ export class Engine {
     const persistent = checkBoolean('tape', 'persistent', checkOptions('tape', options, ['persistent']).persistent);
     const tape = new GradientTape(this, persistent, () => {
       this.tapes = this.tapes.filter((t) => t !== tape);
+      this.tapesChanged();
     });
     this.tapes.push(tape);
+    this.tapesChanged();
     return tape;
   }
 
@@ -318,30 +333,32 @@ export class Engine {
   track<T extends Tensor>(t: T): T {
     this.liveTensors++;
     // Anything made while a tape records may be captured by a backward rule (constants included).
-    if (this.tapes.length > 0) {
-      const recording = this.tapes.filter((tape) => tape.isRecording);
-      if (recording.length > 0) t.recordedBy = recording;
-    }
+    if (this.recordingTapes.length > 0) t.recordedBy = this.recordingTapes;
     // A tensor made in a tidy scope is disposed when the scope ends, unless it leaves the scope:
     // only then does the garbage collector need to know about it (registering every op's output
     // made the collector the largest cost of a small op).
     const scope = this.scopes[this.scopes.length - 1];
-    if (scope) scope.add(t);
+    if (scope) scope.push(t);
     else this.collectWhenUnreachable(t);
     return t;
   }
 
+  /** @internal A tape started or stopped recording (or was made or disposed). */
+  tapesChanged(): void {
+    this.recordingTapes = this.tapes.filter((tape) => tape.isRecording);
+  }
+
   /** The safety net: a tensor that becomes unreachable without dispose() releases its storage. */
   private collectWhenUnreachable(t: Tensor): void {
-    if (t.cell.watched) return;
-    t.cell.watched = true;
+    if (t.cell) return;
+    t.cell = { storage: t.storage };
     this.collected.register(t, t.cell, t);
   }
 
   /** @internal */
   onDispose(t: Tensor): void {
     this.liveTensors--;
-    if (t.cell.watched) this.collected.unregister(t);
+    if (t.cell) this.collected.unregister(t);
   }
 
   /** @internal Checks that op inputs are alive and belong to this engine. */
@@ -356,10 +373,22 @@ export class Engine {
   /** @internal Runs one kernel into a new tensor of the given shape and dtype. */
   runKernel<K extends KernelId>(kernel: K, inputs: readonly Tensor[], shape: Shape, dtype: DType, params: KernelParams<K>): Tensor {
     this.checkInputs(kernel, inputs);
-    const storage = this.allocStorage(sizeOf(shape), 'device');
-    if (sizeOf(shape) > 0) this.runOrRelease(kernel, inputs, [storage], params);
+    const size = sizeOf(shape);
+    const storage = this.allocStorage(size, 'device');
+    if (size > 0) {
+      const buffers = new Array<BackendBuffer>(inputs.length);
+      for (let i = 0; i < inputs.length; i++) buffers[i] = inputs[i]!.storage.buffer;
+      // Backends copy what they keep of these arrays: one output array serves every call.
+      this.oneOutput[0] = storage.buffer;
+      try {
+        this.backend.run(kernel, buffers, this.oneOutput, params);
+      } catch (err) {
+        storage.release();
+        throw err;
+      }
+    }
     const out = this.track(new Tensor(this, storage, shape, dtype));
-    this.noteKernel(kernel, inputs, [out]);
+    if (this.recordingTapes.length > 0) this.noteKernel(kernel, inputs, [out]);
     return out;
   }
 
@@ -383,7 +412,7 @@ export class Engine {
 
   /** Tells recording tapes which kernel made `outputs`: an op must claim them by recording itself. */
   private noteKernel(kernel: KernelId, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
-    for (const tape of this.tapes) if (tape.isRecording) tape.noteKernel(kernel, inputs, outputs);
+    for (const tape of this.recordingTapes) tape.noteKernel(kernel, inputs, outputs);
   }
 
   /** Runs a kernel into `outputs`; a refused or failed dispatch gives their buffers back first. */
@@ -428,14 +457,17 @@ export class Engine {
 
   /** @internal Whether any tape records right now (ops skip building backward closures otherwise). */
   get isRecording(): boolean {
-    return this.tapes.some((t) => t.isRecording);
+    return this.recordingTapes.length > 0;
   }
 
   /** @internal Records `out = op(inputs)` with its backward rule on every recording tape. */
   record(op: string, out: Tensor, inputs: readonly Tensor[], backward: GradFn): void {
-    for (const tape of this.tapes) {
-      if (tape.isRecording) tape.record(op, out, inputs, backward);
-    }
+    for (const tape of this.recordingTapes) tape.record(op, out, inputs, backward);
+  }
+
+  /** @internal As `record`, with a rule of the gradient table and the op's saved context. */
+  recordRule(op: string, out: Tensor, inputs: readonly Tensor[], rule: (ctx: unknown, dy: Tensor, needed: readonly boolean[]) => (Tensor | null)[], ctx: unknown): void {
+    for (const tape of this.recordingTapes) tape.recordRule(op, out, inputs, rule, ctx);
   }
 
   /** @internal Runs `fn` with this engine as the default for ops given only numbers. */

@@ -6,8 +6,9 @@ export type Shape = readonly number[];
 
 /** Number of elements in a tensor of this shape (1 for a scalar). */
 export function sizeOf(shape: Shape): number {
+  // An index loop: for-of over a frozen shape allocates an iterator per call (it runs per op).
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
 
@@ -28,7 +29,10 @@ export function fmt(shape: Shape): string {
 }
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Numpy broadcasting of two shapes; throws naming the op when they are incompatible. */
@@ -51,13 +55,18 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
  * broadcast dimensions get stride 0.
  */
 export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
-  const inStrides = stridesOf(inShape);
+  const out = new Array<number>(outShape.length);
   const offset = outShape.length - inShape.length;
-  return outShape.map((_, i) => {
+  let stride = 1;
+  for (let i = outShape.length - 1; i >= 0; i--) {
     const k = i - offset;
-    if (k < 0 || inShape[k] === 1) return 0;
-    return inStrides[k]!;
-  });
+    if (k < 0) out[i] = 0;
+    else {
+      out[i] = inShape[k] === 1 ? 0 : stride;
+      stride *= inShape[k]!;
+    }
+  }
+  return out;
 }
 
 /**

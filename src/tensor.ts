@@ -56,12 +56,14 @@ export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly engine: Engine;
+  private heldStorage: Storage;
   /**
-   * @internal Holds the device storage. The engine's FinalizationRegistry keeps this cell (not the
-   * storage) so that a tensor whose storage was swapped (a variable moved into an optimizer's
-   * arena, a step capture's result) still releases what it holds when it is collected.
+   * @internal For tensors the garbage collector watches (those that leave every tidy scope): the
+   * engine's FinalizationRegistry keeps this cell (not the tensor) so that a tensor whose storage
+   * was swapped (a variable moved into an optimizer's arena, a step capture's result) still
+   * releases what it holds when it is collected. Made only then: most tensors never need it.
    */
-  readonly cell: { storage: Storage; watched?: boolean };
+  cell: { storage: Storage } | null = null;
   /** @internal Tapes that were recording when this tensor was made (they may need it later). */
   recordedBy: GradientTape[] | undefined;
   private disposedFlag = false;
@@ -69,18 +71,20 @@ export class Tensor {
   /** @internal Use `e.tensor`, `e.variable` or an op to make tensors. */
   constructor(engine: Engine, storage: Storage, shape: Shape, dtype: DType) {
     this.engine = engine;
-    this.cell = { storage };
-    this.shape = Object.freeze([...shape]);
+    this.heldStorage = storage;
+    // Shapes are immutable: one already frozen (another tensor's) is shared, not copied.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
   }
 
   /** @internal Device storage; replaced only by `Variable.assign`, optimizers and step capture. */
   get storage(): Storage {
-    return this.cell.storage;
+    return this.heldStorage;
   }
 
   set storage(storage: Storage) {
-    this.cell.storage = storage;
+    this.heldStorage = storage;
+    if (this.cell) this.cell.storage = storage;
   }
 
   /** Number of elements. */

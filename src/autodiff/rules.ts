@@ -57,7 +57,9 @@ export function recordRule(e: Engine, op: string, out: Tensor, inputs: readonly 
   if (rule === undefined) {
     throw new Error(`${op}: this op has no backward rule and no not-differentiable mark in the gradient table (src/ops/gradients.ts)`);
   }
-  e.record(op, out, inputs, backwardOf(op, out, rule, ctx));
+  // A rule with its context, no closure per op (a step records thousands).
+  if (typeof rule === 'function') e.recordRule(op, out, inputs, rule as GradRule<unknown>, ctx);
+  else e.record(op, out, inputs, backwardOf(op, out, rule, ctx));
 }
 
 function backwardOf(op: string, out: Tensor, rule: Differentiation<unknown>, ctx: unknown): GradFn {

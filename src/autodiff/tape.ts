@@ -22,7 +22,10 @@ interface Entry {
   op: string;
   out: Tensor;
   inputs: readonly Tensor[];
-  backward: GradFn;
+  /** The rule: `backward(dy, needed)`, or `rule(ctx, dy, needed)` (no closure per op). */
+  backward: GradFn | null;
+  rule?: (ctx: unknown, dy: Tensor, needed: readonly boolean[]) => (Tensor | null)[];
+  ctx?: unknown;
 }
 
 /**
@@ -33,9 +36,9 @@ interface Entry {
 interface KernelRun {
   kind: 'kernel';
   kernel: string;
-  inputs: readonly number[];
-  /** Ids of the outputs no op has claimed yet. */
-  unclaimed: Set<number>;
+  inputs: readonly Tensor[];
+  /** The outputs no op has claimed. */
+  unclaimed: Tensor[];
 }
 
 /**
@@ -44,8 +47,15 @@ interface KernelRun {
  */
 export class GradientTape {
   private events: (Entry | KernelRun)[] = [];
-  /** Kernel runs by the ids of their unclaimed outputs. */
-  private runsByOutput = new Map<number, KernelRun>();
+  /**
+   * The last kernel run, kept aside until the op that ran it records itself (almost always
+   * next): only a run left unclaimed when the next one comes becomes an event.
+   */
+  private lastKernel: string | null = null;
+  private lastInputs: readonly Tensor[] = [];
+  private lastOutputs: Tensor[] = [];
+  /** Settled kernel runs by their unclaimed outputs. */
+  private readonly unclaimedRuns = new Map<Tensor, KernelRun>();
   private recording = true;
   private adopted: Tensor[] = [];
   private used = false;
@@ -64,26 +74,61 @@ export class GradientTape {
 
   /** Stops recording; `gradient` may still be called. */
   stop(): void {
-    this.recording = false;
+    this.setRecording(false);
+  }
+
+  private setRecording(on: boolean): void {
+    if (this.recording === on) return;
+    this.recording = on;
+    this.engine.tapesChanged();
   }
 
   /** @internal Records `out = op(inputs)`; `constantOutput` as `backward` makes `out` a constant. */
   record(op: string, out: Tensor, inputs: readonly Tensor[], backward: GradFn): void {
-    const run = this.runsByOutput.get(out.id);
-    if (run) {
-      run.unclaimed.delete(out.id);
-      this.runsByOutput.delete(out.id);
-    }
+    this.claim(out);
     this.events.push({ kind: 'op', op, out, inputs, backward });
+  }
+
+  /** @internal Records `out = op(inputs)` with the op's table rule and saved context. */
+  recordRule(op: string, out: Tensor, inputs: readonly Tensor[], rule: NonNullable<Entry['rule']>, ctx: unknown): void {
+    this.claim(out);
+    this.events.push({ kind: 'op', op, out, inputs, backward: null, rule, ctx });
+  }
+
+  /** `out` is an output of an op that records itself: no longer a kernel run's unclaimed output. */
+  private claim(out: Tensor): void {
+    if (this.lastKernel !== null) {
+      const k = this.lastOutputs.indexOf(out);
+      if (k >= 0) {
+        this.lastOutputs = this.lastOutputs.length === 1 ? [] : this.lastOutputs.filter((t) => t !== out);
+        if (this.lastOutputs.length === 0) this.lastKernel = null;
+        return;
+      }
+    }
+    const run = this.unclaimedRuns.get(out);
+    if (run) {
+      run.unclaimed = run.unclaimed.filter((t) => t !== out);
+      this.unclaimedRuns.delete(out);
+    }
+  }
+
+  /** Makes the last kernel run, if any of its outputs is unclaimed, an event. */
+  private settleLastKernel(): void {
+    if (this.lastKernel === null) return;
+    const run: KernelRun = { kind: 'kernel', kernel: this.lastKernel, inputs: this.lastInputs, unclaimed: this.lastOutputs };
+    for (const t of run.unclaimed) this.unclaimedRuns.set(t, run);
+    this.events.push(run);
+    this.lastKernel = null;
   }
 
   /** @internal Notes a kernel run (Engine.runKernel); the op that ran it claims it by `record`. */
   noteKernel(kernel: string, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
     // Kernels without inputs make constants (fill, random): nothing to lose.
     if (inputs.length === 0) return;
-    const run: KernelRun = { kind: 'kernel', kernel, inputs: inputs.map((t) => t.id), unclaimed: new Set(outputs.map((t) => t.id)) };
-    for (const t of outputs) this.runsByOutput.set(t.id, run);
-    this.events.push(run);
+    this.settleLastKernel();
+    this.lastKernel = kernel;
+    this.lastInputs = inputs;
+    this.lastOutputs = outputs as Tensor[];
   }
 
   /** @internal Keeps a tensor that a tidy scope would have disposed but this tape still needs. */
@@ -112,11 +157,12 @@ export class GradientTape {
       );
     }
     const wasRecording = this.recording;
-    this.recording = false;
+    this.setRecording(false);
+    this.settleLastKernel();
     try {
       return this.engine.tidy(() => this.backward(target, sources, seed));
     } finally {
-      this.recording = wasRecording;
+      this.setRecording(wasRecording);
     }
   }
 
@@ -131,11 +177,11 @@ export class GradientTape {
     const relevant: boolean[] = [];
     for (const event of this.events) {
       if (event.kind === 'kernel') {
-        if (event.unclaimed.size > 0 && event.inputs.some((id) => dependsOnSource.has(id))) {
-          for (const id of event.unclaimed) {
-            if (dependsOnSource.has(id)) continue;
-            dependsOnSource.add(id);
-            lost.set(id, event.kernel);
+        if (event.unclaimed.length > 0 && event.inputs.some((t) => dependsOnSource.has(t.id))) {
+          for (const t of event.unclaimed) {
+            if (dependsOnSource.has(t.id)) continue;
+            dependsOnSource.add(t.id);
+            lost.set(t.id, event.kernel);
           }
         }
         continue;
@@ -167,7 +213,8 @@ export class GradientTape {
           throw new Error(`gradient: an input of '${entry.op}' (${t}) was disposed before the gradient was computed`);
         }
       }
-      const inputGrads = entry.backward(dy, entry.inputs.map((t) => dependsOnSource.has(t.id)));
+      const needed = entry.inputs.map((t) => dependsOnSource.has(t.id));
+      const inputGrads = entry.backward ? entry.backward(dy, needed) : entry.rule!(entry.ctx, dy, needed);
       entry.inputs.forEach((input, k) => {
         const g = inputGrads[k];
         if (!g || !dependsOnSource.has(input.id)) return;
@@ -191,11 +238,14 @@ export class GradientTape {
 
   /** Frees what the tape kept alive for its gradient. */
   dispose(): void {
-    this.recording = false;
+    this.setRecording(false);
     for (const t of this.adopted) t.dispose();
     this.adopted = [];
     this.events = [];
-    this.runsByOutput.clear();
+    this.lastKernel = null;
+    this.lastInputs = [];
+    this.lastOutputs = [];
+    this.unclaimedRuns.clear();
     this.onDispose();
   }
 }

@@ -107,7 +107,7 @@ export interface Backend {
   upload(buffer: BackendBuffer, data: ArrayLike<number>): void;
   /** Reads a buffer back; `Float64Array` only from the CPU backend in float64 mode. */
   read(buffer: BackendBuffer): Promise<Float32Array | Float64Array>;
-  /** Records (WebGPU) or runs (CPU) one kernel. Outputs may alias no input. */
+  /** Records (WebGPU) or runs (CPU) one kernel. Outputs may alias no input. The arrays are the caller's: copy what is kept. */
   run<K extends KernelId>(kernel: K, inputs: BackendBuffer[], outputs: BackendBuffer[], params: KernelParams<K>): void;
   /**
    * Copies `numel` elements between buffers (views included) without a compute dispatch

@@ -32,23 +32,36 @@ type DtypeRule = 'arith' | 'float' | 'bool';
  * kernel's index loop runs over as few dimensions as possible ([2,3,4] + [2,3,4] becomes [24]).
  */
 export function collapseDims(shape: Shape, strideLists: number[][]): { shape: number[]; strides: number[][] } {
+  // Plain loops: this runs for every broadcasting op, and closures per dimension were most of
+  // an eager op's garbage.
+  const lists = strideLists.length;
   const outShape: number[] = [];
-  const outStrides: number[][] = strideLists.map(() => []);
+  const outStrides: number[][] = [];
+  for (let k = 0; k < lists; k++) outStrides.push([]);
   for (let d = 0; d < shape.length; d++) {
     const size = shape[d]!;
     if (size === 1) continue;
     const last = outShape.length - 1;
-    const mergeable =
-      last >= 0 && strideLists.every((s, k) => outStrides[k]![last] === s[d]! * size);
+    let mergeable = last >= 0;
+    for (let k = 0; k < lists && mergeable; k++) mergeable = outStrides[k]![last] === strideLists[k]![d]! * size;
     if (mergeable) {
       outShape[last]! *= size;
-      strideLists.forEach((s, k) => (outStrides[k]![last] = s[d]!));
+      for (let k = 0; k < lists; k++) outStrides[k]![last] = strideLists[k]![d]!;
     } else {
       outShape.push(size);
-      strideLists.forEach((s, k) => outStrides[k]!.push(s[d]!));
+      for (let k = 0; k < lists; k++) outStrides[k]!.push(strideLists[k]![d]!);
     }
   }
   return { shape: outShape, strides: outStrides };
+}
+
+/**
+ * The kernel params of a binary op whose operands have shape `shape` or a single element (the
+ * common cases: no broadcasting to work out): one flat dimension, each side stepping 1 or 0.
+ */
+function flatParams(n: number, aSize: number, bSize: number): { outShape: number[]; aStrides: number[]; bStrides: number[] } {
+  if (n === 1) return { outShape: [], aStrides: [], bStrides: [] };
+  return { outShape: [n], aStrides: [aSize === 1 ? 0 : 1], bStrides: [bSize === 1 ? 0 : 1] };
 }
 
 function resultDtype(rule: DtypeRule, a: Tensor, b: Tensor): DType {
@@ -58,13 +71,8 @@ function resultDtype(rule: DtypeRule, a: Tensor, b: Tensor): DType {
 }
 
 /** Numbers become constants of the other operand's dtype when they fit it (int32 + 1 stays int32). */
-function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  checkTensorLike(op, a);
-  checkTensorLike(op, b);
-  const e = engineOf(op, a, b);
-  const dtypeFor = (v: TensorLike, other: TensorLike): DType =>
-    typeof v === 'number' && typeof other !== 'number' && other.dtype !== 'float32' && Number.isInteger(v) ? other.dtype : 'float32';
-  return [e.toTensor(op, a, dtypeFor(a, b)), e.toTensor(op, b, dtypeFor(b, a))];
+function dtypeFor(v: TensorLike, other: TensorLike): DType {
+  return typeof v === 'number' && typeof other !== 'number' && other.dtype !== 'float32' && Number.isInteger(v) ? other.dtype : 'float32';
 }
 
 /** @internal Reduces a broadcast gradient back to `shape` by summing the broadcast dimensions. */
@@ -80,17 +88,28 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
 }
 
 function binary(kernel: BinaryKernelId, opName: string, a: TensorLike, b: TensorLike, rule: DtypeRule): Tensor {
-  const [x, y] = operands(opName, a, b);
-  const e = x.engine;
-  e.checkInputs(opName, [x, y]);
-  const outShape = broadcastShapes(opName, x.shape, y.shape);
-  const collapsed = collapseDims(outShape, [broadcastStrides(x.shape, outShape), broadcastStrides(y.shape, outShape)]);
-  const out = e.runKernel(kernel, [x, y], outShape, resultDtype(rule, x, y), {
-    outShape: collapsed.shape,
-    aStrides: collapsed.strides[0]!,
-    bStrides: collapsed.strides[1]!,
-  });
-  record(kernel, out, [x, y], { a: x, b: y, out });
+  // Written for speed: this runs for most ops of an eager step (one array of inputs, no tuples).
+  checkTensorLike(opName, a);
+  checkTensorLike(opName, b);
+  const e = engineOf(opName, a, b);
+  const x = e.toTensor(opName, a, dtypeFor(a, b));
+  const y = e.toTensor(opName, b, dtypeFor(b, a));
+  const inputs = [x, y];
+  e.checkInputs(opName, inputs);
+  let outShape: Shape;
+  let params: { outShape: number[]; aStrides: number[]; bStrides: number[] };
+  const xOne = x.size === 1 && x.rank <= y.rank;
+  if (xOne || (y.size === 1 && y.rank <= x.rank) || shapesEqual(x.shape, y.shape)) {
+    // Same shapes, or a single value against a tensor of at least its rank: no broadcasting.
+    outShape = xOne ? y.shape : x.shape;
+    params = flatParams(xOne ? y.size : x.size, x.size, y.size);
+  } else {
+    outShape = broadcastShapes(opName, x.shape, y.shape);
+    const collapsed = collapseDims(outShape, [broadcastStrides(x.shape, outShape), broadcastStrides(y.shape, outShape)]);
+    params = { outShape: collapsed.shape, aStrides: collapsed.strides[0]!, bStrides: collapsed.strides[1]! };
+  }
+  const out = e.runKernel(kernel, inputs, outShape, resultDtype(rule, x, y), params);
+  if (e.isRecording) record(kernel, out, inputs, { a: x, b: y, out });
   return out;
 }
 

@@ -201,12 +201,12 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
         const compiled = this.pipelines.get(kernel, spec, params);
         shape = [compiled.uid, ...spec.workgroups(params)];
       }
-      this.lazy!.dispatch(kernel, params as object, [...inputs, ...outputs], inputs.length, shape);
+      this.lazy!.dispatch(kernel, params as object, inputs, outputs, shape);
       return;
     }
     if (this.trace) {
       // Traced, not run: the first call's results come from the capture's first replay.
-      this.trace.dispatch(kernel, params as object, [...inputs, ...outputs], inputs.length, paramsRefresh(params as object));
+      this.trace.dispatch(kernel, params as object, inputs, outputs, paramsRefresh(params as object));
       return;
     }
     const workgroups = spec.workgroups(params);

@@ -33,6 +33,9 @@ export interface LazyHost extends PlanRunner {
 export class LazyExecutor {
   private graph = new Recording();
   private readonly cache: PlanCache;
+  /** The plan run last, and the one the pending graph is expected to be. */
+  private last: Plan | null = null;
+  private expected: Plan | null = null;
 
   constructor(private readonly host: LazyHost) {
     this.cache = new PlanCache(maxCachedPlans, maxCachedBytes, (plan) => plan.dispose((b) => host.destroyAfterSubmit(b)));
@@ -40,7 +43,7 @@ export class LazyExecutor {
 
   /** Nodes recorded and not yet run. */
   get pendingNodes(): number {
-    return this.graph.nodes.length;
+    return this.graph.nodeCount;
   }
 
   /** Bytes the cached plans hold. */
@@ -79,9 +82,8 @@ export class LazyExecutor {
    * Records a dispatch. `dynamicShape`: for dispatches whose params change per step (see
    * recording.ts), what their pipeline and grid depend on.
    */
-  dispatch(kernel: KernelId, params: object, buffers: GpuBuffer[], firstOutput: number, dynamicShape: readonly number[] | null): void {
-    this.graph.dispatch(kernel, params, buffers, firstOutput, dynamicShape !== null, undefined);
-    if (dynamicShape) this.graph.dynamicShape(dynamicShape);
+  dispatch(kernel: KernelId, params: object, inputs: readonly GpuBuffer[], outputs: readonly GpuBuffer[], dynamicShape: readonly number[] | null): void {
+    this.graph.dispatch(kernel, params, inputs, outputs, dynamicShape !== null, undefined, undefined, dynamicShape ?? undefined);
     this.recorded();
   }
 
@@ -92,49 +94,69 @@ export class LazyExecutor {
 
   private recorded(): void {
     this.host.counters.nodes++;
-    if (this.graph.nodes.length >= maxPendingNodes) this.run();
+    if (this.graph.nodeCount >= maxPendingNodes) this.run();
   }
 
   /** Closes the pending graph: compiles or finds its plan, and encodes it. */
   run(): void {
     const graph = this.graph;
     if (graph.isEmpty && graph.born.length === 0 && graph.deferredFrees.length === 0) return;
-    this.graph = new Recording();
     if (graph.isEmpty) {
+      this.graph = new Recording(this.expected);
       this.finish(graph);
       return;
     }
     let plan: Plan;
     try {
-      graph.sealLiveness();
-      const cached = this.cache.get(graph.signature);
-      if (cached && (cached.fused || !this.host.planContext.fuse)) {
-        plan = cached;
-        this.host.counters.planCacheHits++;
-      } else {
-        // A small graph seen for the first time runs unfused: one-off graphs (a test's, a
-        // script's) never wait for generated shaders to compile. Seen again, it is a loop's
-        // body: fused. A large one is fused at once: its dispatches would cost more than the
-        // shaders fusion compiles.
-        const fuse = (cached !== undefined || graph.nodes.length >= fuseAtOnceNodes) && this.host.planContext.fuse;
-        if (cached) this.cache.remove(cached);
-        plan = compilePlan(graph, graph.signature.snapshot(), { ...this.host.planContext, fuse });
-        this.host.counters.plansCompiled++;
-        this.host.counters.fusedKernels += plan.generatedKernels;
-        this.cache.add(plan);
-      }
+      plan = this.planFor(graph);
     } catch (err) {
       // The graph's results are lost, but its live tensors keep valid (unwritten) buffers and
       // the engine goes on.
+      this.graph = new Recording();
       this.finish(graph);
       throw err;
     }
+    // The next graph is expected to be the one that followed this plan last time (a loop whose
+    // body runs one plan expects the same plan again).
+    if (this.last && this.last !== plan) this.last.next = plan;
+    this.last = plan;
+    this.expected = plan.next && !plan.next.disposed ? plan.next : plan;
+    this.graph = new Recording(this.expected);
     this.finish(graph);
     plan.run(
       this.host,
-      graph.slots.map((s) => s.buffer),
-      (node) => (graph.nodes[node] as { params: object }).params,
+      graph.slotBuffers,
+      (node) => graph.paramsOf(node),
     );
+  }
+
+  /** The plan of a sealed graph: the one it was expected to be, a cached one, or a new one. */
+  private planFor(graph: Recording): Plan {
+    graph.sealLiveness();
+    const expected = this.expected;
+    if (graph.signature.matchesExpected && expected && !expected.disposed && (expected.fused || !this.host.planContext.fuse)) {
+      this.host.counters.planCacheHits++;
+      return expected;
+    }
+    // Not the expected plan: the recording makes its nodes now (from the matched prefix).
+    graph.signature.diverge();
+    const cached = this.cache.get(graph.signature);
+    if (cached && (cached.fused || !this.host.planContext.fuse)) {
+      this.host.counters.planCacheHits++;
+      return cached;
+    }
+    // A small graph seen for the first time runs unfused: one-off graphs (a test's, a
+    // script's) never wait for generated shaders to compile. Seen again, it is a loop's
+    // body: fused. A large one is fused at once: its dispatches would cost more than the
+    // shaders fusion compiles.
+    const fuse = (cached !== undefined || graph.nodeCount >= fuseAtOnceNodes) && this.host.planContext.fuse;
+    if (cached) this.cache.remove(cached);
+    const plan = compilePlan(graph, graph.signature.snapshot(), { ...this.host.planContext, fuse });
+    plan.templates = graph.templatesOf();
+    this.host.counters.plansCompiled++;
+    this.host.counters.fusedKernels += plan.generatedKernels;
+    this.cache.add(plan);
+    return plan;
   }
 
   /** Gives the graph's live virtual buffers their memory and returns its deferred frees. */
@@ -156,11 +178,13 @@ export class LazyExecutor {
    */
   clearPlans(): void {
     this.cache.clear();
+    this.last = null;
+    this.expected = null;
   }
 
   /** Frees every cached plan (the pending graph is dropped). */
   destroy(): void {
-    this.cache.clear();
+    this.clearPlans();
     this.graph = new Recording();
   }
 }

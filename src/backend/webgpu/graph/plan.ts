@@ -22,7 +22,7 @@ import type { GpuKernel } from '../dispatch/kernel_spec.js';
 import type { KernelId } from '../../../kernel_ids/registry.js';
 import type { CapturedCommand, CompileGenerated, DynamicDispatch, StaticDispatch } from './commands.js';
 import { compileGraph } from './compiler.js';
-import type { GraphNode, Recording } from './recording.js';
+import type { GraphNode, NodeTemplate, Recording } from './recording.js';
 import type { Signature } from './signature.js';
 
 /** What compilePlan needs from the backend. */
@@ -109,7 +109,8 @@ export function compilePlan(rec: Recording, signature: Signature, ctx: PlanConte
     return d;
   };
   const internal = new Set<GpuBuffer>();
-  const planBuffers: GpuBuffer[] = rec.slots.map((s, k) => {
+  const slots = rec.slots;
+  const planBuffers: GpuBuffer[] = slots.map((s, k) => {
     const b = s.buffer;
     if (s.born && b.pendingFreed) {
       const own: GpuBuffer = { numel: b.numel, gpu: {} as GPUBuffer, uid: newBufferUid(), byteOffset: 0, isView: false };
@@ -301,6 +302,12 @@ export class Plan {
   runs = 0;
   /** Compiled with fusion and batching. */
   readonly fused: boolean;
+  /** The nodes it was compiled from, by slot (lazy plans: a recording expecting it needs them). */
+  templates: NodeTemplate[] = [];
+  /** The plan that ran after this one last time (what the next recording expects). */
+  next: Plan | null = null;
+  /** Set once disposed (evicted from the cache). */
+  disposed = false;
 
   constructor(
     readonly signature: Signature,
@@ -402,6 +409,9 @@ export class Plan {
 
   /** Frees the plan's memory: pooled buffers go back, made ones are destroyed by `destroyLater`. */
   dispose(destroyLater: (b: GPUBuffer) => void): void {
+    this.disposed = true;
+    this.next = null;
+    this.templates = [];
     for (const b of this.owned) this.ctx.release(b);
     this.owned.length = 0;
     for (const b of this.created) destroyLater(b);

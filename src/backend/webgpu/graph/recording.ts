@@ -15,6 +15,11 @@
  * anything else. Dispatches recorded inside replayable host code (an optimizer's update, whose
  * step count and learning rate change every step) are dynamic: their parameters are left out of
  * the signature and their uniforms are packed again on every run.
+ *
+ * A loop records the same graph at every iteration: a recording can be given the plan expected
+ * next (`Expectation`). It then only compares the signature and keeps no node objects (a plan hit
+ * needs only the slots' buffers and the dynamic nodes' params); at the first difference it makes
+ * the nodes recorded so far from the plan's node templates and goes on as any recording.
  */
 import type { GpuBuffer } from '../device/buffer_pool.js';
 import type { KernelId } from '../../../kernel_ids/registry.js';
@@ -58,6 +63,17 @@ export interface HostNode {
 
 export type GraphNode = DispatchNode | CopyNode | HostNode;
 
+/** A node as a plan keeps it: buffers by slot (the recording that expects the plan fills them in). */
+export type NodeTemplate =
+  | { kind: 'dispatch'; kernel: KernelId; params: object; slots: number[]; firstOutput: number; dynamic: boolean }
+  | { kind: 'copy'; slots: [number, number]; numel: number };
+
+/** What a recording expects: the signature and node templates of a compiled plan. */
+export interface Expectation {
+  readonly signature: Signature;
+  readonly templates: readonly NodeTemplate[];
+}
+
 /** What a slot holds. */
 export interface SlotInfo {
   /** The buffer recorded in the slot (the first wrapper seen for its memory range). */
@@ -79,9 +95,17 @@ const NODE_HOST = -16.5;
 
 /** The pending graph of one engine. */
 export class Recording {
+  /** The nodes (while the recording matches an expectation, they are not made: see nodeCount). */
   readonly nodes: GraphNode[] = [];
-  readonly slots: SlotInfo[] = [];
+  /** Nodes recorded. */
+  nodeCount = 0;
+  /** Per slot: the buffer recorded there, and its root (-1: born in this graph). */
+  readonly slotBuffers: GpuBuffer[] = [];
+  private readonly slotRoots: number[] = [];
   readonly signature = new Signature();
+  /** While matching an expectation: the params of its dynamic nodes, by node index. */
+  private readonly dynamicParams = new Map<number, object>();
+  private readonly templates: readonly NodeTemplate[] | null;
   /** Physical buffers by wrapper, and views by memory range: one slot per range. */
   private readonly externalSlots = new Map<GpuBuffer, number>();
   private readonly rangeSlots = new Map<string, number>();
@@ -91,8 +115,50 @@ export class Recording {
   /** Physical buffers freed while the graph uses them: back to the pool after the boundary. */
   readonly deferredFrees: GpuBuffer[] = [];
 
+  /** `expected`: the plan this recording is likely to be (see the file comment), or null. */
+  constructor(expected: Expectation | null = null) {
+    this.templates = expected?.templates ?? null;
+    if (expected) {
+      this.signature.expect(expected.signature);
+      this.signature.onDiverge = () => this.catchUp();
+    }
+  }
+
   get isEmpty(): boolean {
-    return this.nodes.length === 0;
+    return this.nodeCount === 0;
+  }
+
+  /** True while everything recorded matches the expected plan (no node objects are made). */
+  get matching(): boolean {
+    return this.signature.matching;
+  }
+
+  /** Makes the nodes recorded so far from the expected plan's templates (the first difference came). */
+  private catchUp(): void {
+    const t = this.templates!;
+    const bufferOf = (k: number): GpuBuffer => this.slotBuffers[k]!;
+    for (let i = this.nodes.length; i < this.nodeCount; i++) {
+      const n = t[i]!;
+      if (n.kind === 'copy') this.nodes.push({ kind: 'copy', src: bufferOf(n.slots[0]), dst: bufferOf(n.slots[1]), numel: n.numel });
+      else {
+        const params = n.dynamic ? this.dynamicParams.get(i)! : n.params;
+        this.nodes.push({ kind: 'dispatch', kernel: n.kernel, params, buffers: n.slots.map(bufferOf), firstOutput: n.firstOutput, dynamic: n.dynamic });
+      }
+    }
+  }
+
+  /** The params a dispatch node was recorded with. */
+  paramsOf(node: number): object {
+    return this.dynamicParams.get(node) ?? (this.nodes[node] as DispatchNode).params;
+  }
+
+  /** The nodes as a plan keeps them. */
+  templatesOf(): NodeTemplate[] {
+    return this.nodes.map((n): NodeTemplate => {
+      if (n.kind === 'copy') return { kind: 'copy', slots: [this.slotOf(n.src), this.slotOf(n.dst)], numel: n.numel };
+      if (n.kind === 'host') throw new Error('lazy execution: host code cannot be part of a cached plan');
+      return { kind: 'dispatch', kernel: n.kernel, params: n.params, slots: n.buffers.map((b) => this.slotOf(b)), firstOutput: n.firstOutput, dynamic: n.dynamic };
+    });
   }
 
   /** A virtual buffer of `numel` elements for a kernel output of this graph. */
@@ -112,28 +178,40 @@ export class Recording {
     return this.roots.keys();
   }
 
-  dispatch(kernel: KernelId, params: object, buffers: GpuBuffer[], firstOutput: number, dynamic: boolean, stack: string | undefined, refresh?: () => object): void {
+  /**
+   * Records a dispatch reading `inputs` and writing `outputs`; `shape` (dynamic dispatches
+   * only): what their pipeline and grid depend on, which the signature keeps instead of params.
+   */
+  dispatch(kernel: KernelId, params: object, inputs: readonly GpuBuffer[], outputs: readonly GpuBuffer[], dynamic: boolean, stack: string | undefined, refresh?: () => object, shape?: readonly number[]): void {
     const s = this.signature;
     s.push(NODE_DISPATCH);
     s.push(intern(kernel));
-    if (dynamic) s.push(DYNAMIC);
-    else s.pushValue(params);
-    s.push(buffers.length);
-    s.push(firstOutput);
-    for (const b of buffers) this.pushSlot(b);
-    this.nodes.push({ kind: 'dispatch', kernel, params, buffers, firstOutput, dynamic, stack, refresh });
+    if (dynamic) {
+      s.push(DYNAMIC);
+      if (shape) for (let i = 0; i < shape.length; i++) s.push(shape[i]!);
+    } else s.pushValue(params);
+    s.push(inputs.length + outputs.length);
+    s.push(inputs.length);
+    for (let i = 0; i < inputs.length; i++) this.pushSlot(inputs[i]!);
+    for (let i = 0; i < outputs.length; i++) this.pushSlot(outputs[i]!);
+    const index = this.nodeCount++;
+    if (s.matching) {
+      if (dynamic) this.dynamicParams.set(index, params);
+      return;
+    }
+    const buffers = new Array<GpuBuffer>(inputs.length + outputs.length);
+    for (let i = 0; i < inputs.length; i++) buffers[i] = inputs[i]!;
+    for (let i = 0; i < outputs.length; i++) buffers[inputs.length + i] = outputs[i]!;
+    this.nodes.push({ kind: 'dispatch', kernel, params, buffers, firstOutput: inputs.length, dynamic, stack, refresh });
   }
 
   /** Host code (step capture): see HostNode. */
   host(run: () => void, reads: readonly GpuBuffer[]): void {
+    this.signature.diverge();
     this.signature.push(NODE_HOST);
     for (const b of reads) this.pushSlot(b);
+    this.nodeCount++;
     this.nodes.push({ kind: 'host', run, reads: [...reads] });
-  }
-
-  /** Adds what a dynamic node's pipeline and grid depend on (its params stay out). */
-  dynamicShape(values: readonly number[]): void {
-    for (const v of values) this.signature.push(v);
   }
 
   copy(src: GpuBuffer, dst: GpuBuffer, numel: number, stack: string | undefined): void {
@@ -142,7 +220,8 @@ export class Recording {
     s.push(numel);
     this.pushSlot(src);
     this.pushSlot(dst);
-    this.nodes.push({ kind: 'copy', src, dst, numel, stack });
+    this.nodeCount++;
+    if (!s.matching) this.nodes.push({ kind: 'copy', src, dst, numel, stack });
   }
 
   /** The slot of a buffer as the signature sees it: new slots describe themselves. */
@@ -150,7 +229,8 @@ export class Recording {
     const s = this.signature;
     if (b.pending === this) {
       if (b.pendingSlot! < 0) {
-        b.pendingSlot = this.slots.push({ buffer: b, born: true, root: -1 }) - 1;
+        b.pendingSlot = this.slotBuffers.push(b) - 1;
+        this.slotRoots.push(-1);
         s.push(NEW_BORN);
         s.push(b.numel);
       } else s.push(b.pendingSlot!);
@@ -168,7 +248,8 @@ export class Recording {
           root = this.roots.size;
           this.roots.set(b.gpu, root);
         }
-        slot = this.slots.push({ buffer: b, born: false, root }) - 1;
+        slot = this.slotBuffers.push(b) - 1;
+        this.slotRoots.push(root);
         if (range !== null) this.rangeSlots.set(range, slot);
         this.externalSlots.set(b, slot);
         s.push(NEW_EXTERNAL);
@@ -180,6 +261,11 @@ export class Recording {
       this.externalSlots.set(b, slot);
     }
     s.push(slot);
+  }
+
+  /** What each slot holds (for compiling a plan). */
+  get slots(): SlotInfo[] {
+    return this.slotBuffers.map((buffer, k) => ({ buffer, born: this.slotRoots[k] === -1, root: this.slotRoots[k]! }));
   }
 
   /** The slot a buffer of this graph was recorded in. */
@@ -199,9 +285,9 @@ export class Recording {
     s.push(LIVENESS);
     let bits = 0;
     let count = 0;
-    for (const slot of this.slots) {
-      if (!slot.born) continue;
-      if (slot.buffer.pendingFreed) bits |= 1 << count;
+    for (let k = 0; k < this.slotBuffers.length; k++) {
+      if (this.slotRoots[k] !== -1) continue;
+      if (this.slotBuffers[k]!.pendingFreed) bits |= 1 << count;
       if (++count === 30) {
         s.push(bits);
         bits = 0;

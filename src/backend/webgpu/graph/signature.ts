@@ -1,10 +1,15 @@
 /**
  * The structural signature of a recorded graph: a flat list of numbers that says everything a
  * compiled plan depends on (kernel ids, parameters, which buffer each node reads and writes,
- * buffer sizes, which buffers are still live at the boundary), appended to as nodes are recorded
- * and hashed as it grows. Two recordings with equal signatures compile to the same plan, so the
- * plan cache keys by the hash and confirms a hit by comparing the lists (no false hit, whatever
- * the hash does). Strings (kernel ids, parameter names) are interned to small integers.
+ * buffer sizes, which buffers are still live at the boundary), appended to as nodes are recorded.
+ * Two recordings with equal signatures compile to the same plan, so the plan cache keys by the
+ * hash and confirms a hit by comparing the lists (no false hit, whatever the hash does). Strings
+ * (kernel ids, parameter names) are interned to small integers.
+ *
+ * A loop records the same graph again and again: a signature can be told what to expect (the
+ * signature of the plan that ran last time at this point) and then only compares what is pushed
+ * with it, writing nothing, until the first difference, where it copies the matched prefix and
+ * goes on writing (`onDiverge` lets the recording catch up at that moment).
  */
 
 const interned = new Map<string, number>();
@@ -27,38 +32,87 @@ const TRUE = -4.5;
 const FALSE = -5.5;
 const NULL = -6.5;
 
-const hashScratch = new Float64Array(1);
-const hashWords = new Uint32Array(hashScratch.buffer);
+/** Object.is on numbers: NaN equals NaN, -0 differs from 0 (a parameter baked into code keeps its sign). */
+function same(a: number, b: number): boolean {
+  return a === b ? a !== 0 || 1 / a === 1 / b : a !== a && b !== b;
+}
 
-/** A growing list of numbers with a running 32-bit hash (FNV-1a over the float64 words). */
+/** A growing list of numbers, written or compared with an expected list. */
 export class Signature {
   private data = new Float64Array(1024);
   length = 0;
-  private h = 0x811c9dc5;
+  private expected: Float64Array | null = null;
+  private expectedLength = 0;
+  /** Called once when a compared signature first differs (before the differing value is written). */
+  onDiverge: (() => void) | null = null;
+  private hashed = -1;
+  private hashValue = 0;
 
-  /** The hash of everything pushed so far. */
+  /** Compares what is pushed from now on with `other` (an empty signature only). */
+  expect(other: Signature): void {
+    this.expected = other.data;
+    this.expectedLength = other.length;
+  }
+
+  /** True while every number pushed matched the expected signature. */
+  get matching(): boolean {
+    return this.expected !== null;
+  }
+
+  /** True when everything pushed matched the expected signature, and nothing of it is left over. */
+  get matchesExpected(): boolean {
+    return this.expected !== null && this.length === this.expectedLength;
+  }
+
+  /** A 32-bit hash of the numbers (FNV-1a over their float64 words), computed when asked. */
   get hash(): number {
-    return this.h >>> 0;
+    if (this.hashed !== this.length) {
+      this.diverge();
+      const words = new Uint32Array(this.data.buffer, 0, this.length * 2);
+      let h = 0x811c9dc5;
+      for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 16777619);
+      this.hashValue = h >>> 0;
+      this.hashed = this.length;
+    }
+    return this.hashValue;
   }
 
   /** Appends one number. */
   push(x: number): void {
-    if (this.length === this.data.length) {
+    const at = this.length;
+    if (this.expected !== null) {
+      if (at < this.expectedLength) {
+        const e = this.expected[at]!;
+        if ((e === x && x !== 0) || same(e, x)) {
+          this.length = at + 1;
+          return;
+        }
+      }
+      this.diverge();
+    }
+    if (at === this.data.length) {
       const grown = new Float64Array(this.data.length * 2);
       grown.set(this.data);
       this.data = grown;
     }
-    this.data[this.length++] = x;
-    let h = this.h;
-    if ((x | 0) === x && (x !== 0 || 1 / x > 0)) {
-      h = Math.imul(h ^ (x & 0xffff), 16777619);
-      h = Math.imul(h ^ (x >>> 16), 16777619);
-    } else {
-      hashScratch[0] = x;
-      h = Math.imul(h ^ hashWords[0]!, 16777619);
-      h = Math.imul(h ^ hashWords[1]!, 16777619);
-    }
-    this.h = h;
+    this.data[at] = x;
+    this.length = at + 1;
+  }
+
+  /** Stops comparing: the matched prefix becomes this signature's own numbers. */
+  diverge(): void {
+    if (this.expected === null) return;
+    this.writeOut();
+    this.onDiverge?.();
+  }
+
+  /** Copies the matched prefix of the expected signature into this one's storage. */
+  private writeOut(): void {
+    const expected = this.expected;
+    if (expected === null) return;
+    this.expected = null;
+    if (this.data.length < this.length) this.data = new Float64Array(Math.max(1024, 2 ** Math.ceil(Math.log2(this.length + 1))));
+    this.data.set(expected.subarray(0, this.length));
   }
 
   /**
@@ -93,31 +147,21 @@ export class Signature {
 
   /** True when `other` holds the same numbers. */
   equals(other: Signature): boolean {
-    if (other.length !== this.length || other.h !== this.h) return false;
+    if (other.length !== this.length) return false;
+    this.diverge();
+    other.diverge();
     const a = this.data;
     const b = other.data;
-    for (let i = 0; i < this.length; i++) {
-      const x = a[i]!;
-      const y = b[i]!;
-      // As Object.is: NaN equals NaN, and -0 differs from 0 (a parameter baked into generated
-      // code keeps its sign).
-      if (x === y ? x === 0 && 1 / x !== 1 / y : !(x !== x && y !== y)) return false;
-    }
+    for (let i = 0; i < this.length; i++) if (!same(a[i]!, b[i]!)) return false;
     return true;
   }
 
   /** A trimmed copy, for keeping in the plan cache. */
   snapshot(): Signature {
+    this.diverge();
     const s = new Signature();
-    s.data = this.data.slice(0, this.length);
+    s.data = this.data.slice(0, Math.max(this.length, 1));
     s.length = this.length;
-    s.h = this.h;
     return s;
-  }
-
-  /** Empties the list for the next recording (keeps its storage). */
-  clear(): void {
-    this.length = 0;
-    this.h = 0x811c9dc5;
   }
 }

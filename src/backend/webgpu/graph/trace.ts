@@ -76,9 +76,9 @@ export class TraceCapture implements CapturedStep {
     return false;
   }
 
-  dispatch(kernel: KernelId, params: object, buffers: GpuBuffer[], firstOutput: number, refresh: (() => object) | undefined): void {
+  dispatch(kernel: KernelId, params: object, inputs: readonly GpuBuffer[], outputs: readonly GpuBuffer[], refresh: (() => object) | undefined): void {
     if (refresh) this.traced.add(this.graph.nodes.length);
-    this.graph.dispatch(kernel, params, buffers, firstOutput, refresh !== undefined, undefined, refresh);
+    this.graph.dispatch(kernel, params, inputs, outputs, refresh !== undefined, undefined, refresh);
   }
 
   copy(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
@@ -134,8 +134,9 @@ export class TraceCapture implements CapturedStep {
     this.plan = compilePlan(graph, graph.signature, { ...this.host.planContext, fuse: fuse && this.host.planContext.fuse, constantsOnce: true });
     for (const b of graph.born) this.materialize(b);
     for (const b of keptForHost) this.deferred.add(b);
-    this.bindings = graph.slots.map((s) => remap.get(s.buffer) ?? s.buffer);
-    this.externals = graph.slots.filter((s, k) => !s.born && !this.owned.has(s.buffer) && this.bindings[k] === s.buffer && s.buffer.uid >= 0).map((s) => s.buffer);
+    const slots = graph.slots;
+    this.bindings = slots.map((s) => remap.get(s.buffer) ?? s.buffer);
+    this.externals = slots.filter((s, k) => !s.born && !this.owned.has(s.buffer) && this.bindings[k] === s.buffer && s.buffer.uid >= 0).map((s) => s.buffer);
   }
 
   /** A live virtual buffer gets pooled memory that belongs to the capture. */
