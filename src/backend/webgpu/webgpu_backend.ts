@@ -26,6 +26,9 @@ const maxCachedBindGroups = 8192;
 // Bind groups made since the last collection after which the next wait on the GPU (read, flush)
 // first runs a garbage collection, so that the dropped ones release their descriptor sets.
 const bindGroupsPerCollection = 8192;
+// Pooled buffers kept for reuse; past it, the pool gives the longest unused ones back to the
+// device (down to half), and the bind-group cache, whose groups may bind them, is dropped.
+const maxPooledBuffers = 2048;
 
 /** Options of the WebGPU backend. */
 export interface WebGpuBackendOptions extends Partial<SoftwareAdapterCare> {
@@ -68,6 +71,11 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   private toDestroy: GPUBuffer[] = [];
   private readonly collectGarbage: (() => void) | null;
   private bindGroupsSinceCollection = 0;
+  /**
+   * Set when a dispatch was refused near a driver limit (the memory-map guard): the next wait
+   * first gives back everything the engine holds that it can remake (see relievePressure).
+   */
+  private underPressure = false;
   /** Set for software adapters in Node on Linux: see node/memory_maps.ts. */
   private readonly mapGuard: DispatchGuard | null;
   /** Set for software adapters in Node: see node/software_gpu_wait.ts. */
@@ -365,6 +373,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       this.commandEncoder().copyBufferToBuffer(buffer.gpu, buffer.byteOffset, staging, 0, bytes);
       this.submit();
     }
+    await this.relievePressure();
     try {
       // Compiler messages first: they explain the validation errors of the pipelines they broke.
       await this.pipelines.settled();
@@ -405,8 +414,31 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     return result;
   }
 
+  /**
+   * After a refusal near a driver limit: the cached bind groups, plans and pipelines are dropped,
+   * and a garbage collection lets Dawn release them (and the finalizers of unreachable tensors
+   * return their buffers); every pooled buffer goes back to the device. Dropping the pipelines is
+   * what gives the maps back: Dawn keeps a layout's descriptor sets for reuse until the layout
+   * itself goes, so the count of maps never falls while the pipelines live. The engine then
+   * remakes what it needs (pipelines compile again on first use): the refusal is never permanent.
+   */
+  private async relievePressure(): Promise<void> {
+    if (!this.underPressure) return;
+    this.underPressure = false;
+    this.bindGroups.clear();
+    this.lazy?.clearPlans();
+    this.pipelines.clear();
+    this.collectGarbage?.();
+    this.bindGroupsSinceCollection = 0;
+    // Finalizers run after the collection, as tasks of their own.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.submit();
+    this.pool.trim(0);
+  }
+
   async flush(): Promise<void> {
     this.runPending();
+    await this.relievePressure();
     this.collectDroppedBindGroups();
     await this.pipelines.settled();
     this.throwIfFailed();
@@ -462,6 +494,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     this.pool.afterSubmit();
     for (const b of this.toDestroy) b.destroy();
     this.toDestroy = [];
+    if (this.pool.freeCount > maxPooledBuffers && this.pool.trim(maxPooledBuffers / 2) > 0) this.bindGroups.clear();
   }
 
   private commandEncoder(): GPUCommandEncoder {
@@ -536,7 +569,12 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       this.bindGroups.set(key, group);
       return group;
     }
-    this.mapGuard?.beforeDispatch(compiled.label, this.counters.bindGroupCreations);
+    try {
+      this.mapGuard?.beforeDispatch(compiled.label, this.counters.bindGroupCreations);
+    } catch (err) {
+      this.underPressure = true;
+      throw err;
+    }
     const entries = bindGroupEntries(compiled, buffers, uniforms);
     group = this.device.createBindGroup({ label, layout: compiled.bindGroupLayout, entries });
     this.counters.bindGroupCreations++;

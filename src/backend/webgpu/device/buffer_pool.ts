@@ -77,7 +77,10 @@ export class BufferPool {
    */
   acquire(numel: number, writtenBy: 'device' | 'host' = 'host', counted = true): GpuBuffer {
     const size = BufferPool.bucket(Math.max(numel, 1) * 4);
-    let gpu = this.free.get(size)?.pop() ?? (writtenBy === 'device' ? this.pending.get(size)?.pop() : undefined);
+    // A kernel output takes the buffer released last, if any (a loop then gets the same buffers,
+    // and so the same bind groups, every iteration); an upload needs one released before the
+    // last submit.
+    let gpu = (writtenBy === 'device' ? this.pending.get(size)?.pop() : undefined) ?? this.free.get(size)?.pop();
     if (gpu) this.pooled--;
     else {
       gpu = this.device.createBuffer({
@@ -103,6 +106,36 @@ export class BufferPool {
   count(numel: number, sign: 1 | -1): void {
     this.liveBuffers += sign;
     this.liveBytes += sign * numel * 4;
+  }
+
+  /** Pooled buffers released before the last submit (those `trim` may destroy). */
+  get freeCount(): number {
+    let n = 0;
+    for (const list of this.free.values()) n += list.length;
+    return n;
+  }
+
+  /**
+   * Destroys pooled buffers released before the last submit until at most `keep` remain, the
+   * longest unused first: their device memory goes back (and, on lavapipe, a memory map each).
+   * Returns how many were destroyed. Work already submitted may still use them: WebGPU frees a
+   * destroyed buffer's memory once that work is done.
+   */
+  trim(keep: number): number {
+    let excess = this.freeCount - keep;
+    let destroyed = 0;
+    while (excess > 0) {
+      // From the longest list, its oldest buffer first.
+      let longest: GPUBuffer[] | undefined;
+      for (const list of this.free.values()) if (!longest || list.length > longest.length) longest = list;
+      if (!longest || longest.length === 0) break;
+      const n = Math.min(excess, Math.max(1, longest.length >> 1));
+      for (const gpu of longest.splice(0, n)) gpu.destroy();
+      excess -= n;
+      destroyed += n;
+      this.pooled -= n;
+    }
+    return destroyed;
   }
 
   /** Called right after a submit: buffers freed before it may now be reused for anything. */

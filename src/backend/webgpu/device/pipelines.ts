@@ -42,6 +42,15 @@ export class PipelineCache {
     private readonly onError: (err: Error) => void,
   ) {}
 
+  /**
+   * Forgets every compiled pipeline: once nothing else holds them, Dawn destroys their bind-group
+   * layouts and with them the descriptor pools of every bind group ever made for them (lavapipe
+   * holds a memory map per descriptor set until its pool goes). Later uses compile again.
+   */
+  clear(): void {
+    this.cache.clear();
+  }
+
   get<P>(kernelId: string, spec: GpuKernel<P>, params: P): CompiledKernel {
     const prelude = typeof spec.prelude === 'function' ? spec.prelude(params) : (spec.prelude ?? '');
     const constants = spec.constants?.(params) ?? {};
