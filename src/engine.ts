@@ -272,6 +272,7 @@ export class Engine {
   /** Frees the device. The engine cannot be used afterwards. */
   destroy(): void {
     this.destroyed = true;
+    this.scalarCache.clear();
     this.backend.destroy();
   }
 

@@ -83,6 +83,14 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   private dynamicDepth = 0;
   /** Identities of uniform buffers other than the ring (plans' own), for bind-group keys. */
   private readonly uniformIds = new WeakMap<GPUBuffer, number>();
+  /**
+   * The device's error listener. Dawn keeps a device's JavaScript object (and its listeners) alive
+   * after destroy(): destroy() removes it, or it would hold this backend and all it owns.
+   */
+  private readonly onUncapturedError = (ev: Event): void => {
+    const err = (ev as GPUUncapturedErrorEvent).error;
+    this.fail(new Error(`WebGPU error: ${err.message}`));
+  };
 
   constructor(
     readonly device: GPUDevice,
@@ -120,10 +128,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       release: (b) => this.pool.release(b, false),
     };
     this.lazy = options.lazy === false ? null : new LazyExecutor(this);
-    device.addEventListener('uncapturederror', (ev) => {
-      const err = (ev as GPUUncapturedErrorEvent).error;
-      this.fail(new Error(`WebGPU error: ${err.message}`));
-    });
+    device.addEventListener('uncapturederror', this.onUncapturedError);
     void device.lost.then((info) => {
       this.lost = true;
       // A device destroyed by someone else (or lost by the driver) must not fail silently later.
@@ -440,12 +445,25 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     if (this.dispatchesInBatch >= dispatchesPerStepSubmit) this.submit();
   }
 
+  /**
+   * Frees the device and everything made on it, and lets go of the device: nothing this backend
+   * made stays reachable from Dawn's objects (see onUncapturedError), so it is collected.
+   */
   destroy(): void {
     this.destroyed = true;
+    this.trace = null;
     this.lazy?.destroy();
     this.pool.destroy();
     this.staging.destroy();
     this.ring.destroy();
+    for (const b of this.toDestroy) b.destroy();
+    this.toDestroy = [];
+    this.bindGroups.clear();
+    this.generatedFiles.clear();
+    this.pipelines.clear();
+    this.encoder = null;
+    this.pass = null;
+    this.device.removeEventListener('uncapturederror', this.onUncapturedError);
     this.device.destroy();
   }
 

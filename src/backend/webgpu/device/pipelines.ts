@@ -42,6 +42,12 @@ export class PipelineCache {
     private readonly onError: (err: Error) => void,
   ) {}
 
+  /** Forgets every pipeline (the device is being destroyed). */
+  clear(): void {
+    this.cache.clear();
+    this.pendingChecks.clear();
+  }
+
   get<P>(kernelId: string, spec: GpuKernel<P>, params: P): CompiledKernel {
     const prelude = typeof spec.prelude === 'function' ? spec.prelude(params) : (spec.prelude ?? '');
     const constants = spec.constants?.(params) ?? {};
