@@ -1,11 +1,12 @@
 import type { TensorLike } from '../engine.js';
 import { Tensor, type DType } from '../tensor.js';
 import type { BinaryKernelId } from '../kernel_ids/binary.js';
-import { broadcastShapes, broadcastStrides, shapesEqual, type Shape } from '../shape.js';
+import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { zeroGradient, type GradientTable, type GradRule } from '../autodiff/rules.js';
 import { checkTensorLike, engineOf, installOps, type AsMethods } from './define.js';
 import { powScalar } from './unary.js';
 import { record } from './record.js';
+import { elementwiseChunks, needsChunks } from './chunks.js';
 
 /** What a binary op's backward rule sees: its operands (as broadcast) and its output. */
 export interface BinaryContext {
@@ -84,14 +85,31 @@ function binary(kernel: BinaryKernelId, opName: string, a: TensorLike, b: Tensor
   const e = x.engine;
   e.checkInputs(opName, [x, y]);
   const outShape = broadcastShapes(opName, x.shape, y.shape);
+  const out = needsChunks(e, sizeOf(outShape)) ? binaryChunks(kernel, x, y, outShape, resultDtype(rule, x, y)) : binaryKernel(kernel, x, y, outShape, resultDtype(rule, x, y));
+  record(kernel, out, [x, y], { a: x, b: y, out });
+  return out;
+}
+
+function binaryKernel(kernel: BinaryKernelId, x: Tensor, y: Tensor, outShape: Shape, dtype: DType): Tensor {
   const collapsed = collapseDims(outShape, [broadcastStrides(x.shape, outShape), broadcastStrides(y.shape, outShape)]);
-  const out = e.runKernel(kernel, [x, y], outShape, resultDtype(rule, x, y), {
+  return x.engine.runKernel(kernel, [x, y], outShape, dtype, {
     outShape: collapsed.shape,
     aStrides: collapsed.strides[0]!,
     bStrides: collapsed.strides[1]!,
   });
-  record(kernel, out, [x, y], { a: x, b: y, out });
-  return out;
+}
+
+/**
+ * A binary op whose output is more than one kernel binding (chunks.ts): in chunks when each
+ * operand has the output's size or is a single value; otherwise the kernel refuses it (its
+ * broadcast reads could reach anywhere in an operand).
+ */
+function binaryChunks(kernel: BinaryKernelId, x: Tensor, y: Tensor, outShape: Shape, dtype: DType): Tensor {
+  const total = sizeOf(outShape);
+  const chunkable = (t: Tensor): boolean => t.size === total || t.size === 1;
+  if (!chunkable(x) || !chunkable(y)) return binaryKernel(kernel, x, y, outShape, dtype);
+  const stride = (t: Tensor): number[] => [t.size === 1 ? 0 : 1];
+  return elementwiseChunks(x.engine, kernel, [x, y], outShape, dtype, (n) => ({ outShape: [n], aStrides: stride(x), bStrides: stride(y) }));
 }
 
 /**

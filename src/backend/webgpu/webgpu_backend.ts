@@ -81,6 +81,8 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   private immediate = 0;
   /** Above 0 while replayable host code records: its dispatches' params change per step. */
   private dynamicDepth = 0;
+  /** The device's maxStorageBufferBindingSize (bind_groups.ts). */
+  private readonly maxBindingBytes: number;
   /** Identities of uniform buffers other than the ring (plans' own), for bind-group keys. */
   private readonly uniformIds = new WeakMap<GPUBuffer, number>();
   /**
@@ -114,6 +116,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     // full collection of a large heap is not.
     this.collectGarbage = software ? (options.collectGarbage ?? null) : null;
     this.mapGuard = software ? (options.dispatchGuard ?? null) : null;
+    this.maxBindingBytes = device.limits.maxStorageBufferBindingSize;
     this.pool = new BufferPool(device, this.counters);
     this.staging = new StagingPool(device, this.counters);
     this.pipelines = new PipelineCache(device, this.counters, (err) => this.fail(err));
@@ -555,7 +558,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       return group;
     }
     this.mapGuard?.beforeDispatch(compiled.label, this.counters.bindGroupCreations);
-    const entries = bindGroupEntries(compiled, buffers, uniforms);
+    const entries = bindGroupEntries(compiled, buffers, uniforms, this.maxBindingBytes);
     group = this.device.createBindGroup({ label, layout: compiled.bindGroupLayout, entries });
     this.counters.bindGroupCreations++;
     this.bindGroupsSinceCollection++;
