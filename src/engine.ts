@@ -1,12 +1,13 @@
 import type { AdapterInfo, Backend, BackendBuffer, BackendStats } from './backend/backend.js';
 import type { KernelId, KernelParams } from './kernel_ids/registry.js';
-import { GradientTape, type GradFn } from './autodiff/tape.js';
+import { GradientTape, constantOutput, type GradFn } from './autodiff/tape.js';
 import { Storage, Tensor, Variable, type DType } from './tensor.js';
 import { sizeOf, type Shape } from './shape.js';
 import { hostValues, type TensorValues } from './values.js';
 import { checkBoolean, checkFunction, checkNumber, checkOptions, checkTensorList, checkVariableOptions } from './ops/validate.js';
 import { verifyDeviceChecks } from './ops/device_checks.js';
 import { allocationFailedError, checkValuesSize, kernelSizeError, tensorLimits, tooLargeError, type TensorLimits } from './ops/limits.js';
+import { NanTracer } from './debug/nan_tracer.js';
 import { compileStep, type CompiledFunction, type CompileOptions, type StepFunction, type TraceState } from './compile/compile_step.js';
 
 /** What `e.memory()` reports. */
@@ -59,8 +60,10 @@ export class Engine {
   tracing: TraceState | null = null;
   /** @internal How large tensors may be on the backend (src/ops/limits.ts). */
   readonly limits: TensorLimits;
-  /** @internal The op whose arguments were checked last: size refusals name it. */
+  /** @internal The op whose arguments were checked last: size refusals and the NaN tracer name it. */
   opName = 'tensor';
+  /** @internal The NaN/Inf tracer while it is on (src/debug/nan_tracer.ts). */
+  nanTracer: NanTracer | null = null;
 
   /** @internal Use `createEngine`. */
   constructor(backend: Backend) {
@@ -270,10 +273,33 @@ export class Engine {
     return this.backend.stats();
   }
 
-  /** Submits recorded GPU work and waits for errors it may raise; a no-op on the CPU. */
+  /**
+   * Submits recorded GPU work and waits for errors it may raise (on the CPU, only the checks
+   * below). Reports a device check that failed since the last read, and with `debugNans` on the
+   * first op that made a NaN or an infinity.
+   */
   async flush(): Promise<void> {
     await this.backend.flush();
     await verifyDeviceChecks(this);
+    await this.nanTracer?.verify();
+  }
+
+  /**
+   * Turns the NaN/Inf tracer on (or off), as JAX's debug_nans and PyTorch's detect_anomaly: from
+   * now on, the first op, forward or backward (eager, or in a step traced with `compile` while it
+   * is on), whose output holds a NaN or an infinity that its inputs did not makes the next read
+   * (`data()`, `array()`) or `flush()` throw an Error that starts with the op's name and gives its
+   * shapes and where it was called. An input that holds one already (an upload, a variable an
+   * optimizer wrote) is reported the same way. Every op then costs a small check kernel and a
+   * stack trace; off (the default), nothing. Turning it off forgets what was not read yet.
+   */
+  debugNans(on = true): void {
+    checkBoolean('debugNans', 'on', on);
+    if (on && !this.nanTracer) this.nanTracer = new NanTracer(this);
+    if (!on && this.nanTracer) {
+      this.nanTracer.dispose();
+      this.nanTracer = null;
+    }
   }
 
   /** True once `destroy()` ran. */
@@ -285,6 +311,7 @@ export class Engine {
   destroy(): void {
     this.destroyed = true;
     this.scalarCache.clear();
+    this.nanTracer = null;
     this.backend.destroy();
   }
 
@@ -337,7 +364,8 @@ export class Engine {
       this.tracing.readAttempted = true;
       return Promise.reject(new Error('compile: a compiled function cannot read tensors (no readbacks inside a captured step)'));
     }
-    return this.backend.read(storage.buffer).then((raw) => (raw.length === numel ? raw : raw.subarray(0, numel)));
+    const read = this.backend.read(storage.buffer).then((raw) => (raw.length === numel ? raw : raw.subarray(0, numel)));
+    return this.nanTracer === null ? read : Promise.all([read, this.nanTracer.verify()]).then(([raw]) => raw);
   }
 
   /** @internal Registers a tensor made by an op: tidy scope and the garbage-collection safety net. */
@@ -436,6 +464,7 @@ export class Engine {
 
   /** Tells recording tapes which kernel made `outputs`: an op must claim them by recording itself. */
   private noteKernel(kernel: KernelId, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+    if (this.nanTracer !== null) this.nanTracer.afterKernel(kernel, inputs, outputs);
     for (const tape of this.tapes) if (tape.isRecording) tape.noteKernel(kernel, inputs, outputs);
   }
 
@@ -487,6 +516,8 @@ export class Engine {
 
   /** @internal Records `out = op(inputs)` with its backward rule on every recording tape. */
   record(op: string, out: Tensor, inputs: readonly Tensor[], backward: GradFn): void {
+    // The NaN tracer names the forward op of what a backward rule runs.
+    if (this.nanTracer !== null && backward !== constantOutput) backward = this.nanTracer.wrapBackward(op, backward);
     for (const tape of this.tapes) {
       if (tape.isRecording) tape.record(op, out, inputs, backward);
     }
