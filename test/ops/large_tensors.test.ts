@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/backend/cpu/cpu_backend.js';
 import { Engine, type Tensor } from '../../src/index.js';
-import { backends, cpuEngine, gpuEngine, hasWebGpu } from '../helpers/engines.js';
+import { backends, cpuEngine, gpuEngine, gpuEngineOrNull } from '../helpers/engines.js';
 
 const rows = 4200;
 const cols = 8000;
@@ -41,12 +41,14 @@ describe.each(backends)('sizes checked before allocating (%s)', (name, make) => 
     const e = await make();
     const before = e.memory();
     const limit = name === 'cpu' ? /more than the CPU backend's limit of 4294967296 elements/ : /more than the device's maxBufferSize \(\d+ bytes\)/;
-    const huge = 2 ** 33;
+    // Just past what one buffer holds on this backend.
+    const huge = 2 * Math.ceil((e.limits.maxElements + 1) / 2);
+    const side = Math.ceil(Math.sqrt(e.limits.maxElements + 1));
     const cases: [string, () => unknown][] = [
       ['zeros', () => e.zeros([huge])],
       ['ones', () => e.ones([2, huge / 2])],
       ['fill', () => e.fill([huge], 3)],
-      ['eye', () => e.eye(2 ** 17)],
+      ['eye', () => e.eye(side)],
       ['randomNormal', () => e.randomNormal([huge])],
       ['tensor', () => e.tensor([1], [huge])],
       ['variable', () => e.variable([1], [huge])],
@@ -61,7 +63,7 @@ describe.each(backends)('sizes checked before allocating (%s)', (name, make) => 
       expect(message).toMatch(new RegExp(`^${op}: a tensor of shape \\[[\\d,]+\\] needs \\d+ bytes, `));
       expect(message).toMatch(limit);
     }
-    expect(() => e.eye(2 ** 17)).toThrow(`eye: a tensor of shape [131072,131072] needs ${2 ** 36} bytes`);
+    expect(() => e.eye(side)).toThrow(`eye: a tensor of shape [${side},${side}] needs ${side * side * 4} bytes`);
     expect(e.memory()).toEqual(before);
   });
 });
@@ -81,7 +83,11 @@ describe('memory the machine cannot give (CPU backend)', () => {
   });
 });
 
-describe.skipIf(!(await hasWebGpu()))('tensors above one kernel binding (WebGPU against the CPU backend)', () => {
+const gpuOrNull = await gpuEngineOrNull();
+
+// The tensor is sized for lavapipe's 128 MiB bindings; a device that binds more has nothing to
+// chunk at this size (one that binds gigabytes would need tensors too large for a unit test).
+describe.skipIf(gpuOrNull === null || gpuOrNull.limits.maxBinding >= n)('tensors above one kernel binding (WebGPU against the CPU backend)', () => {
   let gpu: Engine;
   let cpu: Engine;
   let values: Float32Array;
@@ -126,11 +132,9 @@ describe.skipIf(!(await hasWebGpu()))('tensors above one kernel binding (WebGPU 
     expect(relativeError(g, c)).toBe(0);
   });
 
-  it('casts (to bool: a binary op with a single value)', async () => {
-    const [gi, ci] = await both((_e, x) => x.cast('int32'));
-    expect(relativeError(gi, ci)).toBe(0);
-    const [gb, cb] = await both((_e, x) => x.cast('bool'));
-    expect(relativeError(gb, cb)).toBe(0);
+  it('casts to bool: a binary op with a single value (to int32 is the unary trunc)', async () => {
+    const [g, c] = await both((_e, x) => x.cast('bool'));
+    expect(relativeError(g, c)).toBe(0);
   });
 
   it('reduces: sum over rows, max over the long axis, min and mean of everything', async () => {
@@ -172,7 +176,7 @@ describe.skipIf(!(await hasWebGpu()))('tensors above one kernel binding (WebGPU 
     expect(await read(() => gpu.zeros([n]).max())).toBe(0);
   });
 
-  it('copies: a variable made from the tensor, clone and assign', async () => {
+  it('copies: a variable made from the tensor, and assign', async () => {
     const v = gpu.variable(xg);
     const negated = gpu.tidy(() => xg.neg());
     v.assign(negated);
@@ -180,9 +184,6 @@ describe.skipIf(!(await hasWebGpu()))('tensors above one kernel binding (WebGPU 
     const back = await v.data();
     v.dispose();
     expect(relativeError(back, values.map((x) => -x))).toBe(0);
-    const copy = xg.clone();
-    expect(relativeError(await copy.data(), values)).toBe(0);
-    copy.dispose();
   });
 
   it('runs in a compiled step, replayed with a new argument', async () => {
