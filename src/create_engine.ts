@@ -24,6 +24,14 @@ export interface EngineOptions {
   lazy?: boolean;
   /** WebGPU, lazy execution only: fuse and batch the recorded graphs (default true). */
   fuse?: boolean;
+  /** Debug modes. `nans`: the NaN/Inf tracer from the start (see `Engine.debugNans`). */
+  debug?: DebugOptions;
+}
+
+/** Debug modes of `createEngine`. */
+export interface DebugOptions {
+  /** Report the first op that makes a NaN or an infinity from finite inputs (`e.debugNans`). */
+  nans?: boolean;
 }
 
 /**
@@ -39,6 +47,12 @@ export interface EngineOptions {
  * src/backend/webgpu/node/memory_maps.ts).
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const e = await createBackendEngine(options);
+  if (options.debug?.nans) e.debugNans(true);
+  return e;
+}
+
+async function createBackendEngine(options: EngineOptions): Promise<Engine> {
   const backend = options.backend ?? 'webgpu';
   if (backend === 'cpu') return new Engine(new CpuBackend(options.cpuPrecision ?? 'float32'));
   if (backend !== 'webgpu') throw new Error(`createEngine: unknown backend '${String(backend)}' (use 'webgpu' or 'cpu')`);

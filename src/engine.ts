@@ -1,11 +1,13 @@
 import type { AdapterInfo, Backend, BackendBuffer, BackendStats } from './backend/backend.js';
 import type { KernelId, KernelParams } from './kernel_ids/registry.js';
-import { GradientTape, type GradFn } from './autodiff/tape.js';
+import { GradientTape, constantOutput, type GradFn } from './autodiff/tape.js';
 import { Storage, Tensor, Variable, type DType } from './tensor.js';
 import { sizeOf, type Shape } from './shape.js';
 import { hostValues, type TensorValues } from './values.js';
 import { checkBoolean, checkFunction, checkNumber, checkOptions, checkTensorList, checkVariableOptions } from './ops/validate.js';
 import { verifyDeviceChecks } from './ops/device_checks.js';
+import { allocationFailedError, checkValuesSize, kernelSizeError, tensorLimits, tooLargeError, type TensorLimits } from './ops/limits.js';
+import { NanTracer } from './debug/nan_tracer.js';
 import { compileStep, type CompiledFunction, type CompileOptions, type StepFunction, type TraceState } from './compile/compile_step.js';
 
 /** What `e.memory()` reports. */
@@ -61,10 +63,17 @@ export class Engine {
   private readonly oneOutput: BackendBuffer[] = [];
   /** @internal Set while `compile` traces a step. */
   tracing: TraceState | null = null;
+  /** @internal How large tensors may be on the backend (src/ops/limits.ts). */
+  readonly limits: TensorLimits;
+  /** @internal The op whose arguments were checked last: size refusals and the NaN tracer name it. */
+  opName = 'tensor';
+  /** @internal The NaN/Inf tracer while it is on (src/debug/nan_tracer.ts). */
+  nanTracer: NanTracer | null = null;
 
   /** @internal Use `createEngine`. */
   constructor(backend: Backend) {
     this.backend = backend;
+    this.limits = tensorLimits(backend);
     // The safety net: storage of tensors that became unreachable without dispose() is released.
     this.collected = new FinalizationRegistry((cell) => {
       if (!this.destroyed) {
@@ -84,8 +93,14 @@ export class Engine {
    * (Float64Array, Int32Array, Uint8Array...) or arrays of typed arrays.
    */
   tensor(values: TensorValues, shape?: Shape, dtype: DType = 'float32'): Tensor {
-    const host = hostValues('tensor', values, shape, dtype);
-    const storage = this.allocStorage(host.flat.length);
+    return this.upload('tensor', values, shape, dtype);
+  }
+
+  /** `e.tensor` for `op` (which error messages name). */
+  private upload(op: string, values: TensorValues, shape: Shape | undefined, dtype: DType): Tensor {
+    checkValuesSize(this.limits, op, values, shape);
+    const host = hostValues(op, values, shape, dtype);
+    const storage = this.allocStorage(host.flat.length, 'host', host.shape, op);
     if (host.flat.length > 0) this.backend.upload(storage.buffer, host.flat);
     storage.valueRange = host.range;
     return this.track(new Tensor(this, storage, host.shape, host.dtype));
@@ -100,7 +115,7 @@ export class Engine {
   /** Makes a trainable variable: a tensor whose values can be replaced in place (`v.assign`). */
   variable(values: TensorValues | Tensor, shape?: Shape, options: VariableOptions = {}): Variable {
     checkVariableOptions(options);
-    const init = values instanceof Tensor ? values : this.tensor(values, shape, options.dtype);
+    const init = values instanceof Tensor ? values : this.upload('variable', values, shape, options.dtype ?? 'float32');
     init.assertAlive('variable');
     const storage = this.allocStorage(init.size, 'device');
     this.copyStorage(init.storage, storage, init.size);
@@ -273,10 +288,33 @@ export class Engine {
     return this.backend.stats();
   }
 
-  /** Submits recorded GPU work and waits for errors it may raise; a no-op on the CPU. */
+  /**
+   * Submits recorded GPU work and waits for errors it may raise (on the CPU, only the checks
+   * below). Reports a device check that failed since the last read, and with `debugNans` on the
+   * first op that made a NaN or an infinity.
+   */
   async flush(): Promise<void> {
     await this.backend.flush();
     await verifyDeviceChecks(this);
+    await this.nanTracer?.verify();
+  }
+
+  /**
+   * Turns the NaN/Inf tracer on (or off), as JAX's debug_nans and PyTorch's detect_anomaly: from
+   * now on, the first op, forward or backward (eager, or in a step traced with `compile` while it
+   * is on), whose output holds a NaN or an infinity that its inputs did not makes the next read
+   * (`data()`, `array()`) or `flush()` throw an Error that starts with the op's name and gives its
+   * shapes and where it was called. An input that holds one already (an upload, a variable an
+   * optimizer wrote) is reported the same way. Every op then costs a small check kernel and a
+   * stack trace; off (the default), nothing. Turning it off forgets what was not read yet.
+   */
+  debugNans(on = true): void {
+    checkBoolean('debugNans', 'on', on);
+    if (on && !this.nanTracer) this.nanTracer = new NanTracer(this);
+    if (!on && this.nanTracer) {
+      this.nanTracer.dispose();
+      this.nanTracer = null;
+    }
   }
 
   /** True once `destroy()` ran. */
@@ -287,6 +325,8 @@ export class Engine {
   /** Frees the device. The engine cannot be used afterwards. */
   destroy(): void {
     this.destroyed = true;
+    this.scalarCache.clear();
+    this.nanTracer = null;
     this.backend.destroy();
   }
 
@@ -294,11 +334,20 @@ export class Engine {
 
   /**
    * @internal Allocates storage for `numel` elements. `writtenBy` 'device': only kernels and
-   * device copies will write it (see Backend.alloc); the default allows uploads.
+   * device copies will write it (see Backend.alloc); the default allows uploads. A size no buffer
+   * can hold, or memory the machine refuses, is an error naming `op` and `shape` (for messages).
    */
-  allocStorage(numel: number, writtenBy: 'device' | 'host' = 'host'): Storage {
+  allocStorage(numel: number, writtenBy: 'device' | 'host' = 'host', shape?: Shape, op = this.opName): Storage {
     if (this.destroyed) throw new Error('engine: this engine was destroyed; create a new one with createEngine');
-    return new Storage(this, this.backend.alloc(numel, writtenBy));
+    if (numel > this.limits.maxElements) throw tooLargeError(this.limits, op, shape ?? [numel]);
+    let buffer: BackendBuffer;
+    try {
+      buffer = this.backend.alloc(numel, writtenBy);
+    } catch (err) {
+      // The CPU backend's typed arrays: "Array buffer allocation failed".
+      throw err instanceof RangeError ? allocationFailedError(op, shape ?? [numel], err) : err;
+    }
+    return new Storage(this, buffer);
   }
 
   /**
@@ -314,9 +363,13 @@ export class Engine {
     if (!this.destroyed) this.backend.free(storage.buffer);
   }
 
-  /** @internal Copies `numel` elements on the device. */
+  /**
+   * @internal Copies `numel` elements on the device. Beyond what one kernel binding may see, as a
+   * buffer copy (which has no such limit).
+   */
   copyStorage(src: Storage, dst: Storage, numel: number): void {
-    if (numel > 0) this.backend.run('copy', [src.buffer], [dst.buffer], { n: numel, alpha: 0, beta: 0 });
+    if (numel > this.limits.maxBinding) this.backend.copyBuffer(src.buffer, dst.buffer, numel);
+    else if (numel > 0) this.backend.run('copy', [src.buffer], [dst.buffer], { n: numel, alpha: 0, beta: 0 });
   }
 
   /** @internal */
@@ -326,7 +379,8 @@ export class Engine {
       this.tracing.readAttempted = true;
       return Promise.reject(new Error('compile: a compiled function cannot read tensors (no readbacks inside a captured step)'));
     }
-    return this.backend.read(storage.buffer).then((raw) => (raw.length === numel ? raw : raw.subarray(0, numel)));
+    const read = this.backend.read(storage.buffer).then((raw) => (raw.length === numel ? raw : raw.subarray(0, numel)));
+    return this.nanTracer === null ? read : Promise.all([read, this.nanTracer.verify()]).then(([raw]) => raw);
   }
 
   /** @internal Registers a tensor made by an op: tidy scope and the garbage-collection safety net. */
@@ -361,8 +415,13 @@ export class Engine {
     if (t.cell) this.collected.unregister(t);
   }
 
-  /** @internal Checks that op inputs are alive and belong to this engine. */
+  /** @internal Checks that op inputs are alive and belong to this engine; `op` names later size refusals. */
   checkInputs(op: string, inputs: readonly Tensor[]): void {
+    this.opName = op;
+    this.assertInputs(op, inputs);
+  }
+
+  private assertInputs(op: string, inputs: readonly Tensor[]): void {
     for (const t of inputs) {
       t.assertAlive(op);
       if (t.engine !== this) throw new Error(`${op}: tensors from two different engines cannot be mixed`);
@@ -372,9 +431,12 @@ export class Engine {
 
   /** @internal Runs one kernel into a new tensor of the given shape and dtype. */
   runKernel<K extends KernelId>(kernel: K, inputs: readonly Tensor[], shape: Shape, dtype: DType, params: KernelParams<K>): Tensor {
-    this.checkInputs(kernel, inputs);
+    this.assertInputs(kernel, inputs);
     const size = sizeOf(shape);
-    const storage = this.allocStorage(size, 'device');
+    if (size > this.limits.maxBinding || bindsTooMuch(inputs, this.limits.maxBinding)) {
+      throw kernelSizeError(this.limits, this.opName, kernel, inputs, [shape]);
+    }
+    const storage = this.allocStorage(size, 'device', shape);
     if (size > 0) {
       const buffers = new Array<BackendBuffer>(inputs.length);
       for (let i = 0; i < inputs.length; i++) buffers[i] = inputs[i]!.storage.buffer;
@@ -388,7 +450,7 @@ export class Engine {
       }
     }
     const out = this.track(new Tensor(this, storage, shape, dtype));
-    if (this.recordingTapes.length > 0) this.noteKernel(kernel, inputs, [out]);
+    if (this.recordingTapes.length > 0 || this.nanTracer !== null) this.noteKernel(kernel, inputs, [out]);
     return out;
   }
 
@@ -402,16 +464,35 @@ export class Engine {
     outputs: readonly { shape: Shape; dtype: DType }[],
     params: KernelParams<K>,
   ): Tensor[] {
-    this.checkInputs(kernel, inputs);
-    const storages = outputs.map((o) => this.allocStorage(sizeOf(o.shape), 'device'));
+    this.assertInputs(kernel, inputs);
+    if (outputs.some((o) => sizeOf(o.shape) > this.limits.maxBinding) || bindsTooMuch(inputs, this.limits.maxBinding)) {
+      throw kernelSizeError(this.limits, this.opName, kernel, inputs, outputs.map((o) => o.shape));
+    }
+    const storages = outputs.map((o) => this.allocStorage(sizeOf(o.shape), 'device', o.shape));
     if (outputs.some((o) => sizeOf(o.shape) > 0)) this.runOrRelease(kernel, inputs, storages, params);
     const outs = outputs.map((o, i) => this.track(new Tensor(this, storages[i]!, o.shape, o.dtype)));
     this.noteKernel(kernel, inputs, outs);
     return outs;
   }
 
+  /**
+   * @internal Runs one kernel on storage the caller made: views, for ops that work in chunks
+   * (src/ops/chunks.ts). The caller makes the output tensor with `madeBy`.
+   */
+  runKernelOn<K extends KernelId>(kernel: K, inputs: readonly Storage[], outputs: readonly Storage[], params: KernelParams<K>): void {
+    this.backend.run(kernel, inputs.map((s) => s.buffer), outputs.map((s) => s.buffer), params);
+  }
+
+  /** @internal The tensor over `storage` that `kernel` wrote from `inputs` (in chunks): tracked as runKernel's. */
+  madeBy(kernel: KernelId, inputs: readonly Tensor[], storage: Storage, shape: Shape, dtype: DType): Tensor {
+    const out = this.track(new Tensor(this, storage, shape, dtype));
+    this.noteKernel(kernel, inputs, [out]);
+    return out;
+  }
+
   /** Tells recording tapes which kernel made `outputs`: an op must claim them by recording itself. */
   private noteKernel(kernel: KernelId, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+    if (this.nanTracer !== null) this.nanTracer.afterKernel(kernel, inputs, outputs);
     for (const tape of this.recordingTapes) tape.noteKernel(kernel, inputs, outputs);
   }
 
@@ -427,7 +508,8 @@ export class Engine {
 
   /** @internal A tensor viewing `src`'s storage with another shape (reshape): no kernel runs. */
   view(src: Tensor, shape: Shape, dtype: DType = src.dtype): Tensor {
-    this.checkInputs('reshape', [src]);
+    // No kernel runs: the op that reshapes stays the one size refusals name.
+    this.assertInputs('reshape', [src]);
     return this.track(new Tensor(this, src.storage.retain(), shape, dtype));
   }
 
@@ -462,11 +544,17 @@ export class Engine {
 
   /** @internal Records `out = op(inputs)` with its backward rule on every recording tape. */
   record(op: string, out: Tensor, inputs: readonly Tensor[], backward: GradFn): void {
+    // The NaN tracer names the forward op of what a backward rule runs.
+    if (this.nanTracer !== null && backward !== constantOutput) backward = this.nanTracer.wrapBackward(op, backward);
     for (const tape of this.recordingTapes) tape.record(op, out, inputs, backward);
   }
 
   /** @internal As `record`, with a rule of the gradient table and the op's saved context. */
   recordRule(op: string, out: Tensor, inputs: readonly Tensor[], rule: (ctx: unknown, dy: Tensor, needed: readonly boolean[]) => (Tensor | null)[], ctx: unknown): void {
+    if (this.nanTracer !== null) {
+      this.record(op, out, inputs, (dy, needed) => rule(ctx, dy, needed));
+      return;
+    }
     for (const tape of this.recordingTapes) tape.recordRule(op, out, inputs, rule, ctx);
   }
 
@@ -479,6 +567,12 @@ export class Engine {
       activeEngines = activeEngines.filter((e, i) => !(e === this && i === activeEngines.lastIndexOf(this)));
     }
   }
+}
+
+/** Whether an input's buffer is larger than one kernel binding may see. */
+function bindsTooMuch(inputs: readonly Tensor[], maxBinding: number): boolean {
+  for (const t of inputs) if (t.storage.buffer.numel > maxBinding) return true;
+  return false;
 }
 
 function collectTensors(x: unknown, into: Set<Tensor>): void {

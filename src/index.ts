@@ -6,7 +6,7 @@
  * const { value, grads } = e.valueAndGrad(() => loss(x, v), [x, v]);
  * ```
  */
-export { createEngine, type EngineOptions } from './create_engine.js';
+export { createEngine, type DebugOptions, type EngineOptions } from './create_engine.js';
 export { Engine, type MemoryInfo, type TensorLike, type ValueAndGrads, type VariableOptions } from './engine.js';
 export { Tensor, Variable, type DType, type NestedArray } from './tensor.js';
 export type { NumericArray, TensorValues } from './values.js';

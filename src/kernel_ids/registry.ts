@@ -15,6 +15,7 @@ import { dropoutKernelIds, type DropoutKernels } from './dropout.js';
 import { softmaxKernelIds, type SoftmaxKernels } from './softmax.js';
 import { optimKernelIds, type OptimKernels } from './optim.js';
 import { winogradKernelIds, type WinogradKernels } from './winograd.js';
+import { debugKernelIds, type DebugKernels } from './debug.js';
 
 /** Kernel id -> the parameters one invocation takes (sizes and scalars; buffers are separate). */
 export interface KernelParamsMap
@@ -30,7 +31,8 @@ export interface KernelParamsMap
     DropoutKernels,
     SoftmaxKernels,
     OptimKernels,
-    WinogradKernels {}
+    WinogradKernels,
+    DebugKernels {}
 
 export type KernelId = keyof KernelParamsMap;
 export type KernelParams<K extends KernelId> = KernelParamsMap[K];
@@ -50,4 +52,5 @@ export const kernelIds: readonly KernelId[] = [
   ...softmaxKernelIds,
   ...optimKernelIds,
   ...winogradKernelIds,
+  ...debugKernelIds,
 ];

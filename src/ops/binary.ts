@@ -1,11 +1,12 @@
 import type { TensorLike } from '../engine.js';
 import { Tensor, type DType } from '../tensor.js';
 import type { BinaryKernelId } from '../kernel_ids/binary.js';
-import { broadcastShapes, broadcastStrides, shapesEqual, type Shape } from '../shape.js';
+import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { zeroGradient, type GradientTable, type GradRule } from '../autodiff/rules.js';
 import { checkTensorLike, engineOf, installOps, type AsMethods } from './define.js';
 import { powScalar } from './unary.js';
 import { record } from './record.js';
+import { elementwiseChunks, needsChunks } from './chunks.js';
 
 /** What a binary op's backward rule sees: its operands (as broadcast) and its output. */
 export interface BinaryContext {
@@ -97,6 +98,7 @@ function binary(kernel: BinaryKernelId, opName: string, a: TensorLike, b: Tensor
   const inputs = [x, y];
   e.checkInputs(opName, inputs);
   let outShape: Shape;
+  const dtype = resultDtype(rule, x, y);
   let params: { outShape: number[]; aStrides: number[]; bStrides: number[] };
   const xOne = x.size === 1 && x.rank <= y.rank;
   if (xOne || (y.size === 1 && y.rank <= x.rank) || shapesEqual(x.shape, y.shape)) {
@@ -108,9 +110,31 @@ function binary(kernel: BinaryKernelId, opName: string, a: TensorLike, b: Tensor
     const collapsed = collapseDims(outShape, [broadcastStrides(x.shape, outShape), broadcastStrides(y.shape, outShape)]);
     params = { outShape: collapsed.shape, aStrides: collapsed.strides[0]!, bStrides: collapsed.strides[1]! };
   }
-  const out = e.runKernel(kernel, inputs, outShape, resultDtype(rule, x, y), params);
+  const out = needsChunks(e, sizeOf(outShape)) ? binaryChunks(kernel, x, y, outShape, dtype) : e.runKernel(kernel, inputs, outShape, dtype, params);
   if (e.isRecording) record(kernel, out, inputs, { a: x, b: y, out });
   return out;
+}
+
+function binaryKernel(kernel: BinaryKernelId, x: Tensor, y: Tensor, outShape: Shape, dtype: DType): Tensor {
+  const collapsed = collapseDims(outShape, [broadcastStrides(x.shape, outShape), broadcastStrides(y.shape, outShape)]);
+  return x.engine.runKernel(kernel, [x, y], outShape, dtype, {
+    outShape: collapsed.shape,
+    aStrides: collapsed.strides[0]!,
+    bStrides: collapsed.strides[1]!,
+  });
+}
+
+/**
+ * A binary op whose output is more than one kernel binding (chunks.ts): in chunks when each
+ * operand has the output's size or is a single value; otherwise the kernel refuses it (its
+ * broadcast reads could reach anywhere in an operand).
+ */
+function binaryChunks(kernel: BinaryKernelId, x: Tensor, y: Tensor, outShape: Shape, dtype: DType): Tensor {
+  const total = sizeOf(outShape);
+  const chunkable = (t: Tensor): boolean => t.size === total || t.size === 1;
+  if (!chunkable(x) || !chunkable(y)) return binaryKernel(kernel, x, y, outShape, dtype);
+  const stride = (t: Tensor): number[] => [t.size === 1 ? 0 : 1];
+  return elementwiseChunks(x.engine, kernel, [x, y], outShape, dtype, (n) => ({ outShape: [n], aStrides: stride(x), bStrides: stride(y) }));
 }
 
 /**

@@ -6,6 +6,7 @@ import { installEngineFunctions, installOps, type AsMethods } from './define.js'
 import { record, type NoContext } from './record.js';
 import { checkDtype, checkNumber, checkShape, checkSize } from './validate.js';
 import { describeValue } from '../values.js';
+import { elementwiseChunks, needsChunks } from './chunks.js';
 
 /** The creation kernels: no tensor inputs, so nothing to differentiate with respect to. */
 export interface CreationContexts {
@@ -30,7 +31,10 @@ function filled(e: Engine, shape: Shape, value: number, dtype: DType, op = 'fill
   checkNumber(op, 'value', value, { infinite: true, nan: true });
   checkDtype(op, dtype);
   checkSize(op, e, shape);
-  const out = e.runKernel('fill', [], shape, dtype, { n: sizeOf(shape), value });
+  const n = sizeOf(shape);
+  const out = needsChunks(e, n)
+    ? elementwiseChunks(e, 'fill', [], shape, dtype, (chunk) => ({ n: chunk, value }))
+    : e.runKernel('fill', [], shape, dtype, { n, value });
   record('fill', out, [], {});
   return out;
 }

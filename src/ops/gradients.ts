@@ -4,7 +4,7 @@
  * zero gradient: floor, sign, comparisons, ...). The rules live beside their ops' forward passes;
  * this table gathers them, and TypeScript refuses it when an op the families declare is missing.
  */
-import { installGradients, zeroGradient, type GradientTable } from '../autodiff/rules.js';
+import { installGradients, notDifferentiable, zeroGradient, type GradientTable } from '../autodiff/rules.js';
 import type { NoContext } from './record.js';
 import { unaryGradients, type UnaryContexts } from './unary.js';
 import { binaryGradients, type BinaryContexts } from './binary.js';
@@ -23,9 +23,13 @@ import { depthwiseGradients, type DepthwiseContexts } from './conv_depthwise_pri
 import { normalizationGradients, type NormalizationContexts } from './normalization.js';
 import { dropoutGradients, type DropoutContexts } from './dropout.js';
 
-/** Ops of no family: `stop_gradient` makes its tensor a constant to the tape (record.ts). */
+/**
+ * Ops of no family: `stop_gradient` makes its tensor a constant to the tape (record.ts); the NaN
+ * tracer's kernel (src/debug/nan_tracer.ts) only watches values and makes no tensor.
+ */
 interface CoreContexts {
   stop_gradient: NoContext;
+  debug_nonfinite: NoContext;
 }
 
 /** Every op the tape records, and what its backward rule is given. */
@@ -54,6 +58,7 @@ export type OpName = keyof OpContexts;
 /** Every op's rule or mark. */
 export const gradients: GradientTable<OpContexts> = {
   stop_gradient: zeroGradient,
+  debug_nonfinite: notDifferentiable,
   ...unaryGradients,
   ...binaryGradients,
   ...reduceGradients,

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine.js';
-import { Tensor, type DType } from '../tensor.js';
+import type { Tensor, DType } from '../tensor.js';
 import { fmt, sizeOf, stridesOf, type Shape } from '../shape.js';
 import { collapseDims } from './binary.js';
 import { installEngineFunctions } from './define.js';
@@ -9,6 +9,7 @@ import type { GradientTable } from '../autodiff/rules.js';
 import { record } from './record.js';
 import { keepValueRange } from './device_checks.js';
 import { checkTensorList } from './validate.js';
+import { checkKernelSizes } from './limits.js';
 import { describeValue } from '../values.js';
 
 function joinedDtype(xs: readonly Tensor[]): DType {
@@ -24,20 +25,26 @@ function joinedDtype(xs: readonly Tensor[]): DType {
  */
 function scatterBlocks(e: Engine, xs: readonly Tensor[], outShape: Shape, dtype: DType, axis: number): Tensor {
   const outStrides = stridesOf(outShape);
-  const storage = e.allocStorage(sizeOf(outShape));
-  let start = 0;
-  for (const x of xs) {
-    if (x.size > 0) {
-      const collapsed = collapseDims(x.shape, [outStrides]);
-      e.backend.run('scatter_strided', [x.storage.buffer], [storage.buffer], {
-        inShape: collapsed.shape,
-        outStrides: collapsed.strides[0]!,
-        outOffset: start * outStrides[axis]!,
-      });
+  checkKernelSizes(e, 'scatter_strided', xs, [outShape]);
+  const storage = e.allocStorage(sizeOf(outShape), 'host', outShape);
+  try {
+    let start = 0;
+    for (const x of xs) {
+      if (x.size > 0) {
+        const collapsed = collapseDims(x.shape, [outStrides]);
+        e.runKernelOn('scatter_strided', [x.storage], [storage], {
+          inShape: collapsed.shape,
+          outStrides: collapsed.strides[0]!,
+          outOffset: start * outStrides[axis]!,
+        });
+      }
+      start += x.shape[axis]!;
     }
-    start += x.shape[axis]!;
+  } catch (err) {
+    storage.release();
+    throw err;
   }
-  return e.track(new Tensor(e, storage, outShape, dtype));
+  return e.madeBy('scatter_strided', xs, storage, outShape, dtype);
 }
 
 /** The join the tape records (stack is concat of expanded views). */

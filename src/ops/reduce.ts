@@ -5,6 +5,8 @@ import { notDifferentiable, type GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
 import { record, type NoContext } from './record.js';
 import { checkBoolean, checkOneOf, checkOptions } from './validate.js';
+import { needsChunks } from './chunks.js';
+import { reduceInChunks, reducesInChunks } from './reduce_chunks.js';
 
 /** Axes to reduce: one, several, or all when omitted. */
 export type Axes = number | readonly number[] | undefined;
@@ -107,7 +109,11 @@ export function reduceRows(kernel: ReduceKernelId, opName: string, x: Tensor, ax
   if (isArg && cols === 0 && rows * inner > 0) throw new Error(`${opName}: cannot reduce an empty axis of ${fmt(x.shape)}`);
   const outDtype = dtype ?? (isArg ? 'int32' : x.dtype === 'bool' ? 'float32' : x.dtype);
   let out: Tensor;
-  if (isArg) {
+  if (reducesInChunks(kernel) && needsChunks(e, source.size)) {
+    // Larger than one kernel binding: views of the source, reduced by the ordinary kernels.
+    const reduceBlock = (block: Tensor): Tensor => reduceRows(kernel, opName, block, [1], false, outDtype);
+    out = reduceInChunks(kernel, opName, source, { rows, cols, inner }, outShape, outDtype, reduceBlock);
+  } else if (isArg) {
     const parts = partsFor(rows, cols, inner);
     if (parts === 1) {
       out = e.runKernel(kernel, [source], outShape, outDtype, { rows, cols, inner });

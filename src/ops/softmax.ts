@@ -6,6 +6,7 @@ import { installOps, type AsMethods } from './define.js';
 import { record } from './record.js';
 import { checkBoolean, checkNumber, checkOneOf, checkOptions, checkTensor } from './validate.js';
 import { labelCheckFlag } from './device_checks.js';
+import { checkKernelSizes } from './limits.js';
 
 /** How a per-example loss becomes the result: Keras's default averages over the examples. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -181,14 +182,15 @@ function sparseSoftmaxCrossEntropyLast(op: string, z: Tensor, labels: Tensor): T
     loss = out;
   } else {
     // The flag outlives this call: the kernel writes it in place, outside Engine.runKernel.
-    const storage = e.allocStorage(labels.size, 'device');
+    checkKernelSizes(e, 'sparse_softmax_cross_entropy', [z, labels], [labels.shape]);
+    const storage = e.allocStorage(labels.size, 'device', labels.shape);
     try {
-      if (labels.size > 0) e.backend.run('sparse_softmax_cross_entropy', [z.storage.buffer, labels.storage.buffer], [storage.buffer, flag.buffer], p);
+      if (labels.size > 0) e.runKernelOn('sparse_softmax_cross_entropy', [z.storage, labels.storage], [storage, flag], p);
     } catch (err) {
       storage.release();
       throw err;
     }
-    loss = e.track(new Tensor(e, storage, labels.shape, 'float32'));
+    loss = e.madeBy('sparse_softmax_cross_entropy', [z, labels], storage, labels.shape, 'float32');
   }
   record('sparse_softmax_cross_entropy', loss, [z, labels], { z, labels });
   return loss;

@@ -6,6 +6,7 @@ import { installOps, tensors, type AsMethods } from './define.js';
 import { record } from './record.js';
 import { checkBoolean, checkNumber, checkOneOf } from './validate.js';
 import { dtypes } from '../values.js';
+import { elementwiseChunks, needsChunks } from './chunks.js';
 
 /** What a unary op's backward rule sees: its input, its output and its two scalars. */
 export interface UnaryContext {
@@ -26,7 +27,10 @@ type UnaryDtype = 'same' | DType;
 function unary(kernel: UnaryKernelId, x: TensorLike, dtype: UnaryDtype = 'float32', alpha = 0, beta = 0, op: string = kernel): Tensor {
   const [t] = tensors(op, x);
   const e = t!.engine;
-  const y = e.runKernel(kernel, [t!], t!.shape, dtype === 'same' ? t!.dtype : dtype, { n: t!.size, alpha, beta });
+  const outDtype = dtype === 'same' ? t!.dtype : dtype;
+  const y = needsChunks(e, t!.size)
+    ? elementwiseChunks(e, kernel, [t!], t!.shape, outDtype, (n) => ({ n, alpha, beta }))
+    : e.runKernel(kernel, [t!], t!.shape, outDtype, { n: t!.size, alpha, beta });
   record(kernel, y, [t!], { x: t!, y, alpha, beta });
   return y;
 }

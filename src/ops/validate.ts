@@ -4,7 +4,8 @@
  */
 import type { Engine, VariableOptions } from '../engine.js';
 import { Tensor, type DType } from '../tensor.js';
-import { assertShape, fmt, sizeOf, type Shape } from '../shape.js';
+import { assertShape, type Shape } from '../shape.js';
+import { checkElements } from './limits.js';
 import { describeValue, dtypes } from '../values.js';
 
 export { describeValue } from '../values.js';
@@ -95,24 +96,12 @@ export function checkShape(op: string, v: unknown, what = 'shape'): number[] {
 }
 
 /**
- * The most elements one tensor may hold on `e`'s backend: what one buffer may hold
- * (maxBufferSize on WebGPU; a typed array's limit on the CPU). Checked before allocating, so that
- * an impossible size is an error naming the op rather than an allocator's.
+ * Checks that a tensor of `shape` fits one buffer of `e`'s backend (maxBufferSize on WebGPU; a
+ * typed array's limit on the CPU: src/ops/limits.ts), before anything is allocated.
  */
-export function maxElements(e: Engine): number {
-  const device = (e.backend as { device?: GPUDevice }).device;
-  if (device) return Math.floor(device.limits.maxBufferSize / 4);
-  return 2 ** 32;
-}
-
-/** Checks that a tensor of `shape` fits one buffer of `e`'s backend. */
 export function checkSize(op: string, e: Engine, shape: Shape): void {
-  const n = sizeOf(shape);
-  const limit = maxElements(e);
-  if (n > limit) {
-    const device = e.backend.name === 'webgpu' ? `the device's maxBufferSize (${limit * 4} bytes)` : `the CPU backend's limit of ${limit} elements`;
-    throw new Error(`${op}: a tensor of shape ${fmt(shape)} needs ${n * 4} bytes, more than ${device}`);
-  }
+  e.opName = op;
+  checkElements(e.limits, op, shape);
 }
 
 /** An array argument (of anything); returns it. */

@@ -4,33 +4,10 @@
 // the process died with SIGSEGV in its third step; a loop that never waits is refused with an
 // error before the limit (memory_maps.ts). Child processes, so that a crash fails these tests
 // rather than the run, and a plain `node`, so that the collector sets --expose-gc itself.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain JavaScript module without type declarations
-import { common } from '../../esbuild.config.mjs';
 import { gpuEngine } from '../helpers/engines.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Bundles test/engine/processes/<name>.ts and runs it in a plain node; returns its last JSON line. */
-async function runProcess<T>(name: string, args: string[]): Promise<T> {
-  const outfile = path.join(root, 'dist', 'test', `${name}.js`);
-  await esbuild.build({
-    ...(common as esbuild.BuildOptions),
-    entryPoints: [path.join(root, 'test', 'engine', 'processes', `${name}.ts`)],
-    outfile,
-    platform: 'node',
-    external: ['webgpu'],
-  });
-  const r = spawnSync(process.execPath, [outfile, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-  expect(r.signal, r.stderr).toBeNull();
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T;
-}
+import { runProcess } from './processes/run_process.js';
 
 /** vm.max_map_count, or null off Linux. */
 function mapLimit(): number | null {

@@ -12,6 +12,7 @@ import { dropoutCpuKernels } from './dropout.js';
 import { softmaxCpuKernels } from './softmax.js';
 import { optimCpuKernels } from './optim.js';
 import { winogradCpuKernels } from './winograd.js';
+import { debugCpuKernels } from './debug.js';
 
 export type { CpuArray } from './kernel_table.js';
 
@@ -30,4 +31,5 @@ export const cpuKernels: CpuKernelTable = {
   ...softmaxCpuKernels,
   ...optimCpuKernels,
   ...winogradCpuKernels,
+  ...debugCpuKernels,
 };

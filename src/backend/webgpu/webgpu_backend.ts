@@ -89,8 +89,18 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   private immediate = 0;
   /** Above 0 while replayable host code records: its dispatches' params change per step. */
   private dynamicDepth = 0;
+  /** The device's maxStorageBufferBindingSize (bind_groups.ts). */
+  private readonly maxBindingBytes: number;
   /** Identities of uniform buffers other than the ring (plans' own), for bind-group keys. */
   private readonly uniformIds = new WeakMap<GPUBuffer, number>();
+  /**
+   * The device's error listener. Dawn keeps a device's JavaScript object (and its listeners) alive
+   * after destroy(): destroy() removes it, or it would hold this backend and all it owns.
+   */
+  private readonly onUncapturedError = (ev: Event): void => {
+    const err = (ev as GPUUncapturedErrorEvent).error;
+    this.fail(new Error(`WebGPU error: ${err.message}`));
+  };
 
   constructor(
     readonly device: GPUDevice,
@@ -114,6 +124,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     // full collection of a large heap is not.
     this.collectGarbage = software ? (options.collectGarbage ?? null) : null;
     this.mapGuard = software ? (options.dispatchGuard ?? null) : null;
+    this.maxBindingBytes = device.limits.maxStorageBufferBindingSize;
     this.pool = new BufferPool(device, this.counters);
     this.staging = new StagingPool(device, this.counters);
     this.pipelines = new PipelineCache(device, this.counters, (err) => this.fail(err));
@@ -128,10 +139,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       release: (b) => this.pool.release(b, false),
     };
     this.lazy = options.lazy === false ? null : new LazyExecutor(this);
-    device.addEventListener('uncapturederror', (ev) => {
-      const err = (ev as GPUUncapturedErrorEvent).error;
-      this.fail(new Error(`WebGPU error: ${err.message}`));
-    });
+    device.addEventListener('uncapturederror', this.onUncapturedError);
     void device.lost.then((info) => {
       this.lost = true;
       // A device destroyed by someone else (or lost by the driver) must not fail silently later.
@@ -472,12 +480,25 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     if (this.dispatchesInBatch >= dispatchesPerStepSubmit) this.submit();
   }
 
+  /**
+   * Frees the device and everything made on it, and lets go of the device: nothing this backend
+   * made stays reachable from Dawn's objects (see onUncapturedError), so it is collected.
+   */
   destroy(): void {
     this.destroyed = true;
+    this.trace = null;
     this.lazy?.destroy();
     this.pool.destroy();
     this.staging.destroy();
     this.ring.destroy();
+    for (const b of this.toDestroy) b.destroy();
+    this.toDestroy = [];
+    this.bindGroups.clear();
+    this.generatedFiles.clear();
+    this.pipelines.destroy();
+    this.encoder = null;
+    this.pass = null;
+    this.device.removeEventListener('uncapturederror', this.onUncapturedError);
     this.device.destroy();
   }
 
@@ -575,7 +596,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       this.underPressure = true;
       throw err;
     }
-    const entries = bindGroupEntries(compiled, buffers, uniforms);
+    const entries = bindGroupEntries(compiled, buffers, uniforms, this.maxBindingBytes);
     group = this.device.createBindGroup({ label, layout: compiled.bindGroupLayout, entries });
     this.counters.bindGroupCreations++;
     this.bindGroupsSinceCollection++;

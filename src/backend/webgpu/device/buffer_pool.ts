@@ -52,6 +52,7 @@ export class BufferPool {
   /** Released since the last submit: reusable by kernel outputs only. */
   private pending = new Map<number, GPUBuffer[]>();
   private uids = new WeakMap<GPUBuffer, number>();
+  private readonly maxBufferSize: number;
   liveBuffers = 0;
   liveBytes = 0;
   pooled = 0;
@@ -59,7 +60,9 @@ export class BufferPool {
   constructor(
     private readonly device: GPUDevice,
     private readonly stats: BackendStats,
-  ) {}
+  ) {
+    this.maxBufferSize = device.limits.maxBufferSize;
+  }
 
   /** Rounds a request up to its bucket: powers of two, finer (eighths) above 1 MiB. */
   static bucket(bytes: number): number {
@@ -71,12 +74,21 @@ export class BufferPool {
   }
 
   /**
+   * The bucket, unless it is larger than the device's largest buffer (a request near
+   * maxBufferSize, which need not be a power of two): then the request itself, in whole words.
+   */
+  static sizeFor(bytes: number, maxBufferSize: number): number {
+    const size = BufferPool.bucket(bytes);
+    return size <= maxBufferSize ? size : Math.ceil(bytes / 4) * 4;
+  }
+
+  /**
    * `writtenBy`: 'device' when only recorded commands will write the buffer, 'host' for uploads.
    * `counted`: false for buffers whose live memory is counted elsewhere (a virtual buffer given
    * memory, counted when it was made) or not at all (a plan's own).
    */
   acquire(numel: number, writtenBy: 'device' | 'host' = 'host', counted = true): GpuBuffer {
-    const size = BufferPool.bucket(Math.max(numel, 1) * 4);
+    const size = BufferPool.sizeFor(Math.max(numel, 1) * 4, this.maxBufferSize);
     // A kernel output takes the buffer released last, if any (a loop then gets the same buffers,
     // and so the same bind groups, every iteration); an upload needs one released before the
     // last submit.
@@ -161,14 +173,17 @@ function push(map: Map<number, GPUBuffer[]>, gpu: GPUBuffer): void {
 /** Reusable MAP_READ buffers for readbacks, bucketed like storage. */
 export class StagingPool {
   private free = new Map<number, GPUBuffer[]>();
+  private readonly maxBufferSize: number;
 
   constructor(
     private readonly device: GPUDevice,
     private readonly stats: BackendStats,
-  ) {}
+  ) {
+    this.maxBufferSize = device.limits.maxBufferSize;
+  }
 
   acquire(bytes: number): GPUBuffer {
-    const size = BufferPool.bucket(bytes);
+    const size = BufferPool.sizeFor(bytes, this.maxBufferSize);
     const b = this.free.get(size)?.pop();
     if (b) return b;
     this.stats.bufferCreations++;

@@ -51,6 +51,12 @@ export class PipelineCache {
     this.cache.clear();
   }
 
+  /** Forgets every pipeline and the compiler messages not yet answered (the device is being destroyed). */
+  destroy(): void {
+    this.clear();
+    this.pendingChecks.clear();
+  }
+
   get<P>(kernelId: string, spec: GpuKernel<P>, params: P): CompiledKernel {
     const prelude = typeof spec.prelude === 'function' ? spec.prelude(params) : (spec.prelude ?? '');
     const constants = spec.constants?.(params) ?? {};

@@ -13,6 +13,7 @@ import { dropoutGpuKernels } from './dropout.js';
 import { softmaxGpuKernels } from './softmax.js';
 import { optimGpuKernels } from './optim.js';
 import { winogradGpuKernels } from './winograd.js';
+import { debugGpuKernels } from './debug.js';
 
 /** A family's GPU kernels, typed against its kernel ids. */
 export type GpuKernels<Family> = { [K in keyof Family]: GpuKernel<Family[K]> };
@@ -32,4 +33,5 @@ export const gpuKernels: GpuKernels<KernelParamsMap> = {
   ...softmaxGpuKernels,
   ...optimGpuKernels,
   ...winogradGpuKernels,
+  ...debugGpuKernels,
 };
