@@ -14,6 +14,10 @@ import type { DispatchGuard, GpuWaitPolicy, SoftwareAdapterCare } from './host_p
 import { paramsRefresh } from '../../compile/dynamic_params.js';
 import { LazyExecutor, type LazyHost } from './graph/lazy_executor.js';
 import type { PlanContext } from './graph/plan.js';
+import { Tuner, type TunerOptions } from './tuning/tuner.js';
+import { memoryStore } from './tuning/store.js';
+import { adapterKey } from './tuning/table.js';
+import type { DeviceCaps } from './tuning/variants.js';
 
 /** Submit once this many dispatches are recorded, so freed buffers return to the pool. */
 const maxDispatchesPerSubmit = 2048;
@@ -36,6 +40,8 @@ export interface WebGpuBackendOptions extends Partial<SoftwareAdapterCare> {
   lazy?: boolean;
   /** Lazy execution: fuse and batch the recorded graph (default true; false: bit for bit as eager). */
   fuse?: boolean;
+  /** Kernel autotuning (default: off, in memory); createEngine passes the engine's options. */
+  tuning?: TunerOptions;
 }
 
 /**
@@ -83,6 +89,10 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   private dynamicDepth = 0;
   /** Identities of uniform buffers other than the ring (plans' own), for bind-group keys. */
   private readonly uniformIds = new WeakMap<GPUBuffer, number>();
+  /** Kernel variant choices and their timing (tuning/tuner.ts): `e.tuning`. */
+  readonly tuning: Tuner;
+  /** Bumped when a variant choice changes: captures traced before it are traced again. */
+  private tuningGeneration = 0;
 
   constructor(
     readonly device: GPUDevice,
@@ -120,6 +130,21 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       release: (b) => this.pool.release(b, false),
     };
     this.lazy = options.lazy === false ? null : new LazyExecutor(this);
+    this.tuning = new Tuner(
+      {
+        device,
+        caps: deviceCaps(device, adapter, software),
+        adapter: adapterKey(info),
+        pipelines: this.pipelines,
+        counters: this.counters,
+        wait: (gpuWait) => this.waitForGpu(gpuWait),
+        changed: () => {
+          this.tuningGeneration++;
+          this.clearPlanCache();
+        },
+      },
+      options.tuning ?? { mode: 'off', store: memoryStore() },
+    );
     device.addEventListener('uncapturederror', (ev) => {
       const err = (ev as GPUUncapturedErrorEvent).error;
       this.fail(new Error(`WebGPU error: ${err.message}`));
@@ -192,6 +217,8 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
 
   run<K extends KernelId>(kernel: K, inputs: GpuBuffer[], outputs: GpuBuffer[], params: KernelParams<K>): void {
     this.throwIfFailed();
+    // Kernels with variants: the parameters name the chosen one (tuning/variants.ts).
+    params = this.tuning.choose(kernel, params, inputs, outputs);
     const spec = gpuKernels[kernel] as GpuKernel<KernelParams<K>>;
     if (this.recordsLazily) {
       const dynamic = this.dynamicDepth > 0 || paramsRefresh(params as object) !== undefined;
@@ -272,6 +299,11 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       throw err;
     }
     this.counters.fusedKernels += trace.generatedKernels;
+    // A capture keeps the variants chosen while it was traced: once a choice changes, it reports
+    // itself stale and compile() traces it again (src/compile/compile_step.ts).
+    const generation = this.tuningGeneration;
+    const isValid = trace.isValid.bind(trace);
+    trace.isValid = () => isValid() && generation === this.tuningGeneration;
     return trace;
   }
 
@@ -379,6 +411,8 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
       staging.unmap();
       this.throwIfFailed();
+      // The queue is idle: kernel shapes met for the first time are timed now, within the budget.
+      await this.tuning.runQueued();
       return out;
     } finally {
       if (staging.mapState === 'unmapped') this.staging.release(staging);
@@ -415,6 +449,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     // Compile errors and validation errors arrive through promises and events; let them land.
     await new Promise((resolve) => setTimeout(resolve, 0));
     this.throwIfFailed();
+    await this.tuning.runQueued();
   }
 
   stats(): BackendStats {
@@ -442,6 +477,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
 
   destroy(): void {
     this.destroyed = true;
+    this.tuning.destroy();
     this.lazy?.destroy();
     this.pool.destroy();
     this.staging.destroy();
@@ -562,4 +598,18 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       throw err;
     }
   }
+}
+
+/** What the device offers that decides which kernel variants can run (tuning/variants.ts). */
+function deviceCaps(device: GPUDevice, adapter: GPUAdapter, software: boolean): DeviceCaps {
+  const info = adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
+  const subgroups = device.features.has('subgroups');
+  return {
+    subgroups,
+    subgroupMinSize: subgroups ? (info.subgroupMinSize ?? 0) : 0,
+    subgroupMaxSize: subgroups ? (info.subgroupMaxSize ?? 0) : 0,
+    maxWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
+    maxInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
+    software,
+  };
 }
