@@ -44,6 +44,13 @@ export interface TunerOptions {
   keyBudgetMs?: number;
   /** Most milliseconds spent timing at one read or flush; keys left over wait for the next (default 500). */
   roundBudgetMs?: number;
+  /**
+   * Software adapters: 'default' (the default) times nothing and keeps the lavapipe-tuned
+   * variants, which the GPU ones are written not to beat there, and whose compilation alone (LLVM,
+   * seconds per shader when its cache is cold) would exceed any budget; 'all' times every
+   * eligible variant, as on hardware (tests, and checking that claim).
+   */
+  softwareCandidates?: 'default' | 'all';
 }
 
 /** A key waiting to be timed: the first parameters and buffer sizes seen for it. */
@@ -77,6 +84,7 @@ export class Tuner implements Tuning {
   private readonly storeImpl: TuningStore;
   private readonly keyBudgetMs: number;
   private readonly roundBudgetMs: number;
+  private readonly softwareCandidates: 'default' | 'all';
   /** This adapter's choices. */
   private readonly entries = new Map<string, TuningEntry>();
   /** Other adapters' choices (from the store or imports): kept for export and saves. */
@@ -102,6 +110,7 @@ export class Tuner implements Tuning {
     this.storeImpl = options.store;
     this.keyBudgetMs = options.keyBudgetMs ?? 150;
     this.roundBudgetMs = options.roundBudgetMs ?? 500;
+    this.softwareCandidates = options.softwareCandidates ?? 'default';
     this.ready = this.mode === 'off' ? Promise.resolve() : this.load();
   }
 
@@ -282,7 +291,8 @@ export class Tuner implements Tuning {
   /** Times the eligible variants of one key and returns the choice. */
   private async tune(job: Job, tk: TunableKernel<never>, incumbent: string): Promise<TuningEntry> {
     const p = job.params as never;
-    const candidates = tk.variants.filter((v) => v.eligible(p, this.host.caps));
+    const everyone = this.host.caps.software && this.softwareCandidates === 'default' ? [] : tk.variants;
+    const candidates = everyone.filter((v) => v.eligible(p, this.host.caps));
     candidates.sort((a, b) => Number(b.name === incumbent) - Number(a.name === incumbent));
     if (candidates.length < 2) return { variant: incumbent, ms: {} };
     const device = this.host.device;
