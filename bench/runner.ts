@@ -43,6 +43,8 @@ export interface SideResult {
   firstValue: number;
   /** Set when the side failed; the other fields are then empty. */
   error?: string;
+  /** Ours: the kernel variants the timed runs dispatched, as `kernel:variant` (e.tuning.used). */
+  variants?: string[];
 }
 
 /** The measurement of one case. */
@@ -230,9 +232,12 @@ export async function measureCase(c: BenchCase, env: RunEnv): Promise<CaseResult
       }
     }
   };
+  let variants: string[] = [];
   try {
     for (let w = 0; w < warmup; w++) await runAll(runners, false);
+    env.e.tuning.used(true);
     for (let i = 0; i < runs; i++) await runAll(i % 2 === 0 ? runners : [...runners].reverse(), true);
+    variants = Object.entries(env.e.tuning.used(true)).flatMap(([kernel, used]) => Object.keys(used).map((v) => `${kernel}:${v}`));
   } finally {
     for (const r of runners) {
       try {
@@ -264,6 +269,7 @@ export async function measureCase(c: BenchCase, env: RunEnv): Promise<CaseResult
       cpuMs: summarize(list.map((x) => x.cpuMs)),
       counts: medianCounts(list),
       firstValue: first.get(r) ?? NaN,
+      ...(r.name === 'ours' ? { variants } : {}),
     });
   }
   sides.push(...failed);

@@ -37,7 +37,7 @@ export interface EngineOptions {
   autotune?: AutotuneMode;
   /** WebGPU, Node: the tuning table's file (default: WEBGPU_DESCENT_TUNING_CACHE, else the user's cache directory). */
   tuningCache?: string;
-  /** WebGPU: most milliseconds of timing at one read or flush (default 500); each kernel shape takes at most 150. */
+  /** WebGPU: most milliseconds of timing at one read or flush (default 500); each kernel shape takes at most 100. */
   tuningBudgetMs?: number;
 }
 

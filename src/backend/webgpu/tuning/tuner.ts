@@ -40,7 +40,7 @@ export interface TunerHost {
 export interface TunerOptions {
   mode: AutotuneMode;
   store: TuningStore;
-  /** Most milliseconds spent timing one key (default 150). */
+  /** Most milliseconds spent timing one key (default 100; a compilation that runs over it finishes). */
   keyBudgetMs?: number;
   /** Most milliseconds spent timing at one read or flush; keys left over wait for the next (default 500). */
   roundBudgetMs?: number;
@@ -74,6 +74,11 @@ const margin = 0.1;
 const minPassMs = 1;
 /** Rounds of timings per key after the first, budget permitting. */
 const maxRounds = 4;
+/** Milliseconds per dispatch under which the heuristic's kernel is not worth timing others against. */
+const trivialMs = 0.01;
+
+/** Dispatches per timed pass for a kernel of `ms`: a pass of about minPassMs, 1 to 64. */
+const repsFor = (ms: number): number => Math.max(1, Math.min(64, Math.ceil(minPassMs / Math.max(ms, 1e-3))));
 
 const now = (): number => performance.now();
 const best = (xs: readonly number[]): number => Math.min(...xs);
@@ -108,7 +113,7 @@ export class Tuner implements Tuning {
   ) {
     this.mode = options.mode;
     this.storeImpl = options.store;
-    this.keyBudgetMs = options.keyBudgetMs ?? 150;
+    this.keyBudgetMs = options.keyBudgetMs ?? 100;
     this.roundBudgetMs = options.roundBudgetMs ?? 500;
     this.softwareCandidates = options.softwareCandidates ?? 'default';
     this.ready = this.mode === 'off' ? Promise.resolve() : this.load();
@@ -310,17 +315,28 @@ export class Tuner implements Tuning {
         if (runs.length > 0 && now() > deadline) break;
         const run = await this.prepare(job.kernel, tk, v, p, buffers, made, v.name === incumbent);
         if (!run) continue;
-        // The first pass pays for whatever the driver does on first use; the second is timed.
-        await timer.time((pass) => run.encode(pass, 1));
-        run.times.push(await timer.time((pass) => run.encode(pass, 1)));
         runs.push(run);
+        // The first pass pays for whatever the driver does on first use: a variant already 4x
+        // slower than the best there is out of the race; the others are timed in passes of
+        // about minPassMs.
+        const first = await timer.time((pass) => run.encode(pass, 1));
+        const fastest = runs.length > 1 ? best(runs.slice(0, -1).map((r) => best(r.times))) : Infinity;
+        if (first > 4 * fastest) {
+          run.times.push(first);
+          continue;
+        }
+        const reps = repsFor(first);
+        run.times.push((await timer.time((pass) => run.encode(pass, reps))) / reps);
+        // A kernel this short is not worth a choice: the heuristic stays.
+        if (v.name === incumbent && run.times[0]! < trivialMs) return { variant: incumbent, ms: { [incumbent]: run.times[0]! } };
       }
       for (let round = 0; round < maxRounds && now() < deadline; round++) {
         const fastest = best(runs.map((r) => best(r.times)));
         for (const r of runs) {
-          // Twice as slow as the best: out of the race.
-          if (best(r.times) > 2 * fastest || now() > deadline) continue;
-          const reps = Math.max(1, Math.min(64, Math.ceil(minPassMs / Math.max(best(r.times), 1e-3))));
+          // Twice as slow as the best: out of the race (the heuristic stays in it: a change must
+          // beat its best time, not one unlucky pass).
+          if ((r.name !== incumbent && best(r.times) > 2 * fastest) || now() > deadline) continue;
+          const reps = repsFor(best(r.times));
           r.times.push((await timer.time((pass) => r.encode(pass, reps))) / reps);
         }
       }
