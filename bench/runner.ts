@@ -139,18 +139,24 @@ interface Run {
   value: number;
 }
 
+/** CPU milliseconds of this process so far; NaN where there is no process (a browser page). */
+function cpuNow(): number {
+  if (typeof process === 'undefined' || typeof process.cpuUsage !== 'function') return NaN;
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
+
 async function runOnce(r: Runner, env: RunEnv, reps: number): Promise<Run> {
   env.onSide?.(r.name);
   if (r.backend && env.tfjs) await env.tfjs.tf.setBackend(r.backend);
   const c0 = r.counters();
-  const cpu0 = process.cpuUsage();
+  const cpu0 = cpuNow();
   const t0 = performance.now();
   const finish = r.side.work();
   const c1 = r.counters();
   const value = await finish();
   const ms = (performance.now() - t0) / reps;
-  const cpu = process.cpuUsage(cpu0);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 / reps, counts: perUnit(c0, c1, r.counters(), reps), value };
+  return { ms, cpuMs: (cpuNow() - cpu0) / reps, counts: perUnit(c0, c1, r.counters(), reps), value };
 }
 
 function medianCounts(runs: Run[]): UnitCounts | null {

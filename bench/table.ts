@@ -61,7 +61,7 @@ export function formatTable(results: readonly CaseResult[]): string {
         comp ? comp.reference.replace('tfjs-', 'tfjs ') : '-',
         comp ? fmtTime(ref) : 'n/a',
         comp?.speedup != null ? `${comp.speedup.toFixed(2)}x` : '-',
-        comp?.cpuSpeedup != null ? `${comp.cpuSpeedup.toFixed(2)}x` : '-',
+        comp?.cpuSpeedup != null && Number.isFinite(comp.cpuSpeedup) ? `${comp.cpuSpeedup.toFixed(2)}x` : '-',
         fmtRate(gflops(c, ours && !ours.error ? ours : undefined)),
         fmtRate(gflops(c, ref && !ref.error ? ref : undefined)),
         fmtCounts(ours?.counts),

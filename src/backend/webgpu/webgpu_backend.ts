@@ -14,7 +14,7 @@ import type { DispatchGuard, GpuWaitPolicy, SoftwareAdapterCare } from './host_p
 import { paramsRefresh } from '../../compile/dynamic_params.js';
 import { LazyExecutor, type LazyHost } from './graph/lazy_executor.js';
 import type { PlanContext } from './graph/plan.js';
-import { Tuner, type TunerOptions } from './tuning/tuner.js';
+import { Tuner, usageSince, type TunerOptions, type VariantUsage } from './tuning/tuner.js';
 import { memoryStore } from './tuning/store.js';
 import { adapterKey } from './tuning/table.js';
 import type { DeviceCaps } from './tuning/variants.js';
@@ -93,6 +93,9 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   readonly tuning: Tuner;
   /** Bumped when a variant choice changes: captures traced before it are traced again. */
   private tuningGeneration = 0;
+  /** Variant usage when the current trace began, and each capture's (counted at its replays). */
+  private usageBeforeTrace: VariantUsage = {};
+  private readonly replayUsage = new WeakMap<TraceCapture, VariantUsage>();
 
   constructor(
     readonly device: GPUDevice,
@@ -285,6 +288,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     // What was recorded before runs first; its live buffers get memory the capture can bind.
     this.runPending();
     this.trace = new TraceCapture(this);
+    this.usageBeforeTrace = this.tuning.used();
   }
 
   /** Ends tracing; `remap` swaps traced argument buffers for the slots replays copy into. */
@@ -304,6 +308,8 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     const generation = this.tuningGeneration;
     const isValid = trace.isValid.bind(trace);
     trace.isValid = () => isValid() && generation === this.tuningGeneration;
+    // What the trace dispatched counts again at each replay (e.tuning.used).
+    this.replayUsage.set(trace, usageSince(this.tuning.used(), this.usageBeforeTrace));
     return trace;
   }
 
@@ -360,6 +366,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     // Ops recorded before the replay run before it.
     this.runPending();
     step.replay(this);
+    this.tuning.count(this.replayUsage.get(step) ?? {});
   }
 
   /** Frees a capture: its buffers return to the pool, its own GPU buffers are destroyed after the next submit. */

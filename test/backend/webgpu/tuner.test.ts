@@ -111,14 +111,18 @@ describe('the tuner', () => {
       e.tuning.used(true);
       expectClose(await step(a, b).data(), want);
       expectClose(await e.tidy(() => a.matmul(b).relu()).data(), want);
-      expect(e.tuning.used(true).matmul).toEqual({ lavapipe: 2 });
+      // The step counts its trace and its replay; the eager product once.
+      expect(e.tuning.used(true).matmul).toEqual({ lavapipe: 3 });
 
       const table: TuningTable = { format: 'webgpu-descent-tuning', version: 1, adapters: { [adapterKey(e.adapterInfo)]: { [productKey]: { variant: 'tiles_64x64', ms: {} } } } };
       e.tuning.import(JSON.stringify(table));
       expectClose(await step(a, b).data(), want);
       expectClose(await e.tidy(() => a.matmul(b).relu()).data(), want);
-      expect(e.tuning.used(true).matmul).toEqual({ tiles_64x64: 2 });
+      expect(e.tuning.used(true).matmul).toEqual({ tiles_64x64: 3 });
       expect(step.captureCount).toBe(1);
+      // A replay alone counts what its trace dispatched.
+      expectClose(await step(a, b).data(), want);
+      expect(e.tuning.used(true).matmul).toEqual({ tiles_64x64: 1 });
       expect(e.tuning.export().adapters[adapterKey(e.adapterInfo)]![productKey]!.variant).toBe('tiles_64x64');
       step.dispose();
       e.dispose([a, b]);

@@ -30,6 +30,8 @@ export interface Tuning {
   force(kernel: string, variant: string | null): void;
   /** The variants of a kernel id, the default first (empty for kernels with one program). */
   variants(kernel: string): string[];
+  /** Whether the subgroup variants can run here (the `subgroups` feature, subgroups of 8 to 64 lanes). */
+  readonly subgroups: boolean;
   /** Dispatches recorded per kernel id and variant since the engine started or the last reset. */
   used(reset?: boolean): Record<string, Record<string, number>>;
 }
@@ -43,5 +45,6 @@ export const noTuning: Tuning = {
   settle: () => Promise.resolve(),
   force: () => {},
   variants: () => [],
+  subgroups: false,
   used: () => ({}),
 };

@@ -15,6 +15,7 @@ import type { GpuBuffer } from '../device/buffer_pool.js';
 import { bindGroupEntries } from '../device/bind_groups.js';
 import { moduleCode, packUniforms, type CompiledKernel, type PipelineCache } from '../device/pipelines.js';
 import { gpuKernels } from '../dispatch/index.js';
+import { subgroupsUsable } from '../dispatch/matmul.js';
 import { shaderOf, type GpuKernel } from '../dispatch/kernel_spec.js';
 import type { AutotuneMode, Tuning } from './control.js';
 import { tunableKernels } from './registry.js';
@@ -22,6 +23,21 @@ import type { TuningStore } from './store.js';
 import { emptyTable, mergeTables, parseTable, type TuningEntry, type TuningTable } from './table.js';
 import { passTimer, type GpuWait, type PassTimer } from './timing.js';
 import type { DeviceCaps, TunableKernel, Variant } from './variants.js';
+
+/** Dispatches per kernel id and variant (e.tuning.used). */
+export type VariantUsage = Record<string, Record<string, number>>;
+
+/** The dispatches of `now` that `before` does not count. */
+export function usageSince(now: VariantUsage, before: VariantUsage): VariantUsage {
+  const out: VariantUsage = {};
+  for (const [kernel, variants] of Object.entries(now)) {
+    for (const [name, n] of Object.entries(variants)) {
+      const added = n - (before[kernel]?.[name] ?? 0);
+      if (added > 0) (out[kernel] ??= {})[name] = added;
+    }
+  }
+  return out;
+}
 
 /** What the tuner needs of its backend. */
 export interface TunerHost {
@@ -98,7 +114,7 @@ export class Tuner implements Tuning {
   /** Keys tuned or failed this session: never queued again. */
   private readonly settledKeys = new Set<string>();
   private readonly forced = new Map<string, string>();
-  private usage: Record<string, Record<string, number>> = {};
+  private usage: VariantUsage = {};
   private running: Promise<void> | null = null;
   private unsaved = false;
   private saving: Promise<void> = Promise.resolve();
@@ -221,14 +237,26 @@ export class Tuner implements Tuning {
     this.host.changed();
   }
 
+  get subgroups(): boolean {
+    return subgroupsUsable(this.host.caps);
+  }
+
   variants(kernel: string): string[] {
     return tunableKernels[kernel as KernelId]?.variants.map((v) => v.name) ?? [];
   }
 
-  used(reset = false): Record<string, Record<string, number>> {
+  used(reset = false): VariantUsage {
     const out = this.usage;
     if (reset) this.usage = {};
-    return reset ? out : JSON.parse(JSON.stringify(out)) as Record<string, Record<string, number>>;
+    return reset ? out : usageSince(out, {});
+  }
+
+  /** Adds dispatches to the usage counts (a replayed capture's, which do not pass through choose). */
+  count(usage: VariantUsage): void {
+    for (const [kernel, variants] of Object.entries(usage)) {
+      const counts = (this.usage[kernel] ??= {});
+      for (const [name, n] of Object.entries(variants)) counts[name] = (counts[name] ?? 0) + n;
+    }
   }
 
   async settle(): Promise<void> {
