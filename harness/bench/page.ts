@@ -140,7 +140,8 @@ async function main(): Promise<void> {
   const e = await createEngine({ backend: 'webgpu', autotune });
   state.adapter = describeAdapter(e);
   $('adapter').textContent = `adapter: ${state.adapter}`;
-  $('tuning').textContent = `kernel autotuning: ${e.tuning.mode} (table in ${e.tuning.store})`;
+  const subgroups = (e.backend as { device?: GPUDevice }).device?.features.has('subgroups') ?? false;
+  $('tuning').textContent = `kernel autotuning: ${e.tuning.mode} (table in ${e.tuning.store}); subgroups: ${subgroups ? (e.tuning.subgroups ? 'yes, every subgroup variant can run' : 'yes, too narrow for some subgroup variants') : 'no'}`;
   // tfjs loads while the page waits for the button (or runs at once with ?autorun).
   const tfjsSetup = loadTfjsInPage().catch(() => null);
   const go = (): void => {

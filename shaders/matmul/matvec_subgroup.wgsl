@@ -1,7 +1,7 @@
 // Vector-matrix product (m = 1) with B stored [n, k] (TRANS_B), summed with subgroup operations:
 // the partial sums of shaders/matmul/matvec.wgsl (same layouts, bindings and uniforms: Params of
 // common/matvec_params.wgsl; only the TRANS_B case, which src/backend/webgpu/dispatch/matmul.ts
-// checks, with the `subgroups` feature and subgroups of 8 to WG invocations).
+// checks, with the `subgroups` feature and subgroups of 4 to WG invocations).
 // A workgroup of WG lanes computes ROWS columns j0.. = rows of B: the lanes walk the chunk of k
 // together (consecutive lanes, consecutive elements of each row: coalesced), each lane summing
 // ROWS products per a element it reads; subgroupAdd then sums each subgroup's lanes, and the
@@ -19,8 +19,8 @@ enable subgroups;
 override WG: u32 = 64u;
 // Columns per workgroup: at most 4.
 override ROWS: u32 = 4u;
-// One slot per subgroup (at most WG / 8 of them) and column.
-override SLOTS: u32 = WG / 8u * ROWS;
+// One slot per subgroup (at most WG / 4 of them) and column.
+override SLOTS: u32 = WG / 4u * ROWS;
 
 var<workgroup> sums: array<f32, SLOTS>;
 

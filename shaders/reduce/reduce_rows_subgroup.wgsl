@@ -2,7 +2,7 @@
 // kernels, layouts, bindings, uniforms and generated prelude of reduce_rows.wgsl for inner = 1
 // (src/backend/webgpu/dispatch/reduce.ts checks; step capture and lazy plans embed this file's
 // text as they embed that one's, so it includes only what shaders/common/fused.wgsl carries).
-// Needs the `subgroups` feature with subgroups of 8 to WG invocations.
+// Needs the `subgroups` feature with subgroups of 4 to WG invocations.
 // One workgroup per slot (r, p) on a 2-D grid (z: the jobs of step capture): lane L walks the
 // chunk from column L in steps of WG; each subgroup combines its lanes with a butterfly of
 // subgroupShuffleXor (reduce_combine at every step, so NaN propagates as in reduce_rows.wgsl),
@@ -28,8 +28,8 @@ struct Params {
 @group(0) @binding(2) var<uniform> u: Params;
 
 override WG: u32 = 256u;
-// One result per subgroup: at most WG / 8.
-override GROUPS: u32 = WG / 8u;
+// One result per subgroup: at most WG / 4.
+override GROUPS: u32 = WG / 4u;
 var<workgroup> subgroup_sums: array<f32, GROUPS>;
 var<workgroup> subgroups_seen: atomic<u32>;
 

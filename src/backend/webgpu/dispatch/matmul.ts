@@ -211,9 +211,13 @@ function vec4TilesVariant(name: string, t: VecTile): Variant<MatmulParams> {
 /** Lanes per workgroup of the subgroup kernels: the adapter's largest subgroup must divide it. */
 const subgroupWg = 64;
 
-/** Whether the subgroup kernels run on this device (matmul/common/subgroup_lanes.wgsl's needs). */
-export function subgroupsUsable(caps: DeviceCaps, lanes = subgroupWg): boolean {
-  return caps.subgroups && caps.subgroupMinSize >= 8 && caps.subgroupMaxSize > 0 && lanes % caps.subgroupMaxSize === 0;
+/**
+ * Whether subgroup kernels of `lanes` invocations run on this device: the `subgroups` feature,
+ * subgroups of at least `minSize` (the kernels that share values within groups of 8 lanes need 8;
+ * those that only sum a subgroup, 4) that divide the workgroup (matmul/common/subgroup_lanes.wgsl).
+ */
+export function subgroupsUsable(caps: DeviceCaps, lanes = subgroupWg, minSize = 8): boolean {
+  return caps.subgroups && caps.subgroupMinSize >= minSize && caps.subgroupMaxSize > 0 && lanes % caps.subgroupMaxSize === 0;
 }
 
 /** shaders/matmul/matmul_subgroup.wgsl: a shared through subgroup shuffles (b not transposed, vec4 rows). */
@@ -279,7 +283,7 @@ const matvecSubgroup: Variant<MatvecParams> = {
     uniforms: (p) => ({ n: p.n, k: p.k, chunk: p.chunk, splits: p.splits, a_batch_stride: p.aBatchStride, b_batch_stride: p.bBatchStride }),
     workgroups: (p) => [Math.ceil(p.n / 4), p.splits, p.batch],
   },
-  eligible: (p, caps) => p.transB && subgroupsUsable(caps),
+  eligible: (p, caps) => p.transB && subgroupsUsable(caps, subgroupWg, 4),
 };
 
 /** The matvec variants: the lavapipe-tuned default first. */

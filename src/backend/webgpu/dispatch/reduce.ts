@@ -87,7 +87,7 @@ function subgroupVariant(prelude: string): Variant<ReduceParams> {
       uniforms: rowUniforms,
       workgroups: (p) => gridPerItem(p.rows * (p.parts ?? 1)),
     },
-    eligible: (p, caps) => (p.inner ?? 1) === 1 && subgroupsUsable(caps, subgroupReduceWg),
+    eligible: (p, caps) => (p.inner ?? 1) === 1 && subgroupsUsable(caps, subgroupReduceWg, 4),
   };
 }
 

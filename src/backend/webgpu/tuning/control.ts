@@ -30,7 +30,7 @@ export interface Tuning {
   force(kernel: string, variant: string | null): void;
   /** The variants of a kernel id, the default first (empty for kernels with one program). */
   variants(kernel: string): string[];
-  /** Whether the subgroup variants can run here (the `subgroups` feature, subgroups of 8 to 64 lanes). */
+  /** Whether every subgroup variant can run here: the `subgroups` feature with subgroups of 8 to 64 lanes (the reductions need 4). */
   readonly subgroups: boolean;
   /** Dispatches recorded per kernel id and variant since the engine started or the last reset. */
   used(reset?: boolean): Record<string, Record<string, number>>;
