@@ -43,6 +43,8 @@ export interface SideResult {
   firstValue: number;
   /** Set when the side failed; the other fields are then empty. */
   error?: string;
+  /** Ours: the kernel variants the timed runs dispatched, as `kernel:variant` (e.tuning.used). */
+  variants?: string[];
 }
 
 /** The measurement of one case. */
@@ -137,18 +139,24 @@ interface Run {
   value: number;
 }
 
+/** CPU milliseconds of this process so far; NaN where there is no process (a browser page). */
+function cpuNow(): number {
+  if (typeof process === 'undefined' || typeof process.cpuUsage !== 'function') return NaN;
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
+
 async function runOnce(r: Runner, env: RunEnv, reps: number): Promise<Run> {
   env.onSide?.(r.name);
   if (r.backend && env.tfjs) await env.tfjs.tf.setBackend(r.backend);
   const c0 = r.counters();
-  const cpu0 = process.cpuUsage();
+  const cpu0 = cpuNow();
   const t0 = performance.now();
   const finish = r.side.work();
   const c1 = r.counters();
   const value = await finish();
   const ms = (performance.now() - t0) / reps;
-  const cpu = process.cpuUsage(cpu0);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 / reps, counts: perUnit(c0, c1, r.counters(), reps), value };
+  return { ms, cpuMs: (cpuNow() - cpu0) / reps, counts: perUnit(c0, c1, r.counters(), reps), value };
 }
 
 function medianCounts(runs: Run[]): UnitCounts | null {
@@ -230,9 +238,12 @@ export async function measureCase(c: BenchCase, env: RunEnv): Promise<CaseResult
       }
     }
   };
+  let variants: string[] = [];
   try {
     for (let w = 0; w < warmup; w++) await runAll(runners, false);
+    env.e.tuning.used(true);
     for (let i = 0; i < runs; i++) await runAll(i % 2 === 0 ? runners : [...runners].reverse(), true);
+    variants = Object.entries(env.e.tuning.used(true)).flatMap(([kernel, used]) => Object.keys(used).map((v) => `${kernel}:${v}`));
   } finally {
     for (const r of runners) {
       try {
@@ -264,6 +275,7 @@ export async function measureCase(c: BenchCase, env: RunEnv): Promise<CaseResult
       cpuMs: summarize(list.map((x) => x.cpuMs)),
       counts: medianCounts(list),
       firstValue: first.get(r) ?? NaN,
+      ...(r.name === 'ours' ? { variants } : {}),
     });
   }
   sides.push(...failed);

@@ -61,7 +61,7 @@ export function formatTable(results: readonly CaseResult[]): string {
         comp ? comp.reference.replace('tfjs-', 'tfjs ') : '-',
         comp ? fmtTime(ref) : 'n/a',
         comp?.speedup != null ? `${comp.speedup.toFixed(2)}x` : '-',
-        comp?.cpuSpeedup != null ? `${comp.cpuSpeedup.toFixed(2)}x` : '-',
+        comp?.cpuSpeedup != null && Number.isFinite(comp.cpuSpeedup) ? `${comp.cpuSpeedup.toFixed(2)}x` : '-',
         fmtRate(gflops(c, ours && !ours.error ? ours : undefined)),
         fmtRate(gflops(c, ref && !ref.error ? ref : undefined)),
         fmtCounts(ours?.counts),
@@ -70,7 +70,16 @@ export function formatTable(results: readonly CaseResult[]): string {
       ]);
     }
   }
-  return layout(header, rows, right);
+  return [layout(header, rows, right), ...formatVariants(results)].join('\n');
+}
+
+/** The kernel variants each case's timed runs of ours dispatched (absent from older results). */
+function formatVariants(results: readonly CaseResult[]): string[] {
+  const rows = results.flatMap((c) => {
+    const v = c.sides.find((s) => s.name === 'ours')?.variants;
+    return v ? [[c.id, v.length > 0 ? v.join(', ') : '-']] : [];
+  });
+  return rows.length > 0 ? ['', 'Kernel variants of ours (timed runs; kernel:variant, e.tuning):', layout(['case', 'variants'], rows, [false, false])] : [];
 }
 
 /** Errors of failed sides, one line each. */

@@ -1,8 +1,11 @@
 // Bundles the browser tests into harness/out/tests.js and the demo pages' scripts into
 // harness/out/demos/. Both import the library from src/index.ts (for its types); here that import
 // becomes the built browser bundle, loaded by URL as a user's page would, so the harness tests
-// what `npm run build` ships.
+// what `npm run build` ships. The benchmark page (harness/out/bench.js) is the exception: the
+// cases of bench/cases reach into the library's modules (the conv gradient primitives, the
+// workloads), so it bundles the library from source, once, with TensorFlow.js.
 import * as esbuild from 'esbuild';
+import { common } from '../esbuild.config.mjs';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,4 +80,33 @@ export async function buildDemos() {
     logLevel: 'warning',
   });
   return names;
+}
+
+/**
+ * What bench modules import for Node only, which the page never calls: Node built-ins (Node's
+ * TensorFlow.js loader in bench/tfjs/load.ts; the page loads tfjs with harness/bench/tfjs.ts)
+ * become empty stand-ins, and the library's Node entry (bench/profile.ts's engine, reached
+ * through bench/report.ts) its browser entry.
+ */
+const nodeStandIns = {
+  name: 'node-stand-ins',
+  setup(build) {
+    build.onResolve({ filter: /\/src\/node\.js$/ }, () => ({ path: libraryEntry }));
+    build.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-stand-in' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-stand-in' }, (args) => ({
+      contents: `const unavailable = () => { throw new Error('${'$'}{args.path} is not available in a browser'); };\nexport const createRequire = unavailable;\nexport default { join: unavailable, dirname: unavailable, sep: '/' };`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** The benchmark page's script: harness/bench/page.ts with the library, the cases and tfjs. */
+export async function buildBenchPage() {
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(harnessDir, 'bench', 'page.ts')],
+    outfile: path.join(harnessDir, 'out', 'bench.js'),
+    platform: 'browser',
+    plugins: [...common.plugins, nodeStandIns],
+  });
 }

@@ -1,13 +1,14 @@
 import { createEngine, type Engine, type NestedArray, type Tensor } from '../src/index.js';
 import { expect, type Tolerance } from './expect.js';
 
-// One engine of each kind for the whole page: requesting a WebGPU device is the slow part.
+// One engine of each kind for the whole page: requesting a WebGPU device is the slow part. Kernel
+// autotuning is off: the tests run the heuristic variants, or the ones they force.
 let gpu: Promise<Engine> | undefined;
 let cpu: Promise<Engine> | undefined;
 
 /** The WebGPU engine on navigator.gpu (SwiftShader in headless Chromium here). */
 export function gpuEngine(): Promise<Engine> {
-  return (gpu ??= createEngine({ backend: 'webgpu' }));
+  return (gpu ??= createEngine({ backend: 'webgpu', autotune: 'off' }));
 }
 
 /**
@@ -16,7 +17,7 @@ export function gpuEngine(): Promise<Engine> {
  * the FinalizationRegistry safety net at any moment and shift the count.
  */
 export async function withOwnGpuEngine<T>(fn: (e: Engine) => Promise<T>): Promise<T> {
-  const e = await createEngine({ backend: 'webgpu' });
+  const e = await createEngine({ backend: 'webgpu', autotune: 'off' });
   try {
     return await fn(e);
   } finally {

@@ -15,7 +15,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { buildAll } from '../esbuild.config.mjs';
-import { buildDemos, buildHarness } from './build.mjs';
+import { buildBenchPage, buildDemos, buildHarness } from './build.mjs';
+import { benchCheckQuery, checkBenchState, runBenchPage } from './bench_page.mjs';
+import { chromiumArgs, chromiumPath, openPage, waitFor } from './browser.mjs';
 import { demos } from './demo_checks.mjs';
 import { harnessMounts, startServer } from './server.mjs';
 import { isStale } from './stale.mjs';
@@ -24,26 +26,11 @@ const harnessDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(harnessDir);
 const outDir = path.join(harnessDir, 'out');
 const libraryBundle = path.join(root, 'dist', 'browser', 'webgpu-descent.js');
-const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const timeoutMs = Number(process.env.HARNESS_TIMEOUT_MS ?? 120_000);
 /** Per demo page: SwiftShader runs them in seconds with ?test; a minute means something hangs. */
 const demoTimeoutMs = Number(process.env.HARNESS_DEMO_TIMEOUT_MS ?? 60_000);
 const runTests = !process.argv.includes('--demos-only');
 const runDemos = !process.argv.includes('--no-demos');
-
-// WebGPU is behind --enable-unsafe-webgpu on Linux; headless Chromium then offers SwiftShader's
-// Vulkan (a CPU adapter), or the GPU where Chromium supports one. The rest keeps the browser
-// from reaching out to the network and starts it clean each time.
-const chromiumArgs = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 async function main() {
   const t0 = performance.now();
@@ -54,16 +41,17 @@ async function main() {
   }
   const testFiles = await buildHarness();
   if (runTests) console.log(`harness: ${testFiles.length} test files: ${testFiles.join(', ')}`);
-  if (runDemos) await buildDemos();
+  if (runDemos) await Promise.all([buildDemos(), buildBenchPage()]);
 
   const server = await startServer(harnessMounts(root));
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'webgpu-descent-chromium-'));
   let browser;
   try {
-    browser = await puppeteer.launch({ executablePath: chromium, headless: true, userDataDir, args: chromiumArgs });
+    browser = await puppeteer.launch({ executablePath: chromiumPath, headless: true, userDataDir, args: chromiumArgs });
     let status = 0;
     if (runTests) status |= await runTestPage(browser, server.url, t0);
     if (runDemos) status |= await runDemoPages(browser, server.url);
+    if (runDemos) status |= await checkBenchPage(browser, server.url);
     console.log(`harness: ${status === 0 ? 'all passed' : 'FAILED'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return status;
   } finally {
@@ -71,36 +59,6 @@ async function main() {
     await server.close();
     rmSync(userDataDir, { recursive: true, force: true });
   }
-}
-
-/** A new page that logs the page's errors and warnings and collects load problems. */
-async function openPage(browser, label) {
-  const page = await browser.newPage();
-  await page.setViewport({ width: 1200, height: 800 });
-  const problems = [];
-  let pageFailed;
-  const pageFailure = new Promise((resolve) => (pageFailed = resolve));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warn') console.log(`  [${label} ${msg.type()}] ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => {
-    problems.push(`uncaught error in the page: ${err.message}`);
-    pageFailed();
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`${res.status()} for ${res.url()}`);
-  });
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
-  return { page, problems, pageFailure };
-}
-
-/** Waits until `predicate` holds in the page, the page throws, or `ms` pass; true when it held. */
-async function waitFor(page, pageFailure, predicate, ms) {
-  const finished = page.waitForFunction(predicate, { timeout: ms, polling: 250 }).then(
-    () => true,
-    () => false,
-  );
-  return Promise.race([finished, pageFailure.then(() => false)]);
 }
 
 /** The unit tests page: runs harness/tests/*.browser.ts; returns the exit status. */
@@ -143,6 +101,19 @@ async function runDemoPages(browser, url) {
   }
   console.log(`harness: ${demos.length - failed} demos passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
+}
+
+/** The benchmark page on a few small cases, one run each: it must measure both sides and report. */
+async function checkBenchPage(browser, url) {
+  const t0 = performance.now();
+  const screenshot = path.join(outDir, 'bench.png');
+  const { state, problems } = await runBenchPage(browser, url, benchCheckQuery, demoTimeoutMs * 3, screenshot);
+  problems.push(...checkBenchState(state));
+  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+  const summary = state?.report ? `${state.report.cases.length} cases on ${state.adapter}` : 'no report';
+  console.log(`  ${problems.length === 0 ? 'PASS' : 'FAIL'}  bench page: ${summary}  (${seconds} s; ${path.relative(root, screenshot)})`);
+  for (const p of problems) console.log(`        ${p}`);
+  return problems.length === 0 ? 0 : 1;
 }
 
 /** Prints the results; returns the exit status. */

@@ -3,6 +3,8 @@ import { CpuBackend } from './backend/cpu/cpu_backend.js';
 import { WebGpuBackend } from './backend/webgpu/webgpu_backend.js';
 import { getGpu, requestAdapter, requestDevice } from './backend/webgpu/device/gpu.js';
 import { hostPlatform, noSoftwareAdapterCare } from './backend/webgpu/host_platform.js';
+import type { AutotuneMode } from './backend/webgpu/tuning/control.js';
+import { defaultStore, memoryStore } from './backend/webgpu/tuning/store.js';
 import './ops/index.js';
 
 /** Options of `createEngine`. */
@@ -26,6 +28,19 @@ export interface EngineOptions {
   fuse?: boolean;
   /** Debug modes. `nans`: the NaN/Inf tracer from the start (see `Engine.debugNans`). */
   debug?: DebugOptions;
+  /**
+   * WebGPU: kernel autotuning (default 'on'; in Node the WEBGPU_DESCENT_AUTOTUNE environment
+   * variable sets the default). 'on': a kernel shape met for the first time runs a heuristic
+   * choice of variant while its variants are timed on the adapter at the next read or flush
+   * (at most `tuningBudgetMs` per read), and the fastest runs from then on; the table persists
+   * (Node: a JSON file in the user's cache directory; browsers: IndexedDB). 'cached': the
+   * persisted table is used, nothing is timed. 'off': the heuristic choices only. See `e.tuning`.
+   */
+  autotune?: AutotuneMode;
+  /** WebGPU, Node: the tuning table's file (default: WEBGPU_DESCENT_TUNING_CACHE, else the user's cache directory). */
+  tuningCache?: string;
+  /** WebGPU: most milliseconds of timing at one read or flush (default 500); each kernel shape takes at most 100. */
+  tuningBudgetMs?: number;
 }
 
 /** Debug modes of `createEngine`. */
@@ -59,6 +74,14 @@ async function createBackendEngine(options: EngineOptions): Promise<Engine> {
   const gpu = await getGpu();
   const adapter = await requestAdapter(gpu, options.powerPreference);
   const device = options.device ?? (await requestDevice(adapter));
-  const care = (await hostPlatform()?.softwareAdapterCare()) ?? noSoftwareAdapterCare;
-  return new Engine(new WebGpuBackend(device, adapter, { ...care, lazy: options.lazy ?? true, fuse: options.fuse ?? true }));
+  const host = hostPlatform();
+  const care = (await host?.softwareAdapterCare()) ?? noSoftwareAdapterCare;
+  const autotune = options.autotune ?? host?.defaultAutotune?.() ?? 'on';
+  if (autotune !== 'on' && autotune !== 'cached' && autotune !== 'off') {
+    throw new Error(`createEngine: autotune must be 'on', 'cached' or 'off', got ${JSON.stringify(autotune)}`);
+  }
+  const tuning = { mode: autotune, store: autotune === 'off' ? memoryStore() : defaultStore({ path: options.tuningCache }), roundBudgetMs: options.tuningBudgetMs };
+  const gpuBackend = new WebGpuBackend(device, adapter, { ...care, lazy: options.lazy ?? true, fuse: options.fuse ?? true, tuning });
+  await gpuBackend.tuning.ready;
+  return new Engine(gpuBackend);
 }

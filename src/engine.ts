@@ -1,4 +1,5 @@
 import type { AdapterInfo, Backend, BackendBuffer, BackendStats } from './backend/backend.js';
+import { noTuning, type Tuning } from './backend/webgpu/tuning/control.js';
 import type { KernelId, KernelParams } from './kernel_ids/registry.js';
 import { GradientTape, constantOutput, type GradFn } from './autodiff/tape.js';
 import { Storage, Tensor, Variable, type DType } from './tensor.js';
@@ -281,6 +282,14 @@ export class Engine {
     const support = this.backend.capture;
     if (!support) return encode();
     support.runReplayable(encode, reads.map((r) => (r instanceof Tensor ? r.storage.buffer : r)));
+  }
+
+  /**
+   * Kernel variants and their tuning table (WebGPU): `export()` / `import(json)` carry the table,
+   * `settle()` times what is queued; see createEngine's `autotune` option.
+   */
+  get tuning(): Tuning {
+    return this.backend.tuning ?? noTuning;
   }
 
   /** Dispatch, submit, readback, buffer and pipeline counters since the engine was created. */

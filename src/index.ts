@@ -12,6 +12,8 @@ export { Tensor, Variable, type DType, type NestedArray } from './tensor.js';
 export type { NumericArray, TensorValues } from './values.js';
 export { GradientTape, type GradFn } from './autodiff/tape.js';
 export type { AdapterInfo, BackendStats } from './backend/backend.js';
+export type { AutotuneMode, Tuning } from './backend/webgpu/tuning/control.js';
+export type { TuningEntry, TuningTable } from './backend/webgpu/tuning/table.js';
 export type { Shape } from './shape.js';
 export type { Axes, ExtremumOptions, TiePolicy } from './ops/reduce.js';
 export { reductionDefaults } from './ops/reduce.js';

@@ -1,4 +1,5 @@
 import type { KernelId, KernelParams } from '../kernel_ids/registry.js';
+import type { Tuning } from './webgpu/tuning/control.js';
 
 /** A backend's buffer of `numel` 32-bit elements (float64 on the CPU's gradient-check mode). */
 export interface BackendBuffer {
@@ -24,6 +25,8 @@ export interface BackendStats {
   uploads: number;
   /** Generated kernels that replace chains of elementwise kernels in captured steps. */
   fusedKernels: number;
+  /** Kernel shapes whose variants were timed on the adapter (src/backend/webgpu/tuning/tuner.ts). */
+  tuningRuns: number;
 }
 
 /** What a backend holds on its device right now. */
@@ -131,6 +134,8 @@ export interface Backend {
   destroy(): void;
   /** Present where steps can be captured and replayed. */
   readonly capture?: CaptureSupport;
+  /** Present where kernels have variants to choose from (WebGPU): `e.tuning`. */
+  readonly tuning?: Tuning;
 }
 
 export function zeroStats(): BackendStats {
@@ -147,5 +152,6 @@ export function zeroStats(): BackendStats {
     bindGroupCreations: 0,
     uploads: 0,
     fusedKernels: 0,
+    tuningRuns: 0,
   };
 }

@@ -4,6 +4,7 @@
  * software adapter (lavapipe) three kinds of care that live in src/backend/webgpu/node/; the
  * Node entry (src/node.ts) installs them, so that browser bundles never carry that code.
  */
+import type { TuningStore } from './tuning/store.js';
 
 /** Awaits GPU work; may sleep instead of letting Dawn's poll take a core from a software driver. */
 export interface GpuWaitPolicy {
@@ -33,6 +34,13 @@ export interface HostPlatform {
   loadGpu(): Promise<GPU>;
   /** Fresh care objects for one backend on a software adapter. */
   softwareAdapterCare(): Promise<SoftwareAdapterCare>;
+  /**
+   * Where the kernel tuning table persists (Node: a JSON file, `path` or the user's cache
+   * directory); absent: the browser's IndexedDB, or nowhere.
+   */
+  tuningStore?(path?: string): TuningStore;
+  /** The autotune mode when createEngine is given none (Node: WEBGPU_DESCENT_AUTOTUNE), or undefined. */
+  defaultAutotune?(): 'off' | 'cached' | 'on' | undefined;
 }
 
 let installed: HostPlatform | null = null;

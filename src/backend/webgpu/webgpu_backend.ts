@@ -14,6 +14,10 @@ import type { DispatchGuard, GpuWaitPolicy, SoftwareAdapterCare } from './host_p
 import { paramsRefresh } from '../../compile/dynamic_params.js';
 import { LazyExecutor, type LazyHost } from './graph/lazy_executor.js';
 import type { PlanContext } from './graph/plan.js';
+import { Tuner, usageSince, type TunerOptions, type VariantUsage } from './tuning/tuner.js';
+import { memoryStore } from './tuning/store.js';
+import { adapterKey } from './tuning/table.js';
+import type { DeviceCaps } from './tuning/variants.js';
 
 /** Submit once this many dispatches are recorded, so freed buffers return to the pool. */
 const maxDispatchesPerSubmit = 2048;
@@ -39,6 +43,8 @@ export interface WebGpuBackendOptions extends Partial<SoftwareAdapterCare> {
   lazy?: boolean;
   /** Lazy execution: fuse and batch the recorded graph (default true; false: bit for bit as eager). */
   fuse?: boolean;
+  /** Kernel autotuning (default: off, in memory); createEngine passes the engine's options. */
+  tuning?: TunerOptions;
 }
 
 /**
@@ -101,6 +107,13 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     const err = (ev as GPUUncapturedErrorEvent).error;
     this.fail(new Error(`WebGPU error: ${err.message}`));
   };
+  /** Kernel variant choices and their timing (tuning/tuner.ts): `e.tuning`. */
+  readonly tuning: Tuner;
+  /** Bumped when a variant choice changes: captures traced before it are traced again. */
+  private tuningGeneration = 0;
+  /** Variant usage when the current trace began, and each capture's (counted at its replays). */
+  private usageBeforeTrace: VariantUsage = {};
+  private readonly replayUsage = new WeakMap<TraceCapture, VariantUsage>();
 
   constructor(
     readonly device: GPUDevice,
@@ -139,6 +152,21 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       release: (b) => this.pool.release(b, false),
     };
     this.lazy = options.lazy === false ? null : new LazyExecutor(this);
+    this.tuning = new Tuner(
+      {
+        device,
+        caps: deviceCaps(device, adapter, software),
+        adapter: adapterKey(info),
+        pipelines: this.pipelines,
+        counters: this.counters,
+        wait: (gpuWait) => this.waitForGpu(gpuWait),
+        changed: () => {
+          this.tuningGeneration++;
+          this.clearPlanCache();
+        },
+      },
+      options.tuning ?? { mode: 'off', store: memoryStore() },
+    );
     device.addEventListener('uncapturederror', this.onUncapturedError);
     void device.lost.then((info) => {
       this.lost = true;
@@ -208,6 +236,8 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
 
   run<K extends KernelId>(kernel: K, inputs: GpuBuffer[], outputs: GpuBuffer[], params: KernelParams<K>): void {
     this.throwIfFailed();
+    // Kernels with variants: the parameters name the chosen one (tuning/variants.ts).
+    params = this.tuning.choose(kernel, params, inputs, outputs);
     const spec = gpuKernels[kernel] as GpuKernel<KernelParams<K>>;
     if (this.recordsLazily) {
       const dynamic = this.dynamicDepth > 0 || paramsRefresh(params as object) !== undefined;
@@ -274,6 +304,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     // What was recorded before runs first; its live buffers get memory the capture can bind.
     this.runPending();
     this.trace = new TraceCapture(this);
+    this.usageBeforeTrace = this.tuning.used();
   }
 
   /** Ends tracing; `remap` swaps traced argument buffers for the slots replays copy into. */
@@ -288,6 +319,13 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       throw err;
     }
     this.counters.fusedKernels += trace.generatedKernels;
+    // A capture keeps the variants chosen while it was traced: once a choice changes, it reports
+    // itself stale and compile() traces it again (src/compile/compile_step.ts).
+    const generation = this.tuningGeneration;
+    const isValid = trace.isValid.bind(trace);
+    trace.isValid = () => isValid() && generation === this.tuningGeneration;
+    // What the trace dispatched counts again at each replay (e.tuning.used).
+    this.replayUsage.set(trace, usageSince(this.tuning.used(), this.usageBeforeTrace));
     return trace;
   }
 
@@ -344,6 +382,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     // Ops recorded before the replay run before it.
     this.runPending();
     step.replay(this);
+    this.tuning.count(this.replayUsage.get(step) ?? {});
   }
 
   /** Frees a capture: its buffers return to the pool, its own GPU buffers are destroyed after the next submit. */
@@ -396,6 +435,8 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
       staging.unmap();
       this.throwIfFailed();
+      // The queue is idle: kernel shapes met for the first time are timed now, within the budget.
+      await this.tuning.runQueued();
       return out;
     } finally {
       if (staging.mapState === 'unmapped') this.staging.release(staging);
@@ -455,6 +496,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     // Compile errors and validation errors arrive through promises and events; let them land.
     await new Promise((resolve) => setTimeout(resolve, 0));
     this.throwIfFailed();
+    await this.tuning.runQueued();
   }
 
   stats(): BackendStats {
@@ -487,6 +529,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   destroy(): void {
     this.destroyed = true;
     this.trace = null;
+    this.tuning.destroy();
     this.lazy?.destroy();
     this.pool.destroy();
     this.staging.destroy();
@@ -621,4 +664,18 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       throw err;
     }
   }
+}
+
+/** What the device offers that decides which kernel variants can run (tuning/variants.ts). */
+function deviceCaps(device: GPUDevice, adapter: GPUAdapter, software: boolean): DeviceCaps {
+  const info = adapter.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
+  const subgroups = device.features.has('subgroups');
+  return {
+    subgroups,
+    subgroupMinSize: subgroups ? (info.subgroupMinSize ?? 0) : 0,
+    subgroupMaxSize: subgroups ? (info.subgroupMaxSize ?? 0) : 0,
+    maxWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
+    maxInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
+    software,
+  };
 }

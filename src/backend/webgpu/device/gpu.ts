@@ -31,7 +31,11 @@ export async function requestAdapter(gpu: GPU, powerPreference: GPUPowerPreferen
   return adapter;
 }
 
-/** Requests a device with the adapter's largest buffer limits (big models need them). */
+/**
+ * Requests a device with the adapter's largest buffer limits (big models need them), and the
+ * features some kernel variants use where the adapter has them: `timestamp-query` (the tuner's
+ * and the profiler's GPU timings) and `subgroups` (src/backend/webgpu/tuning/variants.ts).
+ */
 export async function requestDevice(adapter: GPUAdapter): Promise<GPUDevice> {
   const want: (keyof GPUSupportedLimits)[] = [
     'maxStorageBufferBindingSize',
@@ -44,6 +48,6 @@ export async function requestDevice(adapter: GPUAdapter): Promise<GPUDevice> {
   ];
   const requiredLimits: Record<string, number> = {};
   for (const k of want) requiredLimits[k] = adapter.limits[k] as number;
-  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  const requiredFeatures = (['timestamp-query', 'subgroups'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
   return adapter.requestDevice({ requiredLimits, requiredFeatures });
 }

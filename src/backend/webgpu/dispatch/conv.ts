@@ -21,6 +21,10 @@ import backpropFilterVec4Shader from '../../../../shaders/conv2d/conv2d_backprop
 import depthwiseWgsl from '../../../../shaders/conv2d/depthwise_conv2d.wgsl';
 import depthwiseInputWgsl from '../../../../shaders/conv2d/depthwise_conv2d_backprop_input.wgsl';
 import depthwiseFilterWgsl from '../../../../shaders/conv2d/depthwise_conv2d_backprop_filter.wgsl';
+import conv2dSubgroupShader from '../../../../shaders/conv2d/conv2d_subgroup.wgsl';
+import backpropFilterSubgroupShader from '../../../../shaders/conv2d/conv2d_backprop_filter_subgroup.wgsl';
+import { subgroupsUsable } from './matmul.js';
+import { aligned4, delegate, sizeClass, tunedSpec, type DeviceCaps, type TunableKernel, type Variant } from '../tuning/variants.js';
 
 /**
  * Tile shape of the implicit-GEMM shaders: a workgroup of WG_M x WG_N invocations, each computing
@@ -200,26 +204,46 @@ function forwardTileCols(p: ConvGeometry): number {
   return vec4Channels(p.outC) ? 32 * vec4Tiles(forwardRows(p), p.outC).TV : tileCols(forwardTiles(p));
 }
 
-const conv2d: GpuKernel<Conv2dParams> = {
-  shader: (p) => (vec4Channels(p.outC) ? conv2dVec4Shader : conv2dShader),
-  prelude: (p) => `fn conv_activation(v: f32, alpha: f32) -> f32 { return op_${p.activation === 'linear' ? 'copy' : p.activation}(v, alpha, 0.0); }`,
-  constants: (p): Record<string, number> =>
-    vec4Channels(p.outC)
-      ? { ...vec4Tiles(forwardRows(p), p.outC), HAS_BIAS: p.hasBias ? 1 : 0, CHECK_BOUNDS: windowsLeaveInput(p) ? 1 : 0 }
-      : { ...forwardTiles(p), HAS_BIAS: p.hasBias ? 1 : 0 },
-  uniforms: (p) => {
-    const t = forwardTiles(p);
-    return convUniforms(p, {
-      m: forwardRows(p),
-      k: p.kH * p.kW * p.inC,
-      m_tiles: Math.ceil(forwardRows(p) / forwardTileRows(p)),
-      step_taps: Math.floor(t.BK / p.inC),
-      step_c: t.BK % p.inC,
-      alpha: p.alpha,
-    });
-  },
+/** The forward kernels' prelude: the fused activation. */
+const activationPrelude = (p: Conv2dParams): string =>
+  `fn conv_activation(v: f32, alpha: f32) -> f32 { return op_${p.activation === 'linear' ? 'copy' : p.activation}(v, alpha, 0.0); }`;
+
+/** The forward's GEMM sizes and its tiles along M for `rows` pixels per workgroup. */
+function forwardUniforms(p: Conv2dParams, rows: number, bk: number): UniformValues {
+  return convUniforms(p, {
+    m: forwardRows(p),
+    k: p.kH * p.kW * p.inC,
+    m_tiles: Math.ceil(forwardRows(p) / rows),
+    step_taps: Math.floor(bk / p.inC),
+    step_c: bk % p.inC,
+    alpha: p.alpha,
+  });
+}
+
+/** conv2d.wgsl, the tiled implicit GEMM (workgroup memory), with the tile `tilesOf` gives. */
+function conv2dGemm(tilesOf: (p: Conv2dParams) => GemmTiles): GpuKernel<Conv2dParams> {
+  return {
+    shader: conv2dShader,
+    prelude: activationPrelude,
+    constants: (p) => ({ ...tilesOf(p), HAS_BIAS: p.hasBias ? 1 : 0 }),
+    uniforms: (p) => forwardUniforms(p, tileRows(tilesOf(p)), tilesOf(p).BK),
+    workgroups: (p) => [...tileGrid(Math.ceil(forwardRows(p) / tileRows(tilesOf(p)))), Math.ceil(p.outC / tileCols(tilesOf(p)))],
+  };
+}
+
+/** conv2d_vec4.wgsl: lanes along vec4s of channels, no workgroup memory (lavapipe's fastest). */
+const conv2dVec4: GpuKernel<Conv2dParams> = {
+  shader: conv2dVec4Shader,
+  prelude: activationPrelude,
+  constants: (p) => ({ ...vec4Tiles(forwardRows(p), p.outC), HAS_BIAS: p.hasBias ? 1 : 0, CHECK_BOUNDS: windowsLeaveInput(p) ? 1 : 0 }),
+  uniforms: (p) => forwardUniforms(p, forwardTileRows(p), forwardTiles(p).BK),
   workgroups: (p) => [...tileGrid(Math.ceil(forwardRows(p) / forwardTileRows(p))), Math.ceil(p.outC / forwardTileCols(p))],
 };
+
+const conv2dGemmByShape = conv2dGemm(forwardTiles);
+
+/** The lavapipe-tuned forward (the default variant): vec4 lanes for 32+ channels in vec4s, else the GEMM. */
+const conv2d = delegate((p: Conv2dParams) => (vec4Channels(p.outC) ? conv2dVec4 : conv2dGemmByShape));
 
 /** Pixels of the largest stride phase (the one starting at row and column 0). */
 function phaseRows(p: ConvGeometry): number {
@@ -230,23 +254,28 @@ function inputTiles(p: ConvGeometry): GemmTiles {
   return checked(gemmTiles(phaseRows(p), p.inC));
 }
 
-const conv2dBackpropInput: GpuKernel<Conv2dBackpropInputParams> = {
-  shader: backpropInputWgsl,
-  constants: (p) => ({ ...inputTiles(p) }),
-  uniforms: (p) => {
-    const t = inputTiles(p);
-    return convUniforms(p, {
-      m_tiles: Math.ceil(phaseRows(p) / tileRows(t)),
-      step_t: Math.floor(t.BK / p.outC),
-      step_o: t.BK % p.outC,
-    });
-  },
-  workgroups: (p) => {
-    const t = inputTiles(p);
-    const cTiles = Math.ceil(p.inC / tileCols(t));
-    return [...tileGrid(Math.ceil(phaseRows(p) / tileRows(t))), cTiles * p.strideH * p.strideW];
-  },
-};
+/** conv2d_backprop_input.wgsl, the per-phase tiled GEMM, with the tile `tilesOf` gives. */
+function backpropInputGemm(tilesOf: (p: ConvGeometry) => GemmTiles): GpuKernel<Conv2dBackpropInputParams> {
+  return {
+    shader: backpropInputWgsl,
+    constants: (p) => ({ ...tilesOf(p) }),
+    uniforms: (p) => {
+      const t = tilesOf(p);
+      return convUniforms(p, {
+        m_tiles: Math.ceil(phaseRows(p) / tileRows(t)),
+        step_t: Math.floor(t.BK / p.outC),
+        step_o: t.BK % p.outC,
+      });
+    },
+    workgroups: (p) => {
+      const t = tilesOf(p);
+      const cTiles = Math.ceil(p.inC / tileCols(t));
+      return [...tileGrid(Math.ceil(phaseRows(p) / tileRows(t))), cTiles * p.strideH * p.strideW];
+    },
+  };
+}
+
+const conv2dBackpropInput = backpropInputGemm(inputTiles);
 
 const directWg = 64;
 
@@ -365,30 +394,46 @@ function filterVec4Tiles(p: ConvGeometry): FilterVec4Tiles {
   return { WG_Y: rowsPerWorkgroup(groups), TV: p.outC <= 32 ? 1 : 2, TAPS: Math.ceil(filterRows(p) / groups) };
 }
 
-const conv2dBackpropFilter: GpuKernel<Conv2dBackpropFilterParams> = {
-  shader: (p) => (vec4Channels(p.outC) ? backpropFilterVec4Shader : backpropFilterShader),
-  constants: (p): Record<string, number> =>
-    vec4Channels(p.outC) ? { ...filterVec4Tiles(p), CHECK_BOUNDS: windowsLeaveInput(p) ? 1 : 0 } : { ...filterTiles(p) },
-  uniforms: (p) => {
-    const t = filterTiles(p);
-    return convUniforms(p, {
-      m: filterRows(p),
-      pixels: p.batch * p.outH * p.outW,
-      splits: p.splits,
-      chunk: p.chunk,
-      step_rows: Math.floor(t.BK / p.outW),
-      step_cols: t.BK % p.outW,
-    });
-  },
+/** The filter gradient's uniforms (its GEMM's sizes and the pixel step of a BK-deep tile). */
+function filterUniforms(p: Conv2dBackpropFilterParams, bk: number): UniformValues {
+  return convUniforms(p, {
+    m: filterRows(p),
+    pixels: p.batch * p.outH * p.outW,
+    splits: p.splits,
+    chunk: p.chunk,
+    step_rows: Math.floor(bk / p.outW),
+    step_cols: bk % p.outW,
+  });
+}
+
+/** conv2d_backprop_filter.wgsl, the tiled GEMM, with the tile `tilesOf` gives. */
+function backpropFilterGemm(tilesOf: (p: ConvGeometry) => GemmTiles): GpuKernel<Conv2dBackpropFilterParams> {
+  return {
+    shader: backpropFilterShader,
+    constants: (p) => ({ ...tilesOf(p) }),
+    uniforms: (p) => filterUniforms(p, tilesOf(p).BK),
+    workgroups: (p) => {
+      const t = tilesOf(p);
+      return [Math.ceil(filterRows(p) / tileRows(t)), Math.ceil(p.outC / tileCols(t)), p.splits];
+    },
+  };
+}
+
+/** conv2d_backprop_filter_vec4.wgsl: lanes along vec4s of channels, no workgroup memory. */
+const backpropFilterVec4: GpuKernel<Conv2dBackpropFilterParams> = {
+  shader: backpropFilterVec4Shader,
+  constants: (p) => ({ ...filterVec4Tiles(p), CHECK_BOUNDS: windowsLeaveInput(p) ? 1 : 0 }),
+  uniforms: (p) => filterUniforms(p, filterTiles(p).BK),
   workgroups: (p) => {
-    if (vec4Channels(p.outC)) {
-      const t = filterVec4Tiles(p);
-      return [Math.ceil(filterRows(p) / (t.TAPS * t.WG_Y)), Math.ceil(p.outC / (32 * t.TV)), p.splits];
-    }
-    const t = filterTiles(p);
-    return [Math.ceil(filterRows(p) / tileRows(t)), Math.ceil(p.outC / tileCols(t)), p.splits];
+    const t = filterVec4Tiles(p);
+    return [Math.ceil(filterRows(p) / (t.TAPS * t.WG_Y)), Math.ceil(p.outC / (32 * t.TV)), p.splits];
   },
 };
+
+const backpropFilterGemmByShape = backpropFilterGemm(filterTiles);
+
+/** The lavapipe-tuned filter gradient (the default variant): vec4 lanes for 32+ channels in vec4s, else the GEMM. */
+const conv2dBackpropFilter = delegate((p: Conv2dBackpropFilterParams) => (vec4Channels(p.outC) ? backpropFilterVec4 : backpropFilterGemmByShape));
 
 const depthwiseWg = 64;
 
@@ -416,13 +461,122 @@ const depthwiseConv2dBackpropFilter: GpuKernel<DepthwiseConv2dBackpropFilterPara
   workgroups: (p) => [Math.ceil(p.outC / depthwiseFilterTiles.WG_J), p.kH * p.kW, p.splits],
 };
 
+// ---- variants for GPUs (src/backend/webgpu/tuning/variants.ts) ------------------------------
+
+/** GEMM tiles for GPUs: 128-256 invocations, 64-128 outputs a side. */
+const gpuTiles = {
+  gemm_64x64: { WG_M: 16, WG_N: 16, TM: 4, TN: 4, BK: 16 },
+  gemm_128x64: { WG_M: 16, WG_N: 8, TM: 8, TN: 8, BK: 8 },
+  gemm_64x32: { WG_M: 16, WG_N: 8, TM: 4, TN: 4, BK: 16 },
+} satisfies Record<string, GemmTiles>;
+
+type GpuTileName = keyof typeof gpuTiles;
+
+/** Whether a GEMM tile fits the device's workgroup limits. */
+function tileFits(t: GemmTiles, caps: DeviceCaps): boolean {
+  return t.WG_M * t.WG_N <= caps.maxInvocationsPerWorkgroup && t.BK * (tileRows(t) + tileCols(t)) * 4 <= caps.maxWorkgroupStorageSize;
+}
+
+/** The GEMM variants of one kernel: its GEMM shader with each GPU tile. */
+function gemmVariants<P extends ConvGeometry>(make: (tilesOf: (p: ConvGeometry) => GemmTiles) => GpuKernel<P>): Variant<P>[] {
+  return (Object.keys(gpuTiles) as GpuTileName[]).map((name) => {
+    const t = checked(gpuTiles[name]);
+    return { name, spec: make(() => t), eligible: (_p: P, caps: DeviceCaps) => tileFits(t, caps) };
+  });
+}
+
+/** Lanes per workgroup of the subgroup kernels (see subgroupsUsable). */
+const subgroupWg = 64;
+
+/** A subgroup variant: (WG / 8)·TM rows of the GEMM by 32·TV channels per workgroup. */
+interface SubgroupTile {
+  TM: number;
+  TV: number;
+}
+
+const subgroupTiles = { subgroup_64x32: { TM: 8, TV: 1 }, subgroup_32x64: { TM: 4, TV: 2 } } satisfies Record<string, SubgroupTile>;
+
+function subgroupVariants<P extends ConvGeometry>(make: (t: SubgroupTile) => GpuKernel<P>): Variant<P>[] {
+  return Object.entries(subgroupTiles).map(([name, t]) => ({
+    name,
+    spec: make(t),
+    eligible: (p: P, caps: DeviceCaps) => subgroupsUsable(caps, subgroupWg) && p.outC % 4 === 0,
+  }));
+}
+
+/** conv2d_subgroup.wgsl: im2col shared through subgroup shuffles. */
+function conv2dSubgroup(t: SubgroupTile): GpuKernel<Conv2dParams> {
+  const rows = (subgroupWg / 8) * t.TM;
+  return {
+    shader: conv2dSubgroupShader,
+    prelude: activationPrelude,
+    constants: (p) => ({ WG: subgroupWg, ...t, HAS_BIAS: p.hasBias ? 1 : 0 }),
+    uniforms: (p) => forwardUniforms(p, rows, 8),
+    workgroups: (p) => [...tileGrid(Math.ceil(forwardRows(p) / rows)), Math.ceil(p.outC / (32 * t.TV))],
+  };
+}
+
+/** conv2d_backprop_filter_subgroup.wgsl: the transposed im2col shared through subgroup shuffles. */
+function backpropFilterSubgroup(t: SubgroupTile): GpuKernel<Conv2dBackpropFilterParams> {
+  const rows = (subgroupWg / 8) * t.TM;
+  return {
+    shader: backpropFilterSubgroupShader,
+    constants: () => ({ WG: subgroupWg, ...t }),
+    uniforms: (p) => filterUniforms(p, 8),
+    workgroups: (p) => [Math.ceil(filterRows(p) / rows), Math.ceil(p.outC / (32 * t.TV)), p.splits],
+  };
+}
+
+/** The part of a tuning key every conv kernel shares: sizes in classes, filter, steps, alignments. */
+function convClass(g: ConvGeometry): string {
+  const sizes = [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC].map(sizeClass).join('x');
+  return `${sizes}k${g.kH}x${g.kW}s${g.strideH}x${g.strideW}d${g.dilationH}x${g.dilationW}:${aligned4(g.inC, g.outC)}`;
+}
+
+/** The GEMM tile a GPU runs until tuned: as wide as the output's columns, taller for big outputs. */
+function gpuGemmGuess(rows: number, columns: number): GpuTileName {
+  if (columns <= 32) return 'gemm_64x32';
+  return rows >= 4096 && columns >= 64 ? 'gemm_128x64' : 'gemm_64x64';
+}
+
+const defaultVariant = <P>(spec: GpuKernel<P>): Variant<P> => ({ name: 'lavapipe', spec, eligible: () => true });
+
+/** The forward's variants: the lavapipe-tuned default first. */
+export const conv2dVariants: TunableKernel<Conv2dParams> = {
+  variants: [defaultVariant(conv2d), ...gemmVariants(conv2dGemm), ...subgroupVariants(conv2dSubgroup)],
+  shapeClass: convClass,
+  gpuHeuristic: (p) => gpuGemmGuess(forwardRows(p), p.outC),
+};
+
+/** The tiled input gradient's variants. */
+export const conv2dBackpropInputVariants: TunableKernel<Conv2dBackpropInputParams> = {
+  variants: [defaultVariant(conv2dBackpropInput), ...gemmVariants(backpropInputGemm)],
+  shapeClass: convClass,
+  gpuHeuristic: (p) => gpuGemmGuess(phaseRows(p), p.inC),
+};
+
+/** The direct input gradient's variants (few input channels): the per-phase GEMM may serve too. */
+export const conv2dBackpropInputDirectVariants: TunableKernel<Conv2dBackpropInputParams> = {
+  variants: [defaultVariant(conv2dBackpropInputDirect), ...gemmVariants(backpropInputGemm)],
+  shapeClass: convClass,
+  // A 32-channel tile would idle on 1 to 4 input channels: the direct kernels stay.
+  gpuHeuristic: () => 'lavapipe',
+};
+
+/** The filter gradient's variants. */
+export const conv2dBackpropFilterVariants: TunableKernel<Conv2dBackpropFilterParams> = {
+  variants: [defaultVariant(conv2dBackpropFilter), ...gemmVariants(backpropFilterGemm), ...subgroupVariants(backpropFilterSubgroup)],
+  shapeClass: (p) => `${convClass(p)}:p${sizeClass(p.splits)}`,
+  gpuHeuristic: (p) => gpuGemmGuess(filterRows(p), p.outC),
+};
+
 /** WebGPU dispatches of the convolution kernels. */
 export const convGpuKernels: GpuKernels<ConvKernels> = {
-  conv2d,
-  conv2d_backprop_input: conv2dBackpropInput,
-  conv2d_backprop_input_direct: conv2dBackpropInputDirect,
+  conv2d: tunedSpec(conv2dVariants),
+  conv2d_backprop_input: tunedSpec(conv2dBackpropInputVariants),
+  conv2d_backprop_input_direct: tunedSpec(conv2dBackpropInputDirectVariants),
   conv2d_fold: conv2dFold,
-  conv2d_backprop_filter: conv2dBackpropFilter,
+  conv2d_backprop_filter: tunedSpec(conv2dBackpropFilterVariants),
   depthwise_conv2d: depthwiseConv2d,
   depthwise_conv2d_backprop_input: depthwiseConv2dBackpropInput,
   depthwise_conv2d_backprop_filter: depthwiseConv2dBackpropFilter,
