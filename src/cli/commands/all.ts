@@ -2,15 +2,17 @@
  * `webgpu-descent all`, the main job `npm start` runs: the article's three workloads on one
  * backend with settings that finish in a few minutes on a 2-core machine without a GPU, a summary
  * table, and the HTML report. Exits with 1 when a workload fails or a result check does not hold
- * (the fits lower the loss, the spreads widen the smallest angle, the attack flips most digits).
+ * (the fits print as the companion notebook printed, the spreads widen the smallest angle, the
+ * attack flips most digits).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { renderReport } from '../../report/report.js';
 import { runName } from '../../report/sections/common.js';
 import type { AttackReport, ReportData, Timed } from '../../report/types.js';
-import { generateHeightWeight } from '../../workloads/data/height_weight.js';
-import type { LinearRegressionOptimizer, LinearRegressionResult } from '../../workloads/linreg.js';
+import { articleHeightWeight, generateHeightWeight } from '../../workloads/data/height_weight.js';
+import type { LinearRegressionResult } from '../../workloads/linreg.js';
+import { agreesWithPrinted, NOTEBOOK_RUNS, notebookRunOf, type NotebookRun } from '../../workloads/linreg_notebook.js';
 import type { SpreadLossName, VectorSpreadResult } from '../../workloads/vector_spread/index.js';
 import { PROGRAM } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -23,7 +25,8 @@ import { spreadVectors } from './vector_spread.js';
 
 /** What the main job runs; `quick` is a smoke-test version of the same (for tests and CI). */
 export interface MainJobPlan {
-  linreg: { optimizers: LinearRegressionOptimizer[]; steps: number };
+  /** The notebook's runs; `steps` replaces their step counts (the quick plan). */
+  linreg: { runs: readonly NotebookRun[]; steps?: number };
   vectorSpread: { n: number; dims: number[]; steps: Record<SpreadLossName, number> };
   /**
    * `heldOut`: how many held-out digits measure the accuracy (default all of them). `strict`:
@@ -41,7 +44,7 @@ export interface MainJobPlan {
  * few seconds once per dimension.
  */
 export const MAIN_JOB: MainJobPlan = {
-  linreg: { optimizers: ['manual', 'rmsprop', 'adam'], steps: 25 },
+  linreg: { runs: NOTEBOOK_RUNS },
   vectorSpread: { n: 20, dims: [2, 3, 32], steps: { 'min-angle': 2000, 'min-angle-variance': 2000, force: 300 } },
   // 4 steps of 1/255 (the command's default) move a pixel by 4/255 at most, which the shipped
   // classifier mostly withstands; 40 such steps flip most digits and still change a pixel by
@@ -51,7 +54,7 @@ export const MAIN_JOB: MainJobPlan = {
 
 /** A plan that runs everything in seconds: proves the pipeline, not the numbers. */
 export const QUICK_JOB: MainJobPlan = {
-  linreg: { optimizers: ['manual', 'rmsprop', 'adam'], steps: 5 },
+  linreg: { runs: NOTEBOOK_RUNS, steps: 5 },
   vectorSpread: { n: 6, dims: [2, 3], steps: { 'min-angle': 20, 'min-angle-variance': 20, force: 2 } },
   attack: { images: 4, iterations: 2, heldOut: 100, strict: false },
 };
@@ -61,13 +64,15 @@ export const allCommand = defineCommand(
     name: 'all',
     summary: 'The main job (npm start): all three workloads, a summary table and report/index.html.',
     description:
-      `Linear regression with the article's manual steps, RMSprop and Adam (${MAIN_JOB.linreg.steps} steps each); vector spread of\n` +
+      `Linear regression on the article's data: the companion notebook's runs (two of manual steps, RMSprop, Adam),\n` +
+      `beside the numbers it printed; vector spread of\n` +
       `${MAIN_JOB.vectorSpread.n} vectors for each loss in ${MAIN_JOB.vectorSpread.dims.join(', ')} dimensions; the MNIST attack with the shipped weights on\n` +
       `${MAIN_JOB.attack.images} held-out digits, ${MAIN_JOB.attack.iterations} steps of 1/255. Each workload also has its own command with every setting.`,
     flags: {
       report: { type: 'string', valueName: 'PATH', default: 'report/index.html', help: 'where to write the HTML report' },
       quick: { type: 'boolean', help: 'tiny settings: checks that everything runs, in seconds' },
-      seed: { type: 'number', integer: true, min: 0, default: 1, help: `seed of the starting vectors (the data use ${LINREG_DEFAULT_SEED} + seed - 1)` },
+      seed: { type: 'number', integer: true, min: 0, default: 1, help: `seed of the starting vectors (and of the --generated data: ${LINREG_DEFAULT_SEED} + seed - 1)` },
+      generated: { type: 'boolean', help: "fit generated height/weight samples instead of the article's data" },
       ...commonFlags,
     },
     examples: [`${PROGRAM} all`, `${PROGRAM} all --backend cpu --quick`, `npm start -- --report /tmp/report.html`],
@@ -80,7 +85,7 @@ export const allCommand = defineCommand(
     const rows: Row[] = [];
     const report: ReportData = { adapter, createdAt: new Date() };
     try {
-      report.linreg = await linregPart(engines, plan, flags.seed, out, rows);
+      report.linreg = await linregPart(engines, plan, flags.generated ? flags.seed : null, out, rows);
       report.vectorSpread = await spreadPart(engines, plan, flags.seed, out, rows);
       report.attack = await attackPart(engines, plan, flags.seed, out, rows);
     } finally {
@@ -102,7 +107,17 @@ export const allCommand = defineCommand(
         adapter,
         seconds,
         report: path,
-        linreg: report.linreg?.runs.map(({ result: r }) => ({ optimizer: r.optimizer, slope: r.slope, intercept: r.intercept, loss: r.loss, exact: r.exact })),
+        linreg: report.linreg?.runs.map(({ result: r }) => {
+          const nb = notebookRunOf(r);
+          return {
+            optimizer: r.optimizer,
+            slope: r.slope,
+            intercept: r.intercept,
+            loss: r.loss,
+            exact: r.exact,
+            ...(nb ? { notebook: { run: nb.id, printed: nb.printed, agrees: agreesWithPrinted(r, nb.printed) } } : {}),
+          };
+        }),
         vectorSpread: report.vectorSpread?.map(({ result: r }) => ({
           loss: r.loss,
           dims: r.dims,
@@ -127,22 +142,29 @@ export const allCommand = defineCommand(
 );
 
 
-async function linregPart(engines: EngineHolder, plan: MainJobPlan, seed: number, out: Output, rows: Row[]): Promise<ReportData['linreg']> {
-  const data = generateHeightWeight(LINREG_DEFAULT_SEED + seed - 1);
-  out.info(`linear regression: ${data.source}`);
+/** The notebook's runs, on the article's data (`seed` null) or on data generated from the seed. */
+async function linregPart(engines: EngineHolder, plan: MainJobPlan, seed: number | null, out: Output, rows: Row[]): Promise<ReportData['linreg']> {
+  const data = seed === null ? articleHeightWeight() : generateHeightWeight(LINREG_DEFAULT_SEED + seed - 1);
+  out.info(`linear regression: ${data.source}, the companion notebook's runs`);
   const runs: Timed<LinearRegressionResult>[] = [];
-  for (const optimizer of plan.linreg.optimizers) {
-    const steps = plan.linreg.steps;
-    const run = await engines.run(rows, 'linreg', `${optimizer}, ${steps} steps`, (e) => fitLine(e, data, { optimizer, steps }, out));
+  for (const nb of plan.linreg.runs) {
+    const steps = plan.linreg.steps ?? nb.options.steps;
+    const name = `${nb.id}, ${steps} steps`;
+    const run = await engines.run(rows, 'linreg', name, (e) => fitLine(e, data, { ...nb.options, steps }, out, `linreg ${nb.id}`));
     if (!run) continue;
     const r = run.result;
     runs.push(run);
+    const repeats = notebookRunOf(r);
+    const agrees = repeats && Object.values(agreesWithPrinted(r, repeats.printed)).every(Boolean);
+    const p = repeats?.printed;
     rows.push({
       workload: 'linreg',
-      run: `${runName(r)}, ${r.steps} steps`,
-      result: `slope ${num(r.slope)}, intercept ${num(r.intercept)}, loss ${num(r.loss)} (exact ${num(r.exact.loss)})`,
-      // The fit must at least have gone downhill.
-      ok: r.loss < r.lossHistory[0]! && Number.isFinite(r.slope) && Number.isFinite(r.intercept),
+      run: `${nb.id}: ${runName(r)}, ${r.steps} steps`,
+      result:
+        `slope ${num(r.slope)}, intercept ${num(r.intercept, 5)}, loss ${num(r.loss)}` +
+        (p ? `; notebook ${p.slope}, ${p.intercept}, ${p.loss}${agrees ? ' (same digits)' : ' (DIFFERENT)'}` : ` (exact ${num(r.exact.loss)})`),
+      // A repeat of a notebook run must print as the notebook printed; any run must go downhill.
+      ok: repeats ? agrees === true : r.loss < r.lossHistory[0]! && Number.isFinite(r.slope) && Number.isFinite(r.intercept),
       seconds: run.seconds,
     });
   }
