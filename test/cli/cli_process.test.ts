@@ -139,6 +139,6 @@ describe('webgpu-descent (bundled)', () => {
     expect(readFileSync(report, 'utf8')).toContain('<h2>Vector spread</h2>');
     const checks = r['checks'] as { workload: string; run: string; ok: boolean }[];
     expect(checks.filter((c) => !c.ok)).toEqual([]);
-    expect(checks.map((c) => c.workload)).toEqual([...Array(4).fill('linreg'), ...Array(6).fill('vector-spread'), 'attack']);
+    expect(checks.map((c) => c.workload)).toEqual([...Array(4).fill('linreg'), ...Array(8).fill('vector-spread'), 'attack']);
   });
 });

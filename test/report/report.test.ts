@@ -75,6 +75,11 @@ describe('renderReport', () => {
   it('shows each workload: fits and losses, vectors per dimension, attacked digits', () => {
     for (const text of ['Linear regression', 'least squares', 'manual (K=1000)', 'adam', 'loss (mean squared error)']) expect(html).toContain(text);
     for (const text of ['2-D: 8 vectors', '3-D: 8 vectors', '32-D: 8 vectors', 'smallest angle, 2-D', 'angles between pairs']) expect(html).toContain(text);
+    // The project's own spread beside the article's, each against the best arrangement known
+    // (8 vectors: 45° in 2-D, the simplex in 32-D, none listed in 3-D).
+    expect(html).toContain('<td>best</td><td class="num">2</td>');
+    expect(html).toMatch(/<td class="num">45°<\/td><td class="num">66\.7%<\/td>/);
+    expect(html).toMatch(/<td class="num">98\.21°<\/td><td class="num">30\.5%<\/td>/);
     for (const text of ['Adversarial attack', 'digit 7: says 9', 'not flipped', '98.0% correct on 1500 held-out digits']) expect(html).toContain(text);
   });
 

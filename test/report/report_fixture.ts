@@ -92,7 +92,7 @@ export function fakeReportData(): ReportData {
     createdAt: new Date('2025-01-02T03:04:05Z'),
     summary: { header: ['workload', 'result'], rows: [['linreg', 'loss 1 < 2']] },
     linreg: { data, runs: [{ result: linreg('manual', 2.2, 30), seconds: 0.4 }, { result: linreg('adam', 2.7, 2.7), seconds: 0.3 }] },
-    vectorSpread: [2, 3, 32].flatMap((d) => (['min-angle', 'force'] as const).map((l) => ({ result: spread(l, d), seconds: 1 }))),
+    vectorSpread: [2, 3, 32].flatMap((d) => (['min-angle', 'force', 'best'] as const).map((l) => ({ result: spread(l, d), seconds: 1 }))),
     attack: { result: { result: attack(), testAccuracy: 0.98, heldOut: 1500, classifier: 'shipped weights' }, seconds: 2 },
   };
 }
