@@ -1,6 +1,6 @@
 /**
- * Demo: the article's linear regression on navigator.gpu, animated. The line moves towards the
- * data while the loss falls; the exact least-squares line is dashed.
+ * Demo: the article's linear regression on its 150 samples, on navigator.gpu, animated. The line
+ * moves towards the data while the loss falls; the exact least-squares line is dashed.
  *
  * Query parameters: optimizer=momentum|manual|rmsprop|adam, lr, k (the intercept-gradient
  * scale), steps, test (small settings for the browser test suite).
@@ -10,7 +10,7 @@
  * least-squares line in a few hundred steps where plain steps need thousands.
  */
 import { createEngine, type Optimizer, type Tensor } from '../../src/index.js';
-import { generateHeightWeight } from '../../src/workloads/data/height_weight.js';
+import { articleHeightWeight } from '../../src/workloads/data/height_weight.js';
 import { leastSquaresLine } from '../../src/workloads/data/least_squares.js';
 import { choiceParam, describeAdapter, nextFrame, numberParam, runDemo, status, testMode } from './lib/page.js';
 import { domainOf, Plot } from './lib/plot.js';
@@ -30,7 +30,7 @@ void runDemo(async () => {
   const steps = numberParam('steps', defaults[optimizer].steps);
   const perFrame = Math.max(1, Math.ceil(steps / (testMode ? 10 : 100)));
 
-  const data = generateHeightWeight(42);
+  const data = articleHeightWeight();
   const exact = leastSquaresLine(data.heights, data.weights);
   const e = await createEngine();
   const adapter = describeAdapter(e);

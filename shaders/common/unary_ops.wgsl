@@ -40,10 +40,73 @@ fn op_expm1(x: f32, a: f32, b: f32) -> f32 {
 fn op_sin(x: f32, a: f32, b: f32) -> f32 { return sin(x); }
 fn op_cos(x: f32, a: f32, b: f32) -> f32 { return cos(x); }
 fn op_tan(x: f32, a: f32, b: f32) -> f32 { return tan(x); }
-// Clamped: the built-ins are undefined outside [-1, 1] and return garbage rather than NaN on some drivers.
-fn op_asin(x: f32, a: f32, b: f32) -> f32 { if (abs(x) > 1.0) { return f32_nan(); } return asin(x); }
-fn op_acos(x: f32, a: f32, b: f32) -> f32 { if (abs(x) > 1.0) { return f32_nan(); } return acos(x); }
-fn op_atan(x: f32, a: f32, b: f32) -> f32 { return atan(x); }
+
+// asin, acos and atan within 1e-6 absolute of the exact value over their whole domain, on every
+// adapter: WGSL's built-ins carry loose error bounds (acos off by 1.6e-4 near the ends on
+// lavapipe). Cephes' single-precision reductions and minimax polynomials (S. L. Moshier), built
+// from +, -, *, / and sqrt only, whose WGSL error bounds are a few ulp. Outside [-1, 1] asin and
+// acos are NaN; NaN in gives NaN out (every comparison below is false for NaN, so it reaches the
+// polynomial). The CPU twins (src/backend/cpu/unary.ts) are the float64 functions.
+const TRIG_PI: f32 = 3.14159265358979323846;
+const TRIG_PI_2: f32 = 1.57079632679489661923;
+const TRIG_PI_4: f32 = 0.78539816339744830962;
+
+// asin(s) for |s| <= 0.5, given z = s²: s + s·z·P(z) (relative error about 1e-7).
+fn trig_asin_poly(s: f32, z: f32) -> f32 {
+  let p = (((4.2163199048e-2 * z + 2.4181311049e-2) * z + 4.5470025998e-2) * z + 7.4953002686e-2) * z + 1.6666752422e-1;
+  return s + s * z * p;
+}
+
+// |r| with the sign bit of x (copysign; keeps -0 and NaN).
+fn trig_with_sign_of(r: f32, x: f32) -> f32 {
+  return bitcast<f32>((bitcast<u32>(r) & 0x7fffffffu) | (bitcast<u32>(x) & 0x80000000u));
+}
+
+// Above 0.5, asin(a) = π/2 − 2·asin(√((1 − a)/2)): 1 − a is exact there, so the argument keeps
+// its digits however close a is to 1 (asin(a) = π/2 − √(2(1 − a)) + ... is steep at 1).
+fn op_asin(x: f32, a: f32, b: f32) -> f32 {
+  let ax = abs(x);
+  if (ax > 1.0) { return f32_nan(); }
+  if (ax > 0.5) {
+    let z = 0.5 * (1.0 - ax);
+    return trig_with_sign_of(TRIG_PI_2 - 2.0 * trig_asin_poly(sqrt(z), z), x);
+  }
+  return trig_asin_poly(x, x * x);
+}
+
+// acos(x) = 2·asin(√((1 − x)/2)) near 1 (small results keep their relative precision),
+// π − 2·asin(√((1 + x)/2)) near −1, π/2 − asin(x) between.
+fn op_acos(x: f32, a: f32, b: f32) -> f32 {
+  if (abs(x) > 1.0) { return f32_nan(); }
+  if (x > 0.5) {
+    let z = 0.5 * (1.0 - x);
+    return 2.0 * trig_asin_poly(sqrt(z), z);
+  }
+  if (x < -0.5) {
+    let z = 0.5 * (1.0 + x);
+    return TRIG_PI - 2.0 * trig_asin_poly(sqrt(z), z);
+  }
+  return TRIG_PI_2 - trig_asin_poly(x, x * x);
+}
+
+// atan(a) = π/2 + atan(−1/a) above tan(3π/8), π/4 + atan((a − 1)/(a + 1)) above tan(π/8), so the
+// polynomial sees |t| <= tan(π/8). −1/a is taken of min(a, 1e30), inside the range where WGSL
+// bounds division's error; atan(±inf) = ±π/2.
+fn op_atan(x: f32, a: f32, b: f32) -> f32 {
+  let ax = abs(x);
+  var base = 0.0;
+  var t = ax;
+  if (ax > 2.414213562373095) {
+    base = TRIG_PI_2;
+    t = -1.0 / min(ax, 1e30);
+  } else if (ax > 0.4142135623730950) {
+    base = TRIG_PI_4;
+    t = (ax - 1.0) / (ax + 1.0);
+  }
+  let z = t * t;
+  let p = ((8.05374449538e-2 * z - 1.38776856032e-1) * z + 1.99777106478e-1) * z - 3.33329491539e-1;
+  return trig_with_sign_of(base + (t + t * z * p), x);
+}
 fn op_sinh(x: f32, a: f32, b: f32) -> f32 { return sinh(x); }
 fn op_cosh(x: f32, a: f32, b: f32) -> f32 { return cosh(x); }
 // tanh from exp(-2|x|): the built-in can return NaN for large |x| (inf / inf) on some drivers.

@@ -5,6 +5,7 @@
 export { renderReport } from './report.js';
 export type { AttackReport, ReportData, Timed } from './types.js';
 export { chart, svg, PALETTE, type ChartOptions, type Series } from './chart.js';
+export { contourPlot, contourSegments, type ContourOptions } from './contour.js';
 export { legend, type LegendEntry } from './legend.js';
 export { extent, formatTick, linearScale, logDomain, logScale, niceDomain, niceTicks, type Scale } from './scale.js';
 export { angleHistogram, circlePlot, pairAnglesDeg, project, spherePlot, type VectorPlotOptions } from './vectors.js';

@@ -14,24 +14,26 @@
  * histories and the result are read once at the end. `loss` is the last recorded loss, computed
  * before the final update, as the article reports it.
  *
- * About the defaults: on unnormalised heights the problem is badly conditioned (the Hessian's
+ * The defaults are the companion notebook's (linreg_notebook.ts): the article's data, a start at
+ * the least-squares slope and intercept −180 (its "reasonable initial guess"), its learning rates
+ * and step counts. On unnormalised heights the problem is badly conditioned (the Hessian's
  * condition number is about mean(h²)/var(h), ~760 even after the best diagonal rescaling, ~4·10⁵
- * without), so no first-order method reaches the least-squares line in 25 steps: from the naive
- * start (0, 0) they all find, within a few steps, the best line along the well-conditioned
- * direction (through the data's centre, loss ~1.5x the minimum) and then crawl along the valley.
- * The learning rates in `linearRegressionDefaults` are those that give the lowest loss after 25
- * steps from (0, 0) on the article's data and on synthetic sets (Adam oscillates: only a narrow
- * band of rates does well, as the article observed). More steps approach the exact line further.
+ * without): the loss is a long, narrow valley along intercept ≈ mean(w) − slope · mean(h), which
+ * first-order steps cross at once and then crawl along, so a start far down the valley (0, 0)
+ * stays far from the least-squares line after 25 steps.
  */
 import type { Engine } from '../engine.js';
 import type { Tensor, Variable } from '../tensor.js';
 import type { LossRecorder, Optimizer } from '../optim/index.js';
-import { generateHeightWeight, type HeightWeightData } from './data/height_weight.js';
+import { articleHeightWeight, type HeightWeightData } from './data/height_weight.js';
 import { leastSquaresLine, type LineFit } from './data/least_squares.js';
 import { isOptimizerName, makeOptimizer, optimizerNames, type OptimizerName } from './optimizers.js';
 
 /** 'manual' (the article's hand-written update) or one of `e.optim`'s optimizers. */
 export type LinearRegressionOptimizer = 'manual' | OptimizerName;
+
+/** A starting value: a number, or 'exact' for the least-squares value (as the notebook's guesses). */
+export type StartValue = number | 'exact';
 
 /** Options of `runLinearRegression`; every one has a default. */
 export interface LinearRegressionOptions {
@@ -39,17 +41,15 @@ export interface LinearRegressionOptions {
   optimizer?: LinearRegressionOptimizer;
   /** Learning rate; default per optimizer from `linearRegressionDefaults`. */
   lr?: number;
-  /** Gradient steps; default 25. */
+  /** Gradient steps; default per optimizer (50 for Adam, as the notebook, else 25). */
   steps?: number;
-  /** Starting slope; default 0. */
-  initSlope?: number;
-  /** Starting intercept; default 0. */
-  initIntercept?: number;
+  /** Starting slope; default 'exact' (the least-squares slope, held in float32 by the variable). */
+  initSlope?: StartValue;
+  /** Starting intercept; default −180. */
+  initIntercept?: StartValue;
   /** K: the intercept's gradient is multiplied by K before the update. Default 1000 for 'manual', else 1. */
   interceptGradScale?: number;
-  /** Seed of the synthetic data set used when `data` is null; default 42. */
-  seed?: number;
-  /** Optimizer-specific Keras options (rho, beta1, momentum, ...) for e.optim's factory. */
+  /** Optimizer-specific Keras options (rho, beta1, momentum, ...) for e.optim's factory; default per optimizer. */
   optimizerOptions?: Record<string, unknown>;
   /** Called after each step with the number of steps done and the total (no values: nothing is read back). */
   onStep?: (step: number, steps: number) => void;
@@ -66,7 +66,7 @@ export interface LinearRegressionResult {
   lossHistory: number[];
   /** The exact least-squares line (float64) and its loss. */
   exact: LineFit;
-  /** The slope before each update, then the final one (steps + 1 entries), for plots. */
+  /** The slope before each update, then the final one (steps + 1 entries): its path, from the start. */
   slopeHistory: number[];
   /** The intercept before each update, then the final one (steps + 1 entries). */
   interceptHistory: number[];
@@ -75,27 +75,45 @@ export interface LinearRegressionResult {
   lr: number;
   steps: number;
   interceptGradScale: number;
+  /** The optimizer-specific options given to e.optim's factory, if any. */
+  optimizerOptions?: Record<string, unknown>;
   /** Where the data came from. */
   source: string;
 }
 
-/** Default learning rate and intercept-gradient scale per optimizer (see the file header). */
-export const linearRegressionDefaults: Record<LinearRegressionOptimizer, { lr: number; interceptGradScale: number }> = {
-  manual: { lr: 1e-4, interceptGradScale: 1000 },
-  sgd: { lr: 1e-4, interceptGradScale: 1 },
-  rmsprop: { lr: 0.3, interceptGradScale: 1 },
-  adam: { lr: 0.13, interceptGradScale: 1 },
-  adamw: { lr: 0.13, interceptGradScale: 1 },
-  adamax: { lr: 0.2, interceptGradScale: 1 },
-  nadam: { lr: 0.2, interceptGradScale: 1 },
-  adagrad: { lr: 3, interceptGradScale: 1 },
-  adadelta: { lr: 500, interceptGradScale: 1 },
-  // Lion moves every parameter by ±lr each step: it cannot settle in this valley in 25 steps.
-  lion: { lr: 0.1, interceptGradScale: 1 },
+/** Defaults per optimizer (see the file header): the notebook's for manual steps, RMSprop and Adam. */
+export interface LinearRegressionDefaults {
+  lr: number;
+  steps: number;
+  interceptGradScale: number;
+  optimizerOptions?: Record<string, unknown>;
+}
+
+/**
+ * Default settings per optimizer. Manual steps, RMSprop and Adam are the notebook's; RMSprop's
+ * epsilon is added to √ms, as TF 2.1's Keras RMSprop (the notebook's) computes it without
+ * momentum. The others' learning rates are those of a coarse sweep (1, 2, 5, 10, ... times a
+ * power of ten) that come nearest the best loss after 25 steps from the default start, on the
+ * article's data.
+ */
+export const linearRegressionDefaults: Record<LinearRegressionOptimizer, LinearRegressionDefaults> = {
+  manual: { lr: 2e-5, steps: 25, interceptGradScale: 1000 },
+  sgd: { lr: 5e-5, steps: 25, interceptGradScale: 1 },
+  rmsprop: { lr: 0.1, steps: 25, interceptGradScale: 1, optimizerOptions: { epsilonInsideSqrt: false } },
+  adam: { lr: 0.1, steps: 50, interceptGradScale: 1 },
+  adamw: { lr: 0.1, steps: 25, interceptGradScale: 1 },
+  adamax: { lr: 1, steps: 25, interceptGradScale: 1 },
+  nadam: { lr: 0.3, steps: 25, interceptGradScale: 1 },
+  adagrad: { lr: 0.3, steps: 25, interceptGradScale: 1 },
+  adadelta: { lr: 100, steps: 25, interceptGradScale: 1 },
+  lion: { lr: 0.03, steps: 25, interceptGradScale: 1 },
 };
 
-/** Options with their defaults filled in, checked. */
-function settings(options: LinearRegressionOptions) {
+/** The default start: the least-squares slope and an intercept of −180 (the notebook's first guess). */
+export const DEFAULT_START: { slope: StartValue; intercept: StartValue } = { slope: 'exact', intercept: -180 };
+
+/** Options with their defaults filled in, checked; 'exact' starts resolved against `exact`. */
+function settings(options: LinearRegressionOptions, exact: LineFit) {
   const op = 'runLinearRegression';
   const optimizer = options.optimizer ?? 'manual';
   if (optimizer !== 'manual' && !isOptimizerName(optimizer)) {
@@ -103,16 +121,20 @@ function settings(options: LinearRegressionOptions) {
   }
   const defaults = linearRegressionDefaults[optimizer];
   const lr = options.lr ?? defaults.lr;
-  const steps = options.steps ?? 25;
+  const steps = options.steps ?? defaults.steps;
   const interceptGradScale = options.interceptGradScale ?? defaults.interceptGradScale;
-  const initSlope = options.initSlope ?? 0;
-  const initIntercept = options.initIntercept ?? 0;
+  const start = (name: string, v: StartValue, exactValue: number): number => {
+    if (v === 'exact') return exactValue;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${op}: ${name} must be a finite number or 'exact', got ${String(v)}`);
+    return v;
+  };
+  const initSlope = start('initSlope', options.initSlope ?? DEFAULT_START.slope, exact.slope);
+  const initIntercept = start('initIntercept', options.initIntercept ?? DEFAULT_START.intercept, exact.intercept);
   if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`${op}: lr must be a positive number, got ${lr}`);
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`${op}: steps must be a positive integer, got ${steps}`);
-  for (const [name, v] of [['interceptGradScale', interceptGradScale], ['initSlope', initSlope], ['initIntercept', initIntercept]] as const) {
-    if (!Number.isFinite(v)) throw new Error(`${op}: ${name} must be a finite number, got ${v}`);
-  }
-  return { optimizer, lr, steps, interceptGradScale, initSlope, initIntercept };
+  if (!Number.isFinite(interceptGradScale)) throw new Error(`${op}: interceptGradScale must be a finite number, got ${interceptGradScale}`);
+  const optimizerOptions = options.optimizerOptions ?? defaults.optimizerOptions;
+  return { optimizer, lr, steps, interceptGradScale, initSlope, initIntercept, optimizerOptions };
 }
 
 function checkData(data: HeightWeightData): void {
@@ -124,18 +146,18 @@ function checkData(data: HeightWeightData): void {
 }
 
 /**
- * Fits weight = slope · height + intercept to `data` (or, when it is null, to the synthetic data
- * set of `options.seed`) by `options.steps` gradient steps on the engine's device, and compares
- * the result with the exact least-squares line. Reads back only at the end (three readbacks).
+ * Fits weight = slope · height + intercept to `data` (or, when it is null, to the article's 150
+ * samples) by `options.steps` gradient steps on the engine's device, and compares the result with
+ * the exact least-squares line. Reads back only at the end (three readbacks).
  */
 export async function runLinearRegression(e: Engine, data: HeightWeightData | null, options: LinearRegressionOptions = {}): Promise<LinearRegressionResult> {
-  const s = settings(options);
-  const samples = data ?? generateHeightWeight(options.seed ?? 42);
+  const samples = data ?? articleHeightWeight();
   checkData(samples);
   const exact = leastSquaresLine(samples.heights, samples.weights);
+  const s = settings(options, exact);
 
   // The optimizer first: a bad option then throws before any tensor exists.
-  const opt: Optimizer | null = s.optimizer === 'manual' ? null : makeOptimizer(e, 'runLinearRegression', s.optimizer, { learningRate: s.lr }, options.optimizerOptions);
+  const opt: Optimizer | null = s.optimizer === 'manual' ? null : makeOptimizer(e, 'runLinearRegression', s.optimizer, { learningRate: s.lr }, s.optimizerOptions);
   const h = e.tensor(samples.heights);
   const w = e.tensor(samples.weights);
   const slope = e.variable([s.initSlope], [], { name: 'slope' });
@@ -175,6 +197,7 @@ export async function runLinearRegression(e: Engine, data: HeightWeightData | nu
       lr: s.lr,
       steps: s.steps,
       interceptGradScale: s.interceptGradScale,
+      ...(s.optimizerOptions ? { optimizerOptions: s.optimizerOptions } : {}),
       source: samples.source,
     };
   } finally {

@@ -100,7 +100,7 @@ describe('the commands take exactly the flags of the issue', () => {
 
   it('linreg', () => {
     expect(flagsOf('linreg')).toEqual(
-      [...common, 'csv', 'optimizer', 'lr', 'steps', 'init-slope', 'init-intercept', 'intercept-grad-scale'].sort(),
+      [...common, 'csv', 'generated', 'optimizer', 'lr', 'steps', 'init-slope', 'init-intercept', 'intercept-grad-scale'].sort(),
     );
   });
 
@@ -116,7 +116,10 @@ describe('the commands take exactly the flags of the issue', () => {
 
   it('with the issue defaults', () => {
     const defaults = (name: string) => commands.find((c) => c.spec.name === name)!.spec.flags as Record<string, { default?: unknown }>;
-    expect(defaults('linreg')['steps']!.default).toBe(25);
+    // The notebook's first run: manual steps from the least-squares slope and intercept -180.
+    expect(defaults('linreg')['optimizer']!.default).toBe('manual');
+    expect(defaults('linreg')['init-slope']!.default).toBe('exact');
+    expect(defaults('linreg')['init-intercept']!.default).toBe('-180');
     expect(defaults('vector-spread')['n']!.default).toBe(20);
     expect(defaults('vector-spread')['dims']!.default).toBe(2);
     expect(defaults('vector-spread')['decay-every']!.default).toBe(100);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateHeightWeight } from '../../src/workloads/data/height_weight.js';
+import { articleHeightWeight, generateHeightWeight } from '../../src/workloads/data/height_weight.js';
 import { leastSquaresLine } from '../../src/workloads/data/least_squares.js';
 // @ts-expect-error: a plain JavaScript module without type declarations
 import { buildAll } from '../../esbuild.config.mjs';
@@ -52,8 +52,27 @@ describe('webgpu-descent (bundled)', () => {
     // The last recorded loss, computed before the final update, as the article reports it.
     expect(r['loss']).toBe(history[2]);
     expect(history[2]!).toBeLessThan(history[0]!);
-    const data = generateHeightWeight(42);
+    const data = articleHeightWeight();
     expect((r['exact'] as { slope: number }).slope).toBeCloseTo(leastSquaresLine(data.heights, data.weights).slope, 10);
+  });
+
+  it("linreg's defaults are the notebook's first run, and its output says how it compares", () => {
+    const r = runJson('linreg');
+    expect(r['notebook']).toEqual({ run: 'manual-1', printed: { slope: 5.44, intercept: -188.81, loss: 129.4 }, agrees: { slope: true, intercept: true, loss: true } });
+    const text = run('linreg', '--optimizer', 'adam');
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain("the notebook's run adam: ours prints as 5.29, -180.77, 138.4, as the notebook printed");
+  });
+
+  it('linreg --generated fits data generated from --seed; --csv and --generated exclude each other', () => {
+    const r = runJson('linreg', '--generated', '--seed', '7', '--steps', '2', '--backend', 'cpu');
+    const data = generateHeightWeight(7);
+    expect((r['exact'] as { slope: number }).slope).toBeCloseTo(leastSquaresLine(data.heights, data.weights).slope, 10);
+    expect(r['notebook']).toBeUndefined();
+    const both = run('linreg', '--generated', '--csv', 'x.csv');
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('linreg: --csv and --generated both choose the data; give one');
+    expect(run('linreg', '--init-slope', 'best').stderr).toContain("linreg: --init-slope must be a number or 'exact', got 'best'");
   });
 
   it('linreg reads a CSV (header names with spaces, other columns ignored) on the CPU backend', () => {
@@ -126,6 +145,6 @@ describe('webgpu-descent (bundled)', () => {
     expect(readFileSync(report, 'utf8')).toContain('<h2>Vector spread</h2>');
     const checks = r['checks'] as { workload: string; run: string; ok: boolean }[];
     expect(checks.filter((c) => !c.ok)).toEqual([]);
-    expect(checks.map((c) => c.workload)).toEqual([...Array(3).fill('linreg'), ...Array(6).fill('vector-spread'), 'attack']);
+    expect(checks.map((c) => c.workload)).toEqual([...Array(4).fill('linreg'), ...Array(8).fill('vector-spread'), 'attack']);
   });
 });

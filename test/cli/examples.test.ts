@@ -31,10 +31,10 @@ describe('examples', () => {
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
   });
 
-  it('vector_spread: each loss widens the smallest angle', async () => {
+  it("vector_spread: each loss widens the smallest angle, the article's three and the project's own", async () => {
     const out = await runExample('vector_spread');
     const runs = [...out.matchAll(/^(.+?) +min angle ([\d.]+)° -> ([\d.]+)°/gm)];
-    expect(runs.map((m) => m[1])).toEqual(['min angle', 'min angle + variance', 'force']);
+    expect(runs.map((m) => m[1])).toEqual(['min angle', 'min angle + variance', 'force', 'soft max of cosines']);
     for (const m of runs) expect(Number(m[3])).toBeGreaterThan(Number(m[2]));
   });
 

@@ -20,7 +20,9 @@ describe('format', () => {
     expect(num(0.30000000000000004)).toBe('0.3');
     expect(num(112.45301823)).toBe('112.5');
     expect(num(-212.548, 5)).toBe('-212.55');
-    expect(num(1e-7)).toBe('1.000e-7');
+    expect(num(1e-7)).toBe('1e-7');
+    expect(num(2.0000004e-5)).toBe('2e-5');
+    expect(num(-1.23456e-7)).toBe('-1.235e-7');
     expect(num(NaN)).toBe('NaN');
     expect(percent(0.9734)).toBe('97.3%');
   });

@@ -4,6 +4,8 @@ import {
   angleHistogram,
   chart,
   circlePlot,
+  contourPlot,
+  contourSegments,
   escapeXml,
   htmlTable,
   linearScale,
@@ -82,6 +84,44 @@ describe('svg', () => {
     expect(bars.match(/<rect /g)).toHaveLength(4);
     expect(bars).toContain('class 1 after: 0.8000');
     expect(bars).toContain('text-decoration="underline"');
+  });
+});
+
+describe('contours', () => {
+  /** The points of a segment list, without the NaN breaks. */
+  const pointsOf = (segments: [number, number][]): [number, number][] => segments.filter(([x]) => !Number.isNaN(x));
+
+  it('traces a level line: a circle of x² + y²', () => {
+    const segments = contourSegments((x, y) => x * x + y * y, [-2, 2], [-1.5, 1.5], 1, 80, 60);
+    const points = pointsOf(segments);
+    expect(points.length).toBeGreaterThan(100);
+    // Pairs, each followed by a break.
+    expect(segments.length).toBe((points.length / 2) * 3);
+    for (const [x, y] of points) expect(Math.hypot(x, y)).toBeCloseTo(1, 2);
+    // Around the whole circle: points in every quadrant.
+    expect(new Set(points.map(([x, y]) => `${x > 0}${y > 0}`)).size).toBe(4);
+  });
+
+  it('splits saddle cells the right way, and draws nothing where the level is not reached', () => {
+    // x·y = 0.3 on a coarse grid whose cell at the origin is a saddle at level 0.
+    for (const [x, y] of pointsOf(contourSegments((x, y) => x * y, [-1, 1], [-1, 1], 0.3, 8, 8))) expect(x * y).toBeCloseTo(0.3, 1);
+    const saddle = pointsOf(contourSegments((x, y) => x * y + 0.01, [-1, 1], [-1, 1], 0, 1, 1));
+    expect(saddle).toHaveLength(4);
+    expect(contourSegments((x, y) => x * x + y * y, [-1, 1], [-1, 1], 5)).toEqual([]);
+  });
+
+  it('draws the level lines under the given series, in a chart', () => {
+    const svg = contourPlot({
+      f: (x, y) => x * x + 10 * y * y,
+      levels: [0.5, 1, 2],
+      xDomain: [-2, 2],
+      yDomain: [-1, 1],
+      series: [{ label: 'path', color: '#f00', points: [[1.5, 0.5], [0, 0]] }],
+      title: 'bowl',
+    });
+    expect(svg.match(/<path d=/g)).toHaveLength(4);
+    expect(svg.indexOf('stroke="#9aa5b1"')).toBeLessThan(svg.indexOf('stroke="#f00"'));
+    for (const text of ['>bowl<', '>path<']) expect(svg).toContain(text);
   });
 });
 

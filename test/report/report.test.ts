@@ -1,7 +1,7 @@
 // The HTML report: one self-contained, well-formed file with a part per workload.
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../src/report/index.js';
-import { fakeReportData } from './report_fixture.js';
+import { fakeReportData, notebookReportData } from './report_fixture.js';
 
 /** HTML elements without an end tag. */
 const VOID = new Set(['meta', 'img', 'br', 'hr', 'link', 'input']);
@@ -75,7 +75,29 @@ describe('renderReport', () => {
   it('shows each workload: fits and losses, vectors per dimension, attacked digits', () => {
     for (const text of ['Linear regression', 'least squares', 'manual (K=1000)', 'adam', 'loss (mean squared error)']) expect(html).toContain(text);
     for (const text of ['2-D: 8 vectors', '3-D: 8 vectors', '32-D: 8 vectors', 'smallest angle, 2-D', 'angles between pairs']) expect(html).toContain(text);
+    // The project's own spread beside the article's, each against the best arrangement known
+    // (8 vectors: 45° in 2-D, the simplex in 32-D, none listed in 3-D).
+    expect(html).toContain('<td>best</td><td class="num">2</td>');
+    expect(html).toMatch(/<td class="num">45°<\/td><td class="num">66\.7%<\/td>/);
+    expect(html).toMatch(/<td class="num">98\.21°<\/td><td class="num">30\.5%<\/td>/);
     for (const text of ['Adversarial attack', 'digit 7: says 9', 'not flipped', '98.0% correct on 1500 held-out digits']) expect(html).toContain(text);
+  });
+
+  it('draws the loss surface with each run\'s path', () => {
+    expect(html).toContain('loss surface: MSE over slope and intercept');
+    expect(html).toContain('Level lines at 1.01, 1.02, 1.04');
+  });
+
+  it("puts the notebook's printed numbers and a float64 run beside runs that repeat the notebook's", () => {
+    const page = renderReport(notebookReportData());
+    checkWellFormed(page);
+    expect(page).toContain('The runs are those of the article&#39;s companion notebook');
+    // Ours, the notebook's printed line, and whether they print alike.
+    expect(page).toMatch(/<td>manual-1: manual \(K=1000\)<\/td>.*<td>5\.44, -188\.81, 129\.4<\/td><td>yes<\/td>/);
+    expect(page).toMatch(/<td>least squares \(exact, float64\)<\/td>.*<td>6\.04, -230\.53, 127\.1<\/td><td>yes<\/td>/);
+    expect(page).toContain('is the same run in float64 arithmetic on the CPU; ours differ from it by');
+    // Runs on other data have neither.
+    expect(html).not.toContain('companion notebook');
   });
 
   it('escapes text from the data', () => {

@@ -2,9 +2,11 @@
 // return, for testing the report quickly.
 import type { ReportData } from '../../src/report/types.js';
 import type { AttackResult } from '../../src/workloads/attack/attack.js';
-import { generateHeightWeight } from '../../src/workloads/data/height_weight.js';
+import { articleHeightWeight, generateHeightWeight } from '../../src/workloads/data/height_weight.js';
 import { leastSquaresLine } from '../../src/workloads/data/least_squares.js';
 import type { LinearRegressionResult } from '../../src/workloads/linreg.js';
+import { NOTEBOOK_RUNS } from '../../src/workloads/linreg_notebook.js';
+import { referenceRun } from '../../src/workloads/linreg_reference.js';
 import type { VectorSpreadResult } from '../../src/workloads/vector_spread/run.js';
 
 function linreg(optimizer: 'manual' | 'adam', slope: number, intercept: number): LinearRegressionResult {
@@ -90,7 +92,32 @@ export function fakeReportData(): ReportData {
     createdAt: new Date('2025-01-02T03:04:05Z'),
     summary: { header: ['workload', 'result'], rows: [['linreg', 'loss 1 < 2']] },
     linreg: { data, runs: [{ result: linreg('manual', 2.2, 30), seconds: 0.4 }, { result: linreg('adam', 2.7, 2.7), seconds: 0.3 }] },
-    vectorSpread: [2, 3, 32].flatMap((d) => (['min-angle', 'force'] as const).map((l) => ({ result: spread(l, d), seconds: 1 }))),
+    vectorSpread: [2, 3, 32].flatMap((d) => (['min-angle', 'force', 'best'] as const).map((l) => ({ result: spread(l, d), seconds: 1 }))),
     attack: { result: { result: attack(), testAccuracy: 0.98, heldOut: 1500, classifier: 'shipped weights' }, seconds: 2 },
   };
+}
+
+/**
+ * A report of the notebook's first run on the article's data, its result made by the float64
+ * reference (which prints as the notebook printed, as a float32 run does).
+ */
+export function notebookReportData(): ReportData {
+  const data = articleHeightWeight();
+  const exact = leastSquaresLine(data.heights, data.weights);
+  const nb = NOTEBOOK_RUNS[0]!;
+  const initSlope = Math.fround(exact.slope);
+  const ref = referenceRun(data, { optimizer: 'manual', lr: nb.options.lr, steps: 25, interceptGradScale: 1000, initSlope, initIntercept: -180 });
+  const result: LinearRegressionResult = {
+    slope: ref.slopeHistory[25]!,
+    intercept: ref.interceptHistory[25]!,
+    loss: ref.lossHistory[24]!,
+    exact,
+    ...ref,
+    optimizer: 'manual',
+    lr: nb.options.lr,
+    steps: 25,
+    interceptGradScale: 1000,
+    source: data.source,
+  };
+  return { adapter: 'cpu', createdAt: new Date(0), linreg: { data, runs: [{ result, seconds: 0.1 }] } };
 }

@@ -1,19 +1,36 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateHeightWeight, parseHeightWeightCsv, type HeightWeightData } from '../../src/workloads/data/height_weight.js';
+import { ARTICLE_HEIGHT_WEIGHT_CSV } from '../../src/workloads/data/article_data.js';
+import { ARTICLE_DATA_SOURCE, articleHeightWeight, generateHeightWeight, parseHeightWeightCsv } from '../../src/workloads/data/height_weight.js';
 import { leastSquaresLine, meanSquaredError } from '../../src/workloads/data/least_squares.js';
 import { readHeightWeightCsv } from '../../src/workloads/data/read_height_weight.js';
 import { parseCsvRows } from '../../src/workloads/data/csv.js';
 import { runLinearRegression, type LinearRegressionOptions } from '../../src/workloads/linreg.js';
+import { agreesWithPrinted, NOTEBOOK_EXACT, NOTEBOOK_RUNS, notebookRunOf, printed } from '../../src/workloads/linreg_notebook.js';
+import { referenceOf, referenceRun } from '../../src/workloads/linreg_reference.js';
 import { backends, cpuEngine, gpuEngine } from '../helpers/engines.js';
 
-/** The article's data set; the tests read it where it is and never copy it. */
-const articleCsv = '../shared/data/height_v_weight.csv';
-const articleData: HeightWeightData | null = existsSync(articleCsv) ? parseHeightWeightCsv(readFileSync(articleCsv, 'utf8'), articleCsv) : null;
-if (!articleData) console.warn(`linreg tests on the article's data skipped: ${articleCsv} is absent`);
+const articleData = articleHeightWeight();
+
+describe("the article's data", () => {
+  it('ships as data/height_v_weight.csv and is carried in the bundles byte for byte', () => {
+    expect(ARTICLE_HEIGHT_WEIGHT_CSV).toBe(readFileSync('data/height_v_weight.csv', 'utf8'));
+    expect(readFileSync('data/LICENSE', 'utf8')).toContain('Copyright (c) 2020 Alan Reiner (etotheipi)');
+    expect(readFileSync('src/workloads/data/article_data.ts', 'utf8')).toContain('Copyright (c) 2020 Alan Reiner (etotheipi)');
+  });
+
+  it('holds 150 men, and its least-squares line is the one the notebook printed', () => {
+    expect(articleData.source).toBe(ARTICLE_DATA_SOURCE);
+    expect(articleData.heights).toHaveLength(150);
+    expect(articleData.heights[0]).toBe(73.847017017515);
+    expect(articleData.weights[149]).toBe(210.336424661861);
+    const exact = leastSquaresLine(articleData.heights, articleData.weights);
+    expect(agreesWithPrinted(exact, NOTEBOOK_EXACT)).toEqual({ slope: true, intercept: true, loss: true });
+  });
+});
 
 describe('height/weight CSV', () => {
   it('reads Height and Weight whatever the order, spaces, quotes and other columns', () => {
@@ -76,47 +93,6 @@ describe('height/weight CSV', () => {
   });
 });
 
-/** Keras's update rules in float64 (TF 2.x docs), on the analytic MSE gradient. */
-function reference(data: HeightWeightData, o: { optimizer: 'manual' | 'rmsprop' | 'adam'; lr: number; K: number; steps: number }) {
-  const { heights: h, weights: w } = data;
-  let a = 0;
-  let b = 0;
-  const slopes = [a];
-  const intercepts = [b];
-  const losses: number[] = [];
-  const ms = [0, 0];
-  const m = [0, 0];
-  const v = [0, 0];
-  for (let t = 1; t <= o.steps; t++) {
-    losses.push(meanSquaredError(h, w, a, b));
-    let ga = 0;
-    let gb = 0;
-    for (let i = 0; i < h.length; i++) {
-      const r = a * h[i]! + b - w[i]!;
-      ga += (2 * r * h[i]!) / h.length;
-      gb += (2 * r) / h.length;
-    }
-    const g = [ga, gb * o.K];
-    const p = [a, b];
-    for (let k = 0; k < 2; k++) {
-      if (o.optimizer === 'manual') p[k]! -= o.lr * g[k]!;
-      else if (o.optimizer === 'rmsprop') {
-        ms[k] = 0.9 * ms[k]! + 0.1 * g[k]! ** 2;
-        p[k]! -= (o.lr * g[k]!) / Math.sqrt(ms[k]! + 1e-7);
-      } else {
-        m[k] = 0.9 * m[k]! + 0.1 * g[k]!;
-        v[k] = 0.999 * v[k]! + 0.001 * g[k]! ** 2;
-        const lrT = (o.lr * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
-        p[k]! -= (lrT * m[k]!) / (Math.sqrt(v[k]!) + 1e-7);
-      }
-    }
-    [a, b] = p as [number, number];
-    slopes.push(a);
-    intercepts.push(b);
-  }
-  return { slopes, intercepts, losses };
-}
-
 function expectNear(actual: readonly number[], expected: readonly number[], rtol: number, atol: number, what: string): void {
   expect(actual).toHaveLength(expected.length);
   actual.forEach((x, i) => {
@@ -126,36 +102,52 @@ function expectNear(actual: readonly number[], expected: readonly number[], rtol
 }
 
 describe.each(backends)('runLinearRegression on %s', (name, make) => {
-  const data = articleData ?? generateHeightWeight(5);
+  const data = articleData;
 
   for (const optimizer of ['manual', 'rmsprop', 'adam'] as const) {
     it(`${optimizer}: the first steps follow the float64 Keras formulas`, async () => {
       const e = await make();
       const r = await runLinearRegression(e, data, { optimizer, steps: 6 });
-      const ref = reference(data, { optimizer, lr: r.lr, K: r.interceptGradScale, steps: 6 });
-      expectNear(r.slopeHistory, ref.slopes, 1e-4, 1e-5, 'slope');
-      expectNear(r.interceptHistory, ref.intercepts, 1e-4, 1e-3, 'intercept');
-      expectNear(r.lossHistory, ref.losses, 1e-4, 1e-3, 'loss');
+      const ref = referenceOf(data, r)!;
+      // float32 against float64: the loss of heights near 70 and weights near 190 cancels digits.
+      expectNear(r.slopeHistory, ref.slopeHistory, 1e-5, 1e-6, 'slope');
+      expectNear(r.interceptHistory, ref.interceptHistory, 1e-5, 1e-4, 'intercept');
+      expectNear(r.lossHistory, ref.lossHistory, 5e-5, 1e-3, 'loss');
       expect(r.slope).toBe(r.slopeHistory[6]);
       expect(r.loss).toBe(r.lossHistory[5]);
     });
   }
+
+  it("the notebook's four runs print as the notebook printed them, and float64 runs agree", async () => {
+    const e = await make();
+    for (const nb of NOTEBOOK_RUNS) {
+      const r = await runLinearRegression(e, data, nb.options);
+      expect(notebookRunOf(r)?.id).toBe(nb.id);
+      expect(agreesWithPrinted(r, nb.printed), nb.id).toEqual({ slope: true, intercept: true, loss: true });
+      const ref = referenceOf(data, r)!;
+      const ours = [r.slope, r.intercept, r.loss];
+      const exact = [ref.slopeHistory[r.steps]!, ref.interceptHistory[r.steps]!, ref.lossHistory[r.steps - 1]!];
+      expectNear(ours, exact, 1e-5, 0, `${nb.id} against float64`);
+      expect(agreesWithPrinted({ slope: exact[0]!, intercept: exact[1]!, loss: exact[2]! }, nb.printed)).toEqual({ slope: true, intercept: true, loss: true });
+    }
+  });
 
   it('options are checked', async () => {
     const e = await make();
     await expect(runLinearRegression(e, data, { optimizer: 'newton' as 'adam' })).rejects.toThrow(/unknown optimizer 'newton'.*manual.*sgd, rmsprop, adam/);
     await expect(runLinearRegression(e, data, { steps: 0 })).rejects.toThrow(/steps must be a positive integer, got 0/);
     await expect(runLinearRegression(e, data, { lr: -1 })).rejects.toThrow(/lr must be a positive number, got -1/);
+    await expect(runLinearRegression(e, data, { initSlope: 'best' as 'exact' })).rejects.toThrow(/initSlope must be a finite number or 'exact', got best/);
     await expect(runLinearRegression(e, { heights: [1, 2], weights: [1], source: 'odd' })).rejects.toThrow(/odd has 2 heights but 1 weights/);
     expect(e.memory().tensors).toBe(0);
   });
 
   if (name === 'cpu') {
     it('with enough steps the manual update reaches the least-squares line', async () => {
-      // Unnormalised heights make the problem badly conditioned: 25 steps only find the best line
-      // through the data's centre; thousands of steps walk down the valley to the exact line.
+      // Unnormalised heights make the problem badly conditioned: from (0, 0) a few steps only
+      // find the best line through the data's centre; thousands walk down the valley.
       const e = await cpuEngine();
-      const options: LinearRegressionOptions = { optimizer: 'manual', lr: 1.1e-4, interceptGradScale: 4000, steps: 5000 };
+      const options: LinearRegressionOptions = { optimizer: 'manual', lr: 1.1e-4, interceptGradScale: 4000, steps: 5000, initSlope: 0, initIntercept: 0 };
       const r = await runLinearRegression(e, data, options);
       expect(Math.abs(r.slope - r.exact.slope)).toBeLessThan(0.3);
       expect(Math.abs(r.intercept - r.exact.intercept)).toBeLessThan(20);
@@ -164,23 +156,44 @@ describe.each(backends)('runLinearRegression on %s', (name, make) => {
   }
 });
 
+describe('the notebook runs', () => {
+  it('are recognised only with the same data, settings and start', async () => {
+    const e = await cpuEngine();
+    const nb = NOTEBOOK_RUNS[0]!;
+    const r = await runLinearRegression(e, null, { ...nb.options, steps: 3 });
+    expect(notebookRunOf(r)).toBeUndefined();
+    const other = await runLinearRegression(e, generateHeightWeight(5), nb.options);
+    expect(notebookRunOf(other)).toBeUndefined();
+    const start = await runLinearRegression(e, null, { ...nb.options, initIntercept: -181 });
+    expect(notebookRunOf(start)).toBeUndefined();
+  });
+
+  it('compare at the printed precision, field by field', () => {
+    expect(printed(5.437192, 2)).toBe(5.44);
+    expect(printed(-188.81294, 2)).toBe(-188.81);
+    expect(agreesWithPrinted({ slope: 5.4349, intercept: -188.81, loss: 129.44 }, NOTEBOOK_RUNS[0]!.printed)).toEqual({ slope: false, intercept: true, loss: true });
+  });
+
+  it('the float64 reference follows its formulas (one manual step by hand)', () => {
+    const d = { heights: [1, 2], weights: [3, 5], source: 'two' };
+    const r = referenceRun(d, { optimizer: 'manual', lr: 0.1, steps: 1, interceptGradScale: 2, initSlope: 0, initIntercept: 0 });
+    // dL/da = mean(2·(a·h + b − w)·h) = (−6 − 20)/2 = −13; dL/db = (−6 − 10)/2 = −8, times K = 2.
+    expect(r.slopeHistory).toEqual([0, 1.3]);
+    expect(r.interceptHistory).toEqual([0, 1.6]);
+    expect(r.lossHistory).toEqual([(9 + 25) / 2]);
+  });
+});
+
 describe('runLinearRegression on WebGPU', () => {
-  const label = articleData ? "the article's data" : 'synthetic data (article data absent)';
-  it(`default runs (25 steps from 0, 0) approach the least-squares loss on ${label}`, async () => {
+  it("the default run is the notebook's first, on the article's data", async () => {
     const e = await gpuEngine();
-    const data = articleData ?? generateHeightWeight(5);
-    for (const optimizer of ['manual', 'rmsprop', 'adam'] as const) {
-      const r = await runLinearRegression(e, data, { optimizer });
-      expect(r.steps).toBe(25);
-      expect(r.lossHistory).toHaveLength(25);
-      expect(r.slopeHistory).toHaveLength(26);
-      const start = r.lossHistory[0]!;
-      expect(start).toBeCloseTo(meanSquaredError(data.heights, data.weights, 0, 0), -1);
-      // From ~35000 to within 2x of the least-squares loss; the slope moves most of the way.
-      expect(r.loss).toBeLessThan(2 * r.exact.loss);
-      expect(r.loss).toBeLessThan(start / 100);
-      expect(Math.abs(r.slope - r.exact.slope)).toBeLessThan(Math.abs(0 - r.exact.slope));
-    }
+    const r = await runLinearRegression(e, null);
+    expect(r.source).toBe(ARTICLE_DATA_SOURCE);
+    expect(notebookRunOf(r)?.id).toBe('manual-1');
+    expect(r.lossHistory).toHaveLength(25);
+    expect(r.slopeHistory).toHaveLength(26);
+    expect(r.lossHistory[0]).toBeCloseTo(meanSquaredError(articleData.heights, articleData.weights, Math.fround(r.exact.slope), -180), 1);
+    expect(r.loss).toBeLessThan(1.05 * r.exact.loss);
   });
 
   it('reads back only at the end: three readbacks for a whole run', async () => {
@@ -197,13 +210,5 @@ describe('runLinearRegression on WebGPU', () => {
     expect(during).toBe(before);
     expect(e.stats().readbacks - before).toBe(3);
     expect(e.memory().tensors).toBe(0);
-  });
-
-  it('without data, the seeded synthetic set is used', async () => {
-    const e = await gpuEngine();
-    const r = await runLinearRegression(e, null, { seed: 11, steps: 3, optimizer: 'sgd' });
-    expect(r.source).toBe('synthetic (150 samples, seed 11)');
-    const d = generateHeightWeight(11);
-    expect(r.exact).toEqual(leastSquaresLine(d.heights, d.weights));
   });
 });

@@ -38,6 +38,8 @@ export const unaryFormulas: { [K in UnaryKernelId]: (x: number, a: number, b: nu
   sin: (x) => Math.sin(x),
   cos: (x) => Math.cos(x),
   tan: (x) => Math.tan(x),
+  // The exact functions: the WGSL's polynomials promise 1e-6 absolute of them (NaN outside
+  // [-1, 1] for asin and acos, as here; -0 stays -0).
   asin: (x) => Math.asin(x),
   acos: (x) => Math.acos(x),
   atan: (x) => Math.atan(x),

@@ -1,10 +1,10 @@
 /** Helpers the report's sections share. */
 import type { LinearRegressionResult } from '../../workloads/linreg.js';
 
-/** A number with `digits` significant digits, plain for ordinary magnitudes. */
+/** A number with at most `digits` significant digits (no trailing zeros), plain for ordinary magnitudes. */
 export function fmt(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return String(x);
-  if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-4)) return x.toExponential(digits - 1);
+  if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-4)) return Number(x.toPrecision(digits)).toExponential();
   return String(Number(x.toPrecision(digits)));
 }
 

@@ -1,14 +1,20 @@
 /**
- * Training a classifier of the article's family on the GPU: Adam (learning rate x0.75 per epoch
- * by default) on the sparse softmax cross-entropy of the logits, with a captured step
- * (opt.compileStep). The training images live on the device once; each step writes the batch's
- * indices into a small variable and the captured step gathers its images and labels from there,
- * so a step uploads only `batch` integers, builds no graph in JavaScript and reads nothing back.
+ * Training a classifier of the article's family on the GPU: Adam (learning rate decayed x0.75 per
+ * epoch by default, or along a cosine) on the sparse softmax cross-entropy of the logits, with a
+ * captured step (opt.compileStep). The training images live on the device; each step writes the
+ * batch's indices into a small variable and the captured step gathers its images and labels from
+ * there, so a step uploads only `batch` integers, builds no graph in JavaScript and reads nothing
+ * back. With augmentation, a new randomly moved copy of the images (augment.ts) replaces them on
+ * the device at the start of each epoch; the weights of the last epochs may be averaged, and the
+ * batch-norm statistics recomputed at the end (batch_norm_stats.ts).
  */
 import type { Engine } from '../../engine.js';
 // Installs `e.optim` (a side effect of the optimizers' module).
 import '../../optim/index.js';
 import type { Sequential } from '../../nn/index.js';
+import type { Variable } from '../../tensor.js';
+import { augmentImages, augmentSettings, type AugmentOptions } from './augment.js';
+import { recalibrateBatchNorm } from './batch_norm_stats.js';
 import { evaluateClassifier, type LabelledImages } from './evaluate.js';
 import { applyLogits } from './logits.js';
 import { mnistModel } from './models.js';
@@ -42,8 +48,32 @@ export interface TrainOptions {
   /**
    * Factor the learning rate shrinks by per epoch, smoothly every step (Keras ExponentialDecay
    * with decaySteps = one epoch; default 0.75; 1 keeps it constant). A short run settles better.
+   * Used by the 'exponential' schedule only.
    */
   learningRateDecay?: number;
+  /**
+   * 'exponential' (default): x`learningRateDecay` per epoch. 'cosine': half a cosine from the
+   * initial rate down to 1% of it at the last step (Keras CosineDecay, alpha 0.01).
+   */
+  schedule?: 'exponential' | 'cosine';
+  /**
+   * Move every training image by a small random rotation, scale and shift, anew each epoch
+   * (square single-channel images only); default: no augmentation.
+   */
+  augment?: AugmentOptions;
+  /**
+   * After the last epoch, replace the batch-norm moving statistics by those of the (unmoved)
+   * training images in inference mode (batch_norm_stats.ts); default false (true when averaging).
+   */
+  recalibrateBatchNorm?: boolean;
+  /**
+   * Keep the mean of the trainable weights at the ends of the last `averageLast` epochs
+   * (stochastic weight averaging, Izmailov et al. 2018: a point nearer the middle of the flat
+   * region the late steps wander in, which generalises better than any one of them); the
+   * batch-norm statistics are then recomputed for the averaged weights. Default 1: the last
+   * epoch's weights.
+   */
+  averageLast?: number;
   /** Use only the first `trainLimit` training digits (balanced: the split interleaves classes). */
   trainLimit?: number;
   /** Called after every step. */
@@ -84,23 +114,33 @@ export async function trainClassifier(e: Engine, train: LabelledImages, test: La
   const count = Math.min(train.count, options.trainLimit ?? train.count);
   const stepsPerEpoch = Math.floor(count / batch);
   if (stepsPerEpoch < 1) throw new Error(`trainClassifier: ${count} training images do not fill one batch of ${batch}`);
+  const averageLast = positiveInteger('averageLast', options.averageLast ?? 1);
+  if (averageLast > epochs) throw new Error(`trainClassifier: averageLast (${averageLast}) is more than the ${epochs} epochs`);
+  const schedule = options.schedule ?? 'exponential';
+  if (schedule !== 'exponential' && schedule !== 'cosine') throw new Error(`trainClassifier: schedule must be 'exponential' or 'cosine', got '${String(schedule)}'`);
   const t0 = performance.now();
 
   const model = (options.model ?? ((s: number) => mnistModel({ seed: s })))(seed);
   const shape = (model.inputShape ?? []).slice(1) as number[];
   const pixels = shape.reduce((a, b) => a * b, 1);
   if (train.images.length < count * pixels) throw new Error(`trainClassifier: the images do not fit the model's input shape [${shape.join(',')}]`);
+  const augment = options.augment ? augmentSettings(options.augment) : null;
+  if (augment && !(shape.length === 3 && shape[0] === shape[1] && shape[2] === 1)) {
+    throw new Error(`trainClassifier: augmentation takes square single-channel images, not [${shape.join(',')}]`);
+  }
   model.build(undefined, e);
 
-  const images = e.tensor(train.images.subarray(0, count * pixels), [count, ...shape]);
+  const originals = train.images.subarray(0, count * pixels);
+  // A variable: augmentation writes each epoch's images into it, where the captured step reads them.
+  const images = e.variable(originals, [count, ...shape], { name: 'training_images', trainable: false });
   const labels = e.tensor(train.labels.subarray(0, count), [count], 'int32');
   const batchIndices = e.variable(new Float32Array(batch), [batch], { name: 'batch_indices', trainable: false, dtype: 'int32' });
+  const initialLearningRate = options.learningRate ?? 0.003;
   const opt = e.optim.adam({
-    learningRate: e.optim.schedules.exponentialDecay({
-      initialLearningRate: options.learningRate ?? 0.003,
-      decaySteps: stepsPerEpoch,
-      decayRate: options.learningRateDecay ?? 0.75,
-    }),
+    learningRate:
+      schedule === 'cosine'
+        ? e.optim.schedules.cosineDecay({ initialLearningRate, decaySteps: epochs * stepsPerEpoch, alpha: 0.01 })
+        : e.optim.schedules.exponentialDecay({ initialLearningRate, decaySteps: stepsPerEpoch, decayRate: options.learningRateDecay ?? 0.75 }),
   });
   const recorder = e.optim.lossRecorder(stepsPerEpoch);
   opt.recordLoss(recorder);
@@ -110,13 +150,17 @@ export async function trainClassifier(e: Engine, train: LabelledImages, test: La
   const captured = (options.capture ?? true) ? opt.compileStep(loss, vars) : null;
   const step = captured ?? (() => opt.minimize(loss, vars));
 
+  const sums = vars.map((v) => new Float64Array(v.size));
   const random = seededRandom(seed ^ 0x5eed);
+  const augmentRandom = seededRandom(seed ^ 0xa0a0);
+  const moved = augment ? new Float32Array(count * pixels) : null;
   const epochLosses: number[] = [];
   let trainSeconds = 0;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const order = permutation(count, random);
       const tEpoch = performance.now();
+      if (augment && moved) images.assign(augmentImages(originals, count, shape[0]!, augmentRandom, augment, moved));
       for (let s = 0; s < stepsPerEpoch; s++) {
         batchIndices.assign(Float32Array.from(order.subarray(s * batch, (s + 1) * batch)));
         step().dispose();
@@ -140,6 +184,7 @@ export async function trainClassifier(e: Engine, train: LabelledImages, test: La
           elapsedSeconds: (performance.now() - t0) / 1000,
         });
       }
+      if (averageLast > 1 && epoch > epochs - averageLast) await addWeights(sums, vars);
       await options.onEpochEnd?.(epoch, model);
     }
   } catch (err) {
@@ -151,8 +196,26 @@ export async function trainClassifier(e: Engine, train: LabelledImages, test: La
     recorder.dispose();
     e.dispose([images, labels, batchIndices]);
   }
+  if (averageLast > 1) vars.forEach((v, k) => v.assign(Float32Array.from(sums[k]!, (x) => x / averageLast)));
+  if (options.recalibrateBatchNorm ?? averageLast > 1) {
+    try {
+      await recalibrateBatchNorm(e, model, originals, count);
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+  }
   const { accuracy } = await evaluateClassifier(e, model, test);
   return { model, testAccuracy: accuracy, epochLosses, steps: epochs * stepsPerEpoch, seconds: (performance.now() - t0) / 1000, trainSeconds };
+}
+
+/** Adds the current values of `vars` to `sums` (one readback per variable). */
+async function addWeights(sums: Float64Array[], vars: readonly Variable[]): Promise<void> {
+  const values = await Promise.all(vars.map((v) => v.data()));
+  values.forEach((x, k) => {
+    const sum = sums[k]!;
+    for (let i = 0; i < x.length; i++) sum[i] = sum[i]! + x[i]!;
+  });
 }
 
 function positiveInteger(name: string, value: number): number {

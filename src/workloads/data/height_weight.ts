@@ -1,8 +1,9 @@
 /**
- * Height/weight samples for the linear-regression workload: a parser for CSV files with `Height`
- * and `Weight` columns (such as the article's height_v_weight.csv: 150 adult men) and a seeded
- * synthetic data set of the same kind, so that the workload runs without any file.
+ * Height/weight samples for the linear-regression workload: the article's 150 samples (its
+ * height_v_weight.csv, carried in the bundles: data/README.md), a parser for CSV files with
+ * `Height` and `Weight` columns, and a seeded synthetic data set of the same kind.
  */
+import { ARTICLE_HEIGHT_WEIGHT_CSV } from './article_data.js';
 import { parseCsvRows } from './csv.js';
 import { normalGenerator } from './random.js';
 
@@ -57,6 +58,14 @@ export function parseHeightWeightCsv(text: string, source: string): HeightWeight
   });
   if (heights.length < 2) throw new Error(`${source}: needs at least two samples to fit a line, found ${heights.length}`);
   return { heights, weights, source };
+}
+
+/** The `source` of the article's data, by which its runs are recognised (linreg_notebook.ts). */
+export const ARTICLE_DATA_SOURCE = "the article's height_v_weight.csv (150 men)";
+
+/** The article's 150 samples: heights in inches and weights in pounds of adult men. */
+export function articleHeightWeight(): HeightWeightData {
+  return parseHeightWeightCsv(ARTICLE_HEIGHT_WEIGHT_CSV, ARTICLE_DATA_SOURCE);
 }
 
 /** Heights ~ N(69, 2.5²) inches, as adult men's in the article's data. */

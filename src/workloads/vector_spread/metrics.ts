@@ -48,3 +48,30 @@ export function spreadStats(vectors: readonly (readonly number[])[]): SpreadStat
 export function bestMinAngleDeg2d(n: number): number {
   return 360 / n;
 }
+
+/**
+ * Smallest angles of n points on the sphere in 3-D at the Tammes optimum: proven for 2 to 6 and
+ * 12 (the icosahedron); for 20 the best arrangement known (Sloane's tables of spherical codes).
+ */
+const TAMMES_DEG: Record<number, number> = {
+  2: 180,
+  3: 120,
+  4: (Math.acos(-1 / 3) * 180) / Math.PI,
+  5: 90,
+  6: 90,
+  12: (Math.atan(2) * 180) / Math.PI,
+  20: 47.431036,
+};
+
+/**
+ * The best possible smallest angle (degrees) between n unit vectors in `dims` dimensions, where
+ * it is known: evenly spaced on the circle in 2-D (360°/n), the regular simplex when
+ * dims >= n − 1 (arccos(−1/(n − 1))), the Tammes optima in 3-D listed above; undefined otherwise.
+ */
+export function bestKnownMinAngleDeg(n: number, dims: number): number | undefined {
+  if (n < 2 || dims < 2) return undefined;
+  if (dims >= n - 1) return (Math.acos(-1 / (n - 1)) * 180) / Math.PI;
+  if (dims === 2) return bestMinAngleDeg2d(n);
+  if (dims === 3) return TAMMES_DEG[n];
+  return undefined;
+}
