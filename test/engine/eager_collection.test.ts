@@ -45,4 +45,28 @@ describe('eager loops on lavapipe (WebGPU, child processes)', () => {
     expect(r.afterSecond).toBeLessThan(r.refusedAt + 2048);
     expect(Number.isFinite(r.value)).toBe(true);
   });
+
+  it('an untidied, unread Adam loop runs 60,000 steps: each refusal is followed by progress after a flush, and then a tidied step, a trivial op and a new engine run', async (ctx) => {
+    const e = await gpuEngine();
+    const limit = mapLimit();
+    if (!e.adapterInfo.isSoftware || limit === null || limit > 70_000) return ctx.skip('needs a software adapter and a memory-map limit under 70,000');
+    type Refusal = { step: number; message: string; stepsAfter: number };
+    const r = await runProcess<{ steps: number; done: number; refusals: Refusal[]; tidiedLoss: number; trivial: number[]; newEngine: number[]; w1: number[] }>(
+      'untidied_adam',
+      ['60000'],
+      { timeoutMs: 600_000 },
+    );
+    // Before the fix: refused near 18,000, 35,000 and 53,000 steps, then every dispatch for good.
+    expect(r.refusals.length).toBeLessThan(10);
+    for (const refusal of r.refusals) {
+      expect(refusal.message).toMatch(/memory maps \(vm\.max_map_count\)/);
+      // Each refusal is followed by thousands of steps (or the end of the loop).
+      expect(refusal.stepsAfter, `after the refusal at step ${refusal.step}`).toBeGreaterThanOrEqual(Math.min(5000, r.steps - refusal.step - 1));
+    }
+    expect(r.done).toBe(r.steps - r.refusals.length);
+    expect(Number.isFinite(r.tidiedLoss)).toBe(true);
+    expect(r.w1.every(Number.isFinite)).toBe(true);
+    expect(r.trivial).toEqual([2, 2]);
+    expect(r.newEngine).toEqual([2, 2]);
+  }, 700_000);
 });

@@ -465,11 +465,12 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
 
   /**
    * After a refusal near a driver limit: the cached bind groups, plans and pipelines are dropped,
-   * and a garbage collection lets Dawn release them (and the finalizers of unreachable tensors
-   * return their buffers); every pooled buffer goes back to the device. Dropping the pipelines is
-   * what gives the maps back: Dawn keeps a layout's descriptor sets for reuse until the layout
-   * itself goes, so the count of maps never falls while the pipelines live. The engine then
-   * remakes what it needs (pipelines compile again on first use): the refusal is never permanent.
+   * every pooled buffer goes back to the device, and garbage collections with device ticks between
+   * them let Dawn free what was dropped. Dropping the pipelines is what gives the maps back: Dawn
+   * keeps a layout's descriptor sets for reuse (one memory map each on lavapipe) until the layout
+   * itself goes, which is after its last bind group and pipeline, each freed at a tick once V8 has
+   * collected its wrapper. The engine then remakes what it needs (pipelines compile again on first
+   * use): the refusal is never permanent.
    */
   private async relievePressure(): Promise<void> {
     if (!this.underPressure) return;
@@ -477,12 +478,19 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     this.bindGroups.clear();
     this.lazy?.clearPlans();
     this.pipelines.clear();
-    this.collectGarbage?.();
-    this.bindGroupsSinceCollection = 0;
-    // Finalizers run after the collection, as tasks of their own.
-    await new Promise((resolve) => setTimeout(resolve, 0));
     this.submit();
+    // Nothing recorded is waiting to be submitted: every released buffer may go.
+    this.pool.afterSubmit();
     this.pool.trim(0);
+    // Round one frees the bind groups; round two the layouts they kept alive.
+    for (let round = 0; round < 2; round++) {
+      this.collectGarbage?.();
+      // Finalizers run after the collection, as tasks of their own.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      this.device.queue.submit([]);
+      await this.device.queue.onSubmittedWorkDone();
+    }
+    this.bindGroupsSinceCollection = 0;
   }
 
   async flush(): Promise<void> {
