@@ -9,11 +9,11 @@
 // Why this shape: software Vulkan (lavapipe, the no-GPU target) runs 8 invocations as the SIMD
 // lanes of one CPU thread, and dy reads differ per lane whatever the layout, so each is shared by
 // many products; the filter reads depend only on loop counters (the same cache line in every lane).
-// Measured on lavapipe (MNIST's first layer, 64x28x28x1 from 32 channels): 4-6 ms alone, 6-10 in
-// the benchmark's runs, against 27 for conv2d_backprop_input_direct_vec4.wgsl, whose lanes split
-// the output channels; the article's first layer 4-5 ms against 12. Hoisting the filter vec4s
-// out of the tap loops halved the time; vec4 accumulators (a sum per component) were 2-3x slower
-// than scalar dot products.
+// On lavapipe this ran MNIST's first layer (64x28x28x1 from 32 channels) several times faster
+// than conv2d_backprop_input_direct_vec4.wgsl, whose lanes split the output channels, and the
+// article's first layer 2-3x faster (docs/lavapipe.md). Hoisting the filter vec4s out of the tap
+// loops halved the time; vec4 accumulators (a sum per component) were 2-3x slower than scalar
+// dot products.
 // The loops inside the channel loop have constant trip counts: the compiler unrolls them and
 // keeps acc and wv in registers (S·R·IN_C <= 96 and K_H·K_W·IN_C <= 36, checked by
 // src/backend/webgpu/dispatch/conv.ts).

@@ -7,8 +7,8 @@
 // Bindings: 0 w (read), 1 u (write), 2 uniforms (Params of common/winograd_params.wgsl).
 // Dispatch: one invocation per (c, vec4 of o), o fastest (neighbouring reads and writes),
 // ceil(out_c / 4 · in_c / WG) workgroups on a 2-D grid. vec4s because lavapipe pays per lane and
-// access: one scalar (c, o) per invocation made 36 stores for 36 values (interleaved runs of the
-// article's third layer's input gradient: 4.4 ms against 4.8).
+// access: one scalar (c, o) per invocation made 36 stores for 36 values, and the article's third
+// layer's input gradient ran slower that way.
 //!include common/indexing.wgsl
 //!include conv2d/common/winograd_params.wgsl
 

@@ -8,8 +8,8 @@
 // channels. Invocation (lane, row) transforms tile 8·block + lane for vec4 channel
 // WG_Y·z + row. Lanes take neighbouring tiles, so that each of the 144 stores (one row of V per
 // channel and position) is contiguous across them: V's rows run along tiles because the batched
-// product is fastest with the tiles as its columns (36 x [32, 64]·[64, 832] at 19 GFLOP/s on
-// lavapipe, 15 with the tiles as rows).
+// product is fastest with the tiles as its columns (on lavapipe about a quarter faster than with
+// the tiles as rows; docs/lavapipe.md).
 //!include conv2d/common/winograd_params.wgsl
 
 @group(0) @binding(0) var<storage, read> dy: array<vec4f>;

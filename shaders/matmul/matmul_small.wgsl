@@ -4,7 +4,7 @@
 // memory and no barriers. src/backend/webgpu/dispatch/matmul.ts picks it when c has at most 4096
 // elements in all and k is at most 256 (the vector spread's 20x20 Gram product and its
 // gradient), where a 64 x 32 tile of matmul.wgsl would leave most of its invocations idle and
-// still pay its barriers: 130 -> 50 µs per product on lavapipe, the cost of an empty dispatch.
+// still pay its barriers (on lavapipe this one costs about what an empty dispatch does).
 // Dispatch: ceil(batch·m·n / WG) workgroups on a 2-D grid.
 //!include common/indexing.wgsl
 //!include matmul/common/matmul_params.wgsl

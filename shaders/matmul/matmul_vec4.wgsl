@@ -15,9 +15,9 @@
 // code of a read at a uniform address is the per-lane loop). So what counts is reads per
 // multiply-add: per k step a lane reads TM elements of a (the same in every lane of the row: one
 // cache line) and TV vec4s of b for TM·TV vec4 multiply-adds. Workgroup-memory tiles add
-// barriers, which lavapipe runs as coroutine switches: 3-4 GFLOP/s at 1024³ for
-// shaders/matmul/matmul.wgsl against 12-15 here, and Winograd's 36 x [32, 64]·[64, 676] ran 2x
-// slower with a staged in workgroup memory. On a GPU the 8 lanes of a row read 8 consecutive
+// barriers, which lavapipe runs as coroutine switches: shaders/matmul/matmul.wgsl ran about a
+// quarter as fast as this shader at 1024³, and Winograd's 36 x [32, 64]·[64, 676] ran 2x slower
+// with a staged in workgroup memory (docs/lavapipe.md). On a GPU the 8 lanes of a row read 8 consecutive
 // vec4s of b (coalesced) and the same a element (a broadcast from cache).
 // The accumulators are named variables: an array indexed in unrolled loops stays in registers
 // too, but ran about 5% slower here on lavapipe (the conv forward and filter-gradient kernels

@@ -101,11 +101,10 @@ const maxColsElements = 1 << 24;
 /**
  * Whether dx runs as one matrix product and a fold (inputGradientByProduct): input channels in
  * whole vec4s, at least 8 (with 1-4 the direct vec4 kernels are faster), and a cols matrix within
- * maxColsElements. Measured on lavapipe: 1.2-1.4x faster than the forward convolution of dy with
- * the flipped filter on the article's and MNIST's 32-64 channel layers, and 2.5-4.5x faster than
- * the tiled kernel (16 channels, stride 2) and the scalar direct kernel (8 channels) it replaces
- * (bench/RESULTS.md, run 21). Those 3x3 stride-1 layers now take Winograd (conv_winograd.ts),
- * which comes first.
+ * maxColsElements. On lavapipe it was faster than the forward convolution of dy with the flipped
+ * filter on the article's and MNIST's 32-64 channel layers, and than the tiled kernel (16
+ * channels, stride 2) and the scalar direct kernel (8 channels) it replaces (docs/lavapipe.md).
+ * Those 3x3 stride-1 layers now take Winograd (conv_winograd.ts), which comes first.
  */
 function usesProductForInputGradient(g: ConvGeometry): boolean {
   const cols = g.batch * g.outH * g.outW * g.kH * g.kW * g.inC;

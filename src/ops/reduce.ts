@@ -31,8 +31,8 @@ export const reductionDefaults: { ties: TiePolicy } = { ties: 'split' };
 
 /**
  * Tree reductions (inner = 1) split a long axis into chunks of at least this many elements.
- * Measured on lavapipe, the sum of 1M values: chunks of 2048 2.1-2.8 ms, 8192 1.5, 16384 1.4
- * (each chunk's workgroup pays a barrier and a serial combine of its 64 partials).
+ * Smaller chunks were slower on lavapipe (docs/lavapipe.md): each chunk's workgroup pays a barrier
+ * and a serial combine of its 64 partials.
  */
 const minChunk = 8192;
 /** Output elements times chunks aimed at by the first pass of a tree reduction (workgroups). */

@@ -39,9 +39,9 @@ export interface MainJobPlan {
 
 /**
  * The defaults. Step counts are set by what lavapipe does in about a minute per workload family:
- * a captured min-angle step is about 17 dispatches (~1.5 ms), a force step about 140 (~20-35 ms:
- * the article's per-row double loop over 20 vectors traces to some 18,000 kernels, which step
- * capture fuses and batches), so the force loss gets fewer steps. The force trace itself takes a
+ * a min-angle step is a handful of dispatches, a force step over a hundred (the article's per-row
+ * double loop over 20 vectors records thousands of kernels, which fusion and batching merge), so
+ * the force loss gets fewer steps. The force trace itself takes a
  * few seconds once per dimension. 'best' gets the steps its annealing is laid out for.
  */
 export const MAIN_JOB: MainJobPlan = {

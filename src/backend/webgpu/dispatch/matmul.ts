@@ -29,9 +29,8 @@ export interface MatmulTiling {
  * Picks the workgroup shape from the problem's shape: 64 x 128 tiles of 8 x 8 blocks for big
  * products, narrow tiles when n or m is small (so a [3592, 3592] x [3592, 3] product does not
  * compute 125 padding columns out of 128), and a shallow k slice when k is small. Staged slices
- * stay within 16 KiB, the smallest workgroup memory WebGPU guarantees.
- * Measured on lavapipe (one thread, 256³ to 1024³): 8 x 8 blocks 2.7-3.2 GFLOP per CPU-second,
- * 4 x 4 blocks 1.4.
+ * stay within 16 KiB, the smallest workgroup memory WebGPU guarantees. On lavapipe 8 x 8 blocks
+ * ran about twice as fast as 4 x 4 (docs/lavapipe.md).
  */
 export function matmulTiling(p: MatmulParams): MatmulTiling {
   const tk = p.k <= 4 ? 4 : p.k <= 8 ? 8 : 16;
@@ -64,7 +63,8 @@ function usesVec4Matmul(p: MatmulParams): boolean {
 /**
  * Picks the vec4 shader's shape: 16 rows by 2 vec4s per invocation (8 x 4 invocations: 64 x 64
  * tiles) for big products, one vec4 per lane when n is at most 32, 8 rows and fewer row groups
- * when m is small. Measured on lavapipe at 1024³: 16 x 2 13-15 GFLOP/s, 8 x 2 11-14, 8 x 1 ~11.
+ * when m is small. On lavapipe 16 x 2 was the fastest at 1024³, then 8 x 2, then 8 x 1
+ * (docs/lavapipe.md).
  */
 function matmulVec4Tiling(p: MatmulParams): MatmulVec4Tiling {
   const tv = p.n <= 32 ? 1 : 2;

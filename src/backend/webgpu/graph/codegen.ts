@@ -195,9 +195,8 @@ const reduceUniform: KernelLayout['uniform'] = {
 
 /**
  * Elements one invocation of a generated elementwise kernel computes: four for big tensors (on
- * lavapipe an invocation's memory accesses cost about the same for one element as for four: the
- * compiled 8-op chain over 1M values 6 -> 4.5 ms), one for small ones (the force loss's jobs of
- * 32 values ran 15% slower with four).
+ * lavapipe an invocation's memory accesses cost about the same for one element as for four), one
+ * for small ones (the force loss's jobs of 32 values ran slower with four; docs/lavapipe.md).
  */
 export function elementwisePerInvocation(size: number): number {
   return size >= 4096 ? 4 : 1;

@@ -36,9 +36,9 @@ export async function nodeOtherThreadsProbe(): Promise<(() => boolean | null) | 
       return false; // the thread ended since it was listed
     }
   };
-  // The thread last seen running is read first: while the GPU works that one read answers (about
-  // 10 µs, against 100-200 µs for the whole list), so the sampling takes little from the GPU's
-  // threads on a machine with few cores.
+  // The thread last seen running is read first: while the GPU works that one read answers (a
+  // small fraction of the cost of reading the whole list), so the sampling takes little from the
+  // GPU's threads on a machine with few cores.
   let hot: string | null = null;
   return () => {
     if (hot !== null && running(hot)) return true;

@@ -4,8 +4,8 @@
  * Dawn's Node binding learns that mapAsync or onSubmittedWorkDone completed by polling with
  * setImmediate, so while such a promise is pending the main thread runs flat out. lavapipe runs the
  * kernels on worker threads of this same process: on a machine with few cores that poll takes one
- * of theirs. Measured on 2 cores: the input gradient of the article's second conv layer took
- * 18-19 ms awaited at once, 10 ms when the process slept until it was done.
+ * of theirs: on 2 cores a kernel awaited at once ran at little more than half the speed it had
+ * when the process slept until it was done (docs/lavapipe.md, "Waits").
  *
  * So a wait for new work first sleeps, in 1 ms steps, for up to 0.95x the GPU time the last such
  * wait took (a training loop's waits are alike from one step to the next), and stops early once
