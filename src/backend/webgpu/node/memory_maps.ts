@@ -2,8 +2,9 @@
  * Node on Linux: how many memory maps the process holds, and how many it may (vm.max_map_count),
  * and the guard the WebGPU backend keeps with them. lavapipe spends one map per Vulkan descriptor
  * set, so per bind group, and a process at the limit dies with SIGSEGV inside
- * vkCreateDescriptorPool (docs/lavapipe.md, memory maps). A collection and a wait free the dropped bind
- * groups' sets, and later bind groups reuse them: the count stays where it was, and stops growing.
+ * vkCreateDescriptorPool (docs/lavapipe.md, memory maps). A collection and a wait free the
+ * dropped bind groups' sets for reuse: the count stops growing. It falls only when the layouts go
+ * (the backend's relief after a refusal, webgpu_backend.ts).
  */
 
 import { linuxProcFs } from './linux_proc.js';
