@@ -1,6 +1,7 @@
 /**
  * Sides for kernel cases: run one op `reps` times (each result freed before the next is made) and
- * read the first element of the last result.
+ * read the first element of the last result. Our op runs in its own `e.tidy`, whose end runs it:
+ * with lazy execution, a result freed before anything needed it would never be computed.
  */
 import type { Engine, Tensor } from '../src/index.js';
 import type { Side } from './case.js';
@@ -14,7 +15,7 @@ export function oursRepeated(e: Engine, op: () => Tensor, reps: number, inputs: 
       let out: Tensor | undefined;
       for (let r = 0; r < reps; r++) {
         out?.dispose();
-        out = op();
+        out = e.tidy(op);
       }
       return async () => {
         try {
