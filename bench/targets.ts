@@ -17,7 +17,7 @@ export interface TargetResult {
 
 const x = (v: number): string => `${v.toFixed(2)}x`;
 /** "2.10x (cpu 2.40x)": the wall-clock ratio the target is judged on, and the CPU-time ratio. */
-const both = (c: Comparison): string => `${x(c.speedup!)}${c.cpuSpeedup !== null ? ` (cpu ${x(c.cpuSpeedup)})` : ''}`;
+const both = (c: Comparison): string => `${x(c.speedup!)}${c.cpuSpeedup !== null && Number.isFinite(c.cpuSpeedup) ? ` (cpu ${x(c.cpuSpeedup)})` : ''}`;
 
 /**
  * A speedup target over the cases named in `ids` (an id ending in '*' names every case starting
