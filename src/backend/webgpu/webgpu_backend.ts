@@ -24,7 +24,7 @@ const maxDispatchesPerSubmit = 2048;
 /** At the end of a step, submit once this many dispatches are waiting (see boundary()). */
 const dispatchesPerStepSubmit = 64;
 // Each live bind group holds a Vulkan descriptor set, and lavapipe one memory map per set (of at
-// most 65530 per process, see nodeGarbageCollector in gpu.ts): the cache keeps well below that.
+// most 65530 per process, see node/garbage_collector.ts): the cache keeps well below that.
 // Captured steps hold their own bind groups; eager ones rarely repeat beyond a small working set.
 const maxCachedBindGroups = 8192;
 // Bind groups made since the last collection after which the next wait on the GPU (read, flush)

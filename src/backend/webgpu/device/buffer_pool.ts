@@ -129,7 +129,7 @@ export class BufferPool {
 
   /**
    * Destroys pooled buffers released before the last submit until at most `keep` remain, the
-   * longest unused first: their device memory goes back (and, on lavapipe, a memory map each).
+   * longest unused first: their device memory goes back.
    * Returns how many were destroyed. Work already submitted may still use them: WebGPU frees a
    * destroyed buffer's memory once that work is done.
    */
