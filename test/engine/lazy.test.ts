@@ -66,7 +66,11 @@ describe('lazy execution', () => {
     expect(s1.pipelineCompilations - s0.pipelineCompilations).toBe(0);
     expect(s1.bufferCreations - s0.bufferCreations).toBe(0);
     expect(s1.bindGroupCreations - s0.bindGroupCreations).toBe(0);
-    expect(e.memory()).toEqual(m0);
+    // No growth (the engine is shared with other tests, whose unreferenced tensors the garbage
+    // collector may free meanwhile: the count may fall).
+    const m1 = e.memory();
+    expect(m1.tensors).toBeLessThanOrEqual(m0.tensors);
+    expect(m1.bytes).toBeLessThanOrEqual(m0.bytes);
     // Fused: fewer dispatches than nodes.
     expect(s1.dispatches - s0.dispatches).toBeLessThan((s1.nodes - s0.nodes) / 2);
     e.dispose([x, y, w]);
