@@ -270,9 +270,8 @@ describe('labels out of range on the device', () => {
     e.destroy();
   });
 
-  it('WebGPU reports them at the next read or flush, naming the op, then goes on', async (ctx) => {
+  it('WebGPU reports them at the next read or flush, naming the op, then goes on', async () => {
     const e = await gpuEngine();
-    if (!e) return ctx.skip();
     const logits = e.tensor([[1, 2, 3], [4, 5, 6]]);
     const bad = e.tensor([0.5, 3.2]).floor().cast('int32');
     const good = e.tensor([0.5, 2.2]).floor().cast('int32');
@@ -289,9 +288,8 @@ describe('labels out of range on the device', () => {
     e.dispose([logits, bad, good, loss, fine]);
   });
 
-  it('host-made labels are checked at once on WebGPU too; slices of them by their bounds, without false alarms', async (ctx) => {
+  it('host-made labels are checked at once on WebGPU too; slices of them by their bounds, without false alarms', async () => {
     const e = await gpuEngine();
-    if (!e) return ctx.skip();
     const logits = e.tensor([[1, 2, 3], [4, 5, 6]]);
     expect(() => logits.sparseSoftmaxCrossEntropy(e.tensor([2, 7], [2], 'int32'))).toThrow(/got values in \[2, 7\]/);
     // A batch of valid labels sliced from a set that holds a bad one elsewhere: its bounds do not
