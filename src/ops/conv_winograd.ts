@@ -12,9 +12,10 @@ const maxTransformedElements = 1 << 24;
 /**
  * Whether dx runs as Winograd F(4x4, 3x3) (inputGradientByWinograd): a 3x3 filter, stride 1,
  * no dilation, padding within the filter's reach, channels in whole vec4s with at least 32 on
- * both sides (the batched product's vec4 kernel wants 32 columns; fewer output channels leave
- * the transforms too little product to pay for), and transformed operands within
- * maxTransformedElements.
+ * both sides (fewer leave the transforms too little product to pay for), and transformed
+ * operands within maxTransformedElements. A single small image has few tiles (MNIST's second
+ * layer at batch 1: 16, the product's columns); the vec4 product kernel takes 16 and more
+ * (src/backend/webgpu/dispatch/matmul.ts), where Winograd beat the product-and-fold path.
  */
 export function usesWinogradForInputGradient(g: ConvGeometry): boolean {
   const shape =

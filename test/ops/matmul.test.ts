@@ -36,8 +36,12 @@ describe('matmul gradients (finite differences) and GPU against CPU', () => {
     [[4], [4, 3]],
     [[2, 4], [4]],
     [[4], [2, 4, 3]],
-    // The vec4 shader (n a multiple of 4, at least 32): partial tiles, aᵀ, batches, shared operands.
+    // The vec4 shader (n a multiple of 4, at least 16): partial tiles, aᵀ, batches, shared operands.
     [[65, 5], [5, 36]],
+    // 16-28 columns: lanes past n compute clamped columns and drop them.
+    [[7, 5], [5, 20]],
+    [[3, 9, 5], [3, 5, 16], false, false],
+    [[5, 9], [5, 28], true, false],
     [[2, 7], [7, 32]],
     [[5, 3], [5, 44], true, false],
     [[3, 9, 5], [3, 5, 68]],
@@ -56,6 +60,9 @@ describe('matmul gradients (finite differences) and GPU against CPU', () => {
     await gpuMatchesCpu((_e, a, b) => a!.matmul(b!, true), [{ shape: [201, 133] }, { shape: [201, 72] }], { atol: 1e-3, noGrad: true });
     await gpuMatchesCpu((_e, a, b) => a!.matmul(b!, true, true), [{ shape: [200, 130] }, { shape: [70, 200] }], { atol: 1e-3, noGrad: true });
     await gpuMatchesCpu((_e, a, b) => a!.matmul(b!, false, true), [{ shape: [130, 200] }, { shape: [70, 200] }], { atol: 1e-3, noGrad: true });
+    // Narrow vec4 outputs (16-28 columns), batched as Winograd's product at MNIST's batch-1 layer.
+    await gpuMatchesCpu((_e, a, b) => a!.matmul(b!), [{ shape: [36, 33, 65] }, { shape: [36, 65, 16] }], { atol: 1e-3, noGrad: true });
+    await gpuMatchesCpu((_e, a, b) => a!.matmul(b!), [{ shape: [131, 67] }, { shape: [67, 28] }], { atol: 1e-3 });
   });
 
   it('small products (one element of c per invocation): every transpose flag, batches, a shared operand', async () => {
