@@ -166,7 +166,11 @@ export const binaryGradients: GradientTable<BinaryContexts> = {
   add: broadcastRule((_c, dy) => [dy, dy]),
   sub: broadcastRule((_c, dy, need) => [dy, need[1] ? dy.neg() : null]),
   mul: broadcastRule(({ a, b }, dy, need) => [need[0] ? dy.mul(b) : null, need[1] ? dy.mul(a) : null]),
-  div: broadcastRule(({ b, out }, dy, need) => [need[0] ? dy.div(b) : null, need[1] ? dy.mul(out).div(b).neg() : null]),
+  // d(a/b)/db = -(a/b)/b: -(dy/b)·out, which shares dy/b with the gradient for a.
+  div: broadcastRule(({ b, out }, dy, need) => {
+    const overB = dy.div(b);
+    return [overB, need[1] ? overB.mul(out).neg() : null];
+  }),
   // The gradient for the exponent is dy·a^b·log(a), taken as 0 where a <= 0.
   pow: broadcastRule(({ a, b, out }, dy, need) => [
     need[0] ? dy.mul(b).mul(a.pow(b.sub(1))) : null,
