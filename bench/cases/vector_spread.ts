@@ -118,6 +118,11 @@ function spreadCase(metric: Metric, dims: number, captured: boolean): BenchCase 
   // min-angle step takes about a millisecond, less than a shared machine's scheduling hiccups:
   // 50 steps per run and 15 runs keep the median steady (10 steps per run moved it by 2x).
   const reps = force ? 1 : 50;
+  // Our force step takes a few percent of tfjs's: one step a run lasted 25-170 ms, where a GC
+  // pause or a burst on the shared machine moved a median of 5 runs by up to 2x (run 43). Our
+  // runs queue several steps, so that they last a good part of tfjs's 2-3 s (as the conv
+  // cases' do since run 36).
+  const oursReps = force ? (captured ? 10 : 4) : reps;
   const name = force ? 'force' : 'minangle';
   return {
     id: `spread-${name}-${n}x${dims}${captured ? '' : '-eager'}`,
@@ -125,10 +130,11 @@ function spreadCase(metric: Metric, dims: number, captured: boolean): BenchCase 
     title: `vector spread, ${metric} metric, ${n} vectors in ${dims}-D: metric, gradient, SGD step${force ? ' (clip 200)' : ''}, renormalise; ours ${captured ? 'captured (opt.compileStep)' : 'eager (opt.maximize)'}`,
     unit: 'step',
     reps,
+    ...(oursReps === reps ? {} : { oursReps }),
     runs: force ? 5 : 15,
     warmup: 2,
     tolerance: 1e-3,
-    ours: (e) => ours(e, metric, dims, captured, reps),
+    ours: (e) => ours(e, metric, dims, captured, oursReps),
     tfjs: (tf) => tfjs(tf, metric, dims, reps),
   };
 }
