@@ -60,10 +60,30 @@ export function collapseDims(shape: Shape, strideLists: number[][]): { shape: nu
  * The kernel params of a binary op whose operands have shape `shape` or a single element (the
  * common cases: no broadcasting to work out): one flat dimension, each side stepping 1 or 0.
  */
-function flatParams(n: number, aSize: number, bSize: number): { outShape: number[]; aStrides: number[]; bStrides: number[] } {
-  if (n === 1) return { outShape: [], aStrides: [], bStrides: [] };
-  return { outShape: [n], aStrides: [aSize === 1 ? 0 : 1], bStrides: [bSize === 1 ? 0 : 1] };
+function flatParams(n: number, aSize: number, bSize: number): BinaryParams {
+  // One shared (frozen) object per length and operand kind: an eager step of the force loss
+  // makes about 9,000 binary ops over a handful of lengths, and kernels only read their params.
+  const kind = n !== 1 && aSize === 1 ? 1 : n !== 1 && bSize === 1 ? 2 : 0;
+  const cache = flatParamsCache[kind]!;
+  let params = cache.get(n);
+  if (params === undefined) {
+    params = Object.freeze(
+      n === 1
+        ? { outShape: [], aStrides: [], bStrides: [] }
+        : { outShape: Object.freeze([n]) as number[], aStrides: Object.freeze([kind === 1 ? 0 : 1]) as number[], bStrides: Object.freeze([kind === 2 ? 0 : 1]) as number[] },
+    );
+    if (cache.size >= maxCachedLengths) cache.clear();
+    cache.set(n, params);
+  }
+  return params;
 }
+
+type BinaryParams = { readonly outShape: number[]; readonly aStrides: number[]; readonly bStrides: number[] };
+
+/** flatParams' objects by length, for: both operands full, a single a, a single b. */
+const flatParamsCache: Map<number, BinaryParams>[] = [new Map(), new Map(), new Map()];
+/** Lengths kept per kind before the cache starts over (a loop uses few; a sweep of sizes would grow it). */
+const maxCachedLengths = 256;
 
 function resultDtype(rule: DtypeRule, a: Tensor, b: Tensor): DType {
   if (rule === 'bool') return 'bool';
@@ -99,7 +119,7 @@ function binary(kernel: BinaryKernelId, opName: string, a: TensorLike, b: Tensor
   e.checkInputs(opName, inputs);
   let outShape: Shape;
   const dtype = resultDtype(rule, x, y);
-  let params: { outShape: number[]; aStrides: number[]; bStrides: number[] };
+  let params: BinaryParams;
   const xOne = x.size === 1 && x.rank <= y.rank;
   if (xOne || (y.size === 1 && y.rank <= x.rank) || shapesEqual(x.shape, y.shape)) {
     // Same shapes, or a single value against a tensor of at least its rank: no broadcasting.

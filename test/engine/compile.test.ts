@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine, Tensor, Variable } from '../../src/index.js';
 import { backends, gpuEngine } from '../helpers/engines.js';
+import { settledMemory } from '../helpers/memory.js';
 
 /** One SGD step on a small non-linear least-squares problem; returns the loss. */
 function sgdStep(e: Engine, w: Variable, b: Variable, x: Tensor, y: Tensor): Tensor {
@@ -72,7 +73,7 @@ describe('e.compile on WebGPU', () => {
   it('replays without new buffers, readbacks or submits, and frees its buffers on dispose', async () => {
     const e = await gpuEngine();
     await e.flush();
-    const before = e.memory();
+    const before = await settledMemory(e);
     const x = e.tensor([0.1, -0.7, 1.3, 2.1, -1.9], [5]);
     const y = e.tensor([0.3, -0.2, 0.5, 0.9, -0.8], [5]);
     const w = e.variable([0.5, -0.5, 0.25, 1, 0], [5]);
@@ -82,7 +83,7 @@ describe('e.compile on WebGPU', () => {
     step(x, y).dispose();
     await e.flush();
     const s0 = e.stats();
-    const m0 = e.memory();
+    const m0 = await settledMemory(e);
     for (let i = 0; i < 20; i++) step(x, y).dispose();
     const s1 = e.stats();
     expect(s1.bufferCreations - s0.bufferCreations).toBe(0);

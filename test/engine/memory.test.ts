@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/engines.js';
 import { expectClose } from '../helpers/allclose.js';
+import { settledMemory } from '../helpers/memory.js';
 
 describe.each(backends)('memory on %s', (_name, make) => {
   it('a loop of 1,000 forward/backward steps leaves e.memory() unchanged', async () => {
     const e = await make();
     const w = e.variable([0.5, -0.25, 1, 2, -1], [5]);
     const x = e.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [2, 5]);
-    const before = e.memory();
+    const before = await settledMemory(e);
     for (let step = 0; step < 1000; step++) {
       e.tidy(() => {
         const { value, grads } = e.valueAndGrad(() => x.mul(w).sigmoid().sum(1).square().mean(), [w]);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/backend/cpu/cpu_backend.js';
 import { Engine, type Tensor } from '../../src/index.js';
 import { backends, cpuEngine, gpuEngine, gpuEngineOrNull } from '../helpers/engines.js';
+import { settledMemory } from '../helpers/memory.js';
 
 const rows = 4200;
 const cols = 8000;
@@ -39,7 +40,7 @@ function relativeError(a: Float32Array, b: Float32Array): number {
 describe.each(backends)('sizes checked before allocating (%s)', (name, make) => {
   it('a tensor no buffer can hold is refused when made, naming the op, the shape, the bytes and the limit', async () => {
     const e = await make();
-    const before = e.memory();
+    const before = await settledMemory(e);
     const limit = name === 'cpu' ? /more than the CPU backend's limit of 4294967296 elements/ : /more than the device's maxBufferSize \(\d+ bytes\)/;
     // Just past what one buffer holds on this backend.
     const huge = 2 * Math.ceil((e.limits.maxElements + 1) / 2);

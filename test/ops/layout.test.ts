@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Engine, Tensor } from '../../src/index.js';
 import { checkOp, type OpFn } from '../helpers/gradcheck.js';
 import { backends, cpuEngine, cpu64Engine } from '../helpers/engines.js';
+import { settledMemory } from '../helpers/memory.js';
 
 /** Forward values of an op on every backend, against expected nested arrays. */
 async function expectValues(f: (e: Engine) => Tensor, expected: unknown, shape?: number[]): Promise<void> {
@@ -257,7 +258,7 @@ describe('memory', () => {
   it('leaves no tensors behind, gradients included', async () => {
     for (const [, make] of backends) {
       const e = await make();
-      const before = e.memory();
+      const before = await settledMemory(e);
       const x = iota(e, [4, 3]);
       // Ops outside a tidy: only their results stay (gather's index tensor, stack's views go).
       const results = [x.gather([3, 1]), e.stack([x, x], 1), e.concat([x, x]), x.pad([[1, 0], [0, 1]]), x.tile([1, 2]), ...x.split(2)];

@@ -5,6 +5,7 @@ import { backends } from '../helpers/engines.js';
 import { uniformValues } from '../helpers/random.js';
 import { quadratic } from './reference.js';
 import { arenaChunk } from '../../src/kernel_ids/optim.js';
+import { settledMemory } from '../helpers/memory.js';
 
 /** Odd sizes, a size-1 variable, one just past the 64-element view alignment, a rank-3 one. */
 const shapes = [[7], [1], [65], [3, 5], [2, 2, 3]];
@@ -67,7 +68,7 @@ describe.each(backends)('parameter arena (%s)', (name, makeEngine) => {
     // Step 1 builds the arena; lazy execution runs a step's graph unfused the first time its
     // structure is seen (step 2) and compiles it fused the second time (step 3).
     for (let s = 0; s < 3; s++) opt.minimize(() => problem.loss(e, vars), vars).dispose();
-    const memory = e.memory();
+    const memory = await settledMemory(e);
     const before = e.stats();
     for (let s = 0; s < 10; s++) opt.minimize(() => problem.loss(e, vars), vars).dispose();
     const after = e.stats();

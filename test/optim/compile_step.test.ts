@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine, Optimizer, Tensor, Variable } from '../../src/index.js';
 import { backends, gpuEngine } from '../helpers/engines.js';
+import { settledMemory } from '../helpers/memory.js';
 
 /** A small non-convex problem over two variables of odd sizes. */
 function problem(e: Engine): { vars: Variable[]; loss: () => Tensor; dispose: () => void } {
@@ -68,7 +69,7 @@ describe('optimizer.compileStep on WebGPU', () => {
     step().dispose();
     await e.flush();
     const s0 = e.stats();
-    const m0 = e.memory();
+    const m0 = await settledMemory(e);
     for (let i = 0; i < 10; i++) step().dispose();
     const s1 = e.stats();
     expect(s1.bufferCreations - s0.bufferCreations).toBe(0);
