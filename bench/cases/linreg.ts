@@ -88,8 +88,8 @@ function linregCase(captured: boolean): BenchCase {
     title: `linear regression, 150 samples, RMSprop (lr ${lr}), ${steps} steps per run; ours ${captured ? 'captured (opt.compileStep)' : 'eager (opt.minimize)'}`,
     unit: 'step',
     reps: steps,
-    // Our runs last 5-25 ms (25 steps and the read the case is defined by), shorter than a
-    // burst on the shared machine: 15 runs moved the eager median by up to 2x in runs 43-44,
+    // Our runs (25 steps and the read the case is defined by) are shorter than a burst on the
+    // shared machine: 15 runs moved the eager median by up to 2x (bench/RESULTS.md, runs 43-44),
     // 31 keep it steadier.
     runs: 31,
     warmup: 2,

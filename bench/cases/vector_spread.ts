@@ -118,10 +118,9 @@ function spreadCase(metric: Metric, dims: number, captured: boolean): BenchCase 
   // min-angle step takes about a millisecond, less than a shared machine's scheduling hiccups:
   // 50 steps per run and 15 runs keep the median steady (10 steps per run moved it by 2x).
   const reps = force ? 1 : 50;
-  // Our force step takes a few percent of tfjs's: one step a run lasted 25-170 ms, where a GC
-  // pause or a burst on the shared machine moved a median of 5 runs by up to 2x (run 43). Our
-  // runs queue several steps, so that they last a good part of tfjs's 2-3 s (as the conv
-  // cases' do since run 36).
+  // Our force step takes a few percent of tfjs's: with one step a run, a GC pause or a burst on
+  // the shared machine moved a median of 5 runs by up to 2x (bench/RESULTS.md, run 43). Our runs
+  // queue several steps, so that they last a good part of tfjs's (as the conv cases' do).
   const oursReps = force ? (captured ? 10 : 4) : reps;
   const name = force ? 'force' : 'minangle';
   return {

@@ -82,8 +82,8 @@ describe('e.compile on WebGPU', () => {
     step(x, y).dispose();
     step(x, y).dispose();
     await e.flush();
-    const s0 = e.stats();
     const m0 = await settledMemory(e);
+    const s0 = e.stats();
     for (let i = 0; i < 20; i++) step(x, y).dispose();
     const s1 = e.stats();
     expect(s1.bufferCreations - s0.bufferCreations).toBe(0);

@@ -68,8 +68,8 @@ describe('optimizer.compileStep on WebGPU', () => {
     step().dispose();
     step().dispose();
     await e.flush();
-    const s0 = e.stats();
     const m0 = await settledMemory(e);
+    const s0 = e.stats();
     for (let i = 0; i < 10; i++) step().dispose();
     const s1 = e.stats();
     expect(s1.bufferCreations - s0.bufferCreations).toBe(0);

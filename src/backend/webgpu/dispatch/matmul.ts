@@ -56,8 +56,8 @@ interface MatmulVec4Tiling {
  * (n and b's batch offset multiples of 4) and at least 16 columns, so that at least half of the
  * 8 lanes of a row have columns of their own (narrower outputs keep the workgroup-memory tiles of
  * matmul.wgsl). With 16 columns half the lanes compute clamped columns and drop them, and it is
- * still faster on lavapipe than the workgroup-memory tiles: Winograd's 36 x [32, 64]·[64, 16]
- * (MNIST's second layer at batch 1) ran 5x faster (docs/lavapipe.md).
+ * still faster on lavapipe than the workgroup-memory tiles (Winograd's 36 x [32, 64]·[64, 16] at
+ * MNIST's second layer for one image: docs/lavapipe.md).
  */
 function usesVec4Matmul(p: MatmulParams): boolean {
   return !p.transB && p.n % 4 === 0 && p.n >= 16 && p.bBatchStride % 4 === 0;
