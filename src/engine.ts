@@ -9,6 +9,7 @@ import { checkBoolean, checkFunction, checkNumber, checkOptions, checkTensorList
 import { verifyDeviceChecks } from './ops/device_checks.js';
 import { allocationFailedError, checkValuesSize, kernelSizeError, tensorLimits, tooLargeError, type TensorLimits } from './ops/limits.js';
 import { NanTracer } from './debug/nan_tracer.js';
+import { BackwardReplays } from './autodiff/backward_replay.js';
 import { compileStep, type CompiledFunction, type CompileOptions, type StepFunction, type TraceState } from './compile/compile_step.js';
 
 /** What `e.memory()` reports. */
@@ -58,6 +59,10 @@ export class Engine {
   private liveTensors = 0;
   private nextVariable = 0;
   private scalarCache = new Map<string, Tensor>();
+  /** The scalar constants' storages, with what they hold (backward_key.ts and backward_replay.ts ask). */
+  private readonly constantStorages = new Map<Storage, { key: string; value: number; dtype: DType }>();
+  /** @internal Backward passes replayed without their rules (src/autodiff/backward_replay.ts). */
+  readonly backwardReplays: BackwardReplays = new BackwardReplays(this);
   private readonly collected: FinalizationRegistry<{ storage: Storage }>;
   private destroyed = false;
   /** Reused as the outputs of single-output kernels (see runKernel). */
@@ -335,6 +340,7 @@ export class Engine {
   destroy(): void {
     this.destroyed = true;
     this.scalarCache.clear();
+    this.constantStorages.clear();
     this.nanTracer = null;
     this.backend.destroy();
   }
@@ -532,8 +538,40 @@ export class Engine {
       t = this.scalar(value, dtype);
       this.scopes = scopes;
       this.scalarCache.set(key, t);
+      this.constantStorages.set(t.storage, { key, value, dtype });
     }
     return t;
+  }
+
+  /** @internal The key of the scalar constant held by `storage` (`e.constant`), if it is one. */
+  constantKeyOf(storage: Storage): string | undefined {
+    return this.constantStorages.size === 0 ? undefined : this.constantStorages.get(storage)?.key;
+  }
+
+  /** @internal The scalar constant whose buffer is `b`, if any. */
+  constantOfBuffer(b: BackendBuffer): { value: number; dtype: DType } | undefined {
+    for (const [storage, c] of this.constantStorages) if (storage.buffer === b) return { value: c.value, dtype: c.dtype };
+    return undefined;
+  }
+
+  /**
+   * @internal Whether a backward pass may be replayed (src/autodiff/backward_replay.ts): not
+   * while another tape records it (grad of grad), the NaN tracer watches kernels, or a step is
+   * traced (those need the ops themselves).
+   */
+  get replaysBackward(): boolean {
+    return this.backwardReplays.enabled && this.recordingTapes.length === 0 && this.nanTracer === null && this.tracing === null && !this.destroyed;
+  }
+
+  /** @internal Runs `fn` with every backend call going to `backend` (which passes them on). */
+  withBackend<T>(backend: Backend, fn: () => T): T {
+    const own = this.backend;
+    (this as unknown as { backend: Backend }).backend = backend;
+    try {
+      return fn();
+    } finally {
+      (this as unknown as { backend: Backend }).backend = own;
+    }
   }
 
   /** @internal Turns numbers into constants; checks tensors. */

@@ -74,7 +74,13 @@ export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
  * Anything but an integer or an array of integers is refused, naming what came.
  */
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
-  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  if (axes === undefined) {
+    const all = new Array<number>(rank);
+    for (let i = 0; i < rank; i++) all[i] = i;
+    return all;
+  }
+  // One axis, the common case (a force-loss step normalizes thousands).
+  if (typeof axes === 'number' && Number.isInteger(axes) && axes >= -rank && axes < Math.max(rank, 1)) return [axes < 0 ? axes + rank : axes];
   if (typeof axes !== 'number' && !Array.isArray(axes)) {
     throw new Error(`${op}: axes must be an integer or an array of integers, got ${describeValue(axes)}`);
   }

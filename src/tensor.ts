@@ -21,6 +21,9 @@ export type NestedArray = number | boolean | readonly NestedArray[];
  */
 export class Storage {
   refs = 1;
+  /** @internal The backward key (src/autodiff/backward_key.ts) that met this storage last, and its index there. */
+  keyBuild = 0;
+  keyIndex = 0;
   /**
    * Bounds of the values, known without a readback: those uploaded by `e.tensor`, kept by ops
    * that only move values (slices, gathers, transposes). Ops that need values in a range (class
@@ -67,6 +70,9 @@ export class Tensor {
   /** @internal Tapes that were recording when this tensor was made (they may need it later). */
   recordedBy: GradientTape[] | undefined;
   private disposedFlag = false;
+  /** @internal The backward key (src/autodiff/backward_key.ts) that met this tensor last, and its index there. */
+  keyBuild = 0;
+  keyIndex = 0;
 
   /** @internal Use `e.tensor`, `e.variable` or an op to make tensors. */
   constructor(engine: Engine, storage: Storage, shape: Shape, dtype: DType) {

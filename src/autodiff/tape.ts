@@ -1,6 +1,7 @@
 import type { Engine } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { fmt, shapesEqual } from '../shape.js';
+import { backwardKey } from './backward_key.js';
 
 /**
  * A backward rule: given dy (the gradient of the output), the gradients of each input, or null
@@ -160,7 +161,11 @@ export class GradientTape {
     this.setRecording(false);
     this.settleLastKernel();
     try {
-      return this.engine.tidy(() => this.backward(target, sources, seed));
+      const run = (): Tensor[] => this.engine.tidy(() => this.backward(target, sources, seed));
+      const e = this.engine;
+      if (!e.replaysBackward) return run();
+      const key = backwardKey(e, this.events, target, sources, seed, constantOutput, e.backwardReplays.expected);
+      return key ? e.backwardReplays.gradients(key, run) : run();
     } finally {
       this.setRecording(wasRecording);
     }

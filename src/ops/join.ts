@@ -102,7 +102,7 @@ export const joinFunctions = {
     if (tensors.some((t) => t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i]))) {
       throw new Error(`stack: shapes ${tensors.map((t) => fmt(t.shape)).join(', ')} differ`);
     }
-    const a = insertionAxis('stack', axis, first.rank, fmt(first.shape));
+    const a = insertionAxis('stack', axis, first.shape);
     return e.tidy(() => e.concat(tensors.map((t) => t.expandDims(a)), a));
   },
 };

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import { assertShape, broadcastShapes, broadcastStrides, fmt, normalizeAxes, shapesEqual, sizeOf, stridesOf } from '../shape.js';
+import { assertShape, broadcastShapes, broadcastStrides, fmt, normalizeAxes, shapesEqual, sizeOf, stridesOf, type Shape } from '../shape.js';
 import { sumToShape } from './binary.js';
 import type { GradientTable } from '../autodiff/rules.js';
 import { installOps, type AsMethods } from './define.js';
@@ -10,9 +10,10 @@ import { describeValue } from '../values.js';
 import { copyStrided, padStrided, stridedView } from './strided.js';
 
 /** Normalises an insertion axis in [-(rank + 1), rank] (expandDims, stack). */
-export function insertionAxis(op: string, axis: number, rank: number, shapeText: string): number {
+export function insertionAxis(op: string, axis: number, shape: Shape): number {
+  const rank = shape.length;
   if (!Number.isInteger(axis) || axis < -(rank + 1) || axis > rank) {
-    throw new Error(`${op}: axis ${describeValue(axis)} is out of range for inserting into shape ${shapeText} (rank ${rank})`);
+    throw new Error(`${op}: axis ${describeValue(axis)} is out of range for inserting into shape ${fmt(shape)} (rank ${rank})`);
   }
   return axis < 0 ? axis + rank + 1 : axis;
 }
@@ -91,7 +92,7 @@ export const layoutOps = {
   },
   /** Inserts a dimension of size 1 at `axis` (negative counts from the end, -1 appends). A view. */
   expandDims: (x: Tensor, axis = 0): Tensor => {
-    const a = insertionAxis('expandDims', axis, x.rank, fmt(x.shape));
+    const a = insertionAxis('expandDims', axis, x.shape);
     const shape = [...x.shape];
     shape.splice(a, 0, 1);
     return x.reshape(shape);

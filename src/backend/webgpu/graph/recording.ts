@@ -189,7 +189,7 @@ export class Recording {
     if (dynamic) {
       s.push(DYNAMIC);
       if (shape) for (let i = 0; i < shape.length; i++) s.push(shape[i]!);
-    } else s.pushValue(params);
+    } else s.pushParams(params);
     s.push(inputs.length + outputs.length);
     s.push(inputs.length);
     for (let i = 0; i < inputs.length; i++) this.pushSlot(inputs[i]!);
