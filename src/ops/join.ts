@@ -73,16 +73,17 @@ export const joinFunctions = {
   concat: (e: Engine, tensors: readonly Tensor[], axis = 0): Tensor => {
     checkTensorList('concat', 'tensors', tensors);
     e.checkInputs('concat', tensors);
-    const shapes = tensors.map((t) => fmt(t.shape)).join(', ');
+    // Formatted for errors only: a force-loss step joins hundreds of lists.
+    const shapes = (): string => tensors.map((t) => fmt(t.shape)).join(', ');
     const first = tensors[0]!;
-    if (first.rank === 0) throw new Error(`concat: scalars (shapes ${shapes}) have no axis to join along; use stack`);
+    if (first.rank === 0) throw new Error(`concat: scalars (shapes ${shapes()}) have no axis to join along; use stack`);
     if (!Number.isInteger(axis) || axis < -first.rank || axis >= first.rank) {
-      throw new Error(`concat: axis ${describeValue(axis)} is out of range for shapes ${shapes} (rank ${first.rank})`);
+      throw new Error(`concat: axis ${describeValue(axis)} is out of range for shapes ${shapes()} (rank ${first.rank})`);
     }
     const a = axis < 0 ? axis + first.rank : axis;
     for (const t of tensors) {
       if (t.rank !== first.rank || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
-        throw new Error(`concat: shapes ${shapes} differ outside axis ${a}`);
+        throw new Error(`concat: shapes ${shapes()} differ outside axis ${a}`);
       }
     }
     if (tensors.length === 1) return first.clone();

@@ -35,18 +35,18 @@ function batchOperand(t: Tensor, batch: Shape): { operand: Tensor; stride: numbe
 }
 
 /** op(a) @ op(b) for operands of rank >= 2 with numpy-broadcast batch dimensions. */
-function batchedMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, shown: string): Tensor {
+function batchedMatmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, shown: () => string): Tensor {
   const e = a.engine;
   const [m, ka] = opShape(a, transposeA);
   const [kb, n] = opShape(b, transposeB);
-  if (ka !== kb) throw new Error(`matmul: inner dimensions differ (${shown})`);
+  if (ka !== kb) throw new Error(`matmul: inner dimensions differ (${shown()})`);
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
   let batch: number[];
   try {
     batch = broadcastShapes('matmul', aBatch, bBatch);
   } catch {
-    throw new Error(`matmul: batch dimensions ${fmt(aBatch)} and ${fmt(bBatch)} cannot be broadcast (${shown})`);
+    throw new Error(`matmul: batch dimensions ${fmt(aBatch)} and ${fmt(bBatch)} cannot be broadcast (${shown()})`);
   }
   const A = batchOperand(a, batch);
   const B = batchOperand(b, batch);
@@ -147,7 +147,7 @@ export const matmulGradients: GradientTable<MatmulContexts> = {
 
 /** The products of the backward rule (recorded, so second derivatives work). */
 function mm(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
-  return batchedMatmul(a, b, transposeA, transposeB, describe(a.shape, b.shape, transposeA, transposeB));
+  return batchedMatmul(a, b, transposeA, transposeB, () => describe(a.shape, b.shape, transposeA, transposeB));
 }
 
 /** Moves `axes` of `x` before (`first`) or after the others; a view when already in place. */
@@ -179,8 +179,9 @@ export const matmulOps = {
     checkBoolean('matmul', 'transposeA', transposeA);
     checkBoolean('matmul', 'transposeB', transposeB);
     const [x, y] = tensors('matmul', a, b) as [Tensor, Tensor];
-    const shown = describe(x.shape, y.shape, transposeA, transposeB);
-    if (x.rank === 0 || y.rank === 0) throw new Error(`matmul: operands must have rank >= 1 (${shown})`);
+    // Described for errors only.
+    const shown = (): string => describe(x.shape, y.shape, transposeA, transposeB);
+    if (x.rank === 0 || y.rank === 0) throw new Error(`matmul: operands must have rank >= 1 (${shown()})`);
     const aVector = x.rank === 1;
     const bVector = y.rank === 1;
     const a2 = aVector ? x.reshape([1, x.shape[0]!]) : x;
@@ -217,15 +218,16 @@ export const matmulOps = {
    */
   tensordot: (a: Tensor, b: Tensor, axes: number | readonly [number | readonly number[], number | readonly number[]] = 2): Tensor => {
     const [x, y] = tensors('tensordot', a, checkTensor('tensordot', 'b', b)) as [Tensor, Tensor];
-    const shown = `${fmt(x.shape)} x ${fmt(y.shape)}`;
+    // Formatted for errors only (a force-loss step makes hundreds of dot products).
+    const shown = (): string => `${fmt(x.shape)} x ${fmt(y.shape)}`;
     if (typeof axes !== 'number' && !(Array.isArray(axes) && axes.length === 2)) {
-      throw new Error(`tensordot: axes must be a count or a pair [aAxes, bAxes], got ${describeValue(axes)} (${shown})`);
+      throw new Error(`tensordot: axes must be a count or a pair [aAxes, bAxes], got ${describeValue(axes)} (${shown()})`);
     }
     let aAxes: number[];
     let bAxes: number[];
     if (typeof axes === 'number') {
       if (!Number.isInteger(axes) || axes < 0 || axes > x.rank || axes > y.rank) {
-        throw new Error(`tensordot: cannot contract ${describeValue(axes)} axes (${shown})`);
+        throw new Error(`tensordot: cannot contract ${describeValue(axes)} axes (${shown()})`);
       }
       aAxes = Array.from({ length: axes }, (_, i) => x.rank - axes + i);
       bAxes = Array.from({ length: axes }, (_, i) => i);
@@ -235,16 +237,16 @@ export const matmulOps = {
       aAxes = norm(list(axes[0]), x.rank);
       bAxes = norm(list(axes[1]), y.rank);
       if (aAxes.length !== bAxes.length) {
-        throw new Error(`tensordot: ${aAxes.length} axes of a against ${bAxes.length} axes of b (${shown})`);
+        throw new Error(`tensordot: ${aAxes.length} axes of a against ${bAxes.length} axes of b (${shown()})`);
       }
       if (new Set(aAxes).size !== aAxes.length || new Set(bAxes).size !== bAxes.length) {
-        throw new Error(`tensordot: repeated axes (${shown})`);
+        throw new Error(`tensordot: repeated axes (${shown()})`);
       }
     }
     aAxes.forEach((ai, i) => {
       const bi = bAxes[i]!;
       if (x.shape[ai] !== y.shape[bi]) {
-        throw new Error(`tensordot: a axis ${ai} has size ${x.shape[ai]} but b axis ${bi} has size ${y.shape[bi]} (${shown})`);
+        throw new Error(`tensordot: a axis ${ai} has size ${x.shape[ai]} but b axis ${bi} has size ${y.shape[bi]} (${shown()})`);
       }
     });
     // A full contraction in axis order (the dot product of two vectors, tensordot(d, d, 1)) is a

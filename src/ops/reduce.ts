@@ -67,6 +67,8 @@ interface ReductionView {
  * Otherwise they are transposed to the end (inner = 1).
  */
 function reductionView(x: Tensor, ax: readonly number[]): ReductionView {
+  // Every axis (a full sum, the common case): one row, read as it lies.
+  if (ax.length === x.rank && x.size > 1) return { source: x, rows: 1, cols: x.size, inner: 1 };
   const size = (axes: readonly number[]): number => sizeOf(axes.map((a) => x.shape[a]!));
   const big = x.shape.map((_, i) => i).filter((i) => x.shape[i] !== 1);
   const reduced = big.filter((i) => ax.includes(i));

@@ -23,7 +23,7 @@
  */
 import type { GpuBuffer } from '../device/buffer_pool.js';
 import type { KernelId } from '../../../kernel_ids/registry.js';
-import { intern, Signature } from './signature.js';
+import { intern, sameValue, Signature } from './signature.js';
 
 /** One kernel dispatch of the pending graph. */
 export interface DispatchNode {
@@ -39,6 +39,8 @@ export interface DispatchNode {
   stack?: string;
   /** Step capture: draws the params of a replay (src/compile/dynamic_params.ts). */
   refresh?: () => object;
+  /** How many numbers the params took in the signature (-1 for dynamic nodes). */
+  paramsLength: number;
 }
 
 /** A copy between buffers (copyBufferToBuffer). */
@@ -65,7 +67,7 @@ export type GraphNode = DispatchNode | CopyNode | HostNode;
 
 /** A node as a plan keeps it: buffers by slot (the recording that expects the plan fills them in). */
 export type NodeTemplate =
-  | { kind: 'dispatch'; kernel: KernelId; params: object; slots: number[]; firstOutput: number; dynamic: boolean }
+  | { kind: 'dispatch'; kernel: KernelId; params: object; slots: number[]; firstOutput: number; dynamic: boolean; paramsLength: number }
   | { kind: 'copy'; slots: [number, number]; numel: number };
 
 /** What a recording expects: the signature and node templates of a compiled plan. */
@@ -142,7 +144,7 @@ export class Recording {
       if (n.kind === 'copy') this.nodes.push({ kind: 'copy', src: bufferOf(n.slots[0]), dst: bufferOf(n.slots[1]), numel: n.numel });
       else {
         const params = n.dynamic ? this.dynamicParams.get(i)! : n.params;
-        this.nodes.push({ kind: 'dispatch', kernel: n.kernel, params, buffers: n.slots.map(bufferOf), firstOutput: n.firstOutput, dynamic: n.dynamic });
+        this.nodes.push({ kind: 'dispatch', kernel: n.kernel, params, buffers: n.slots.map(bufferOf), firstOutput: n.firstOutput, dynamic: n.dynamic, paramsLength: n.paramsLength });
       }
     }
   }
@@ -157,7 +159,7 @@ export class Recording {
     return this.nodes.map((n): NodeTemplate => {
       if (n.kind === 'copy') return { kind: 'copy', slots: [this.slotOf(n.src), this.slotOf(n.dst)], numel: n.numel };
       if (n.kind === 'host') throw new Error('lazy execution: host code cannot be part of a cached plan');
-      return { kind: 'dispatch', kernel: n.kernel, params: n.params, slots: n.buffers.map((b) => this.slotOf(b)), firstOutput: n.firstOutput, dynamic: n.dynamic };
+      return { kind: 'dispatch', kernel: n.kernel, params: n.params, slots: n.buffers.map((b) => this.slotOf(b)), firstOutput: n.firstOutput, dynamic: n.dynamic, paramsLength: n.paramsLength };
     });
   }
 
@@ -186,10 +188,22 @@ export class Recording {
     const s = this.signature;
     s.push(NODE_DISPATCH);
     s.push(intern(kernel));
+    let paramsLength = -1;
     if (dynamic) {
       s.push(DYNAMIC);
       if (shape) for (let i = 0; i < shape.length; i++) s.push(shape[i]!);
-    } else s.pushParams(params);
+    } else {
+      // Matching the expected plan, params equal to its node's have its encoding: skip over it
+      // instead of encoding them (a replayed backward pass passes the very same objects).
+      const expected = s.matching ? this.templates?.[this.nodeCount] : undefined;
+      if (expected?.kind === 'dispatch' && expected.kernel === kernel && expected.paramsLength >= 0 && sameValue(params, expected.params) && s.skip(expected.paramsLength)) {
+        paramsLength = expected.paramsLength;
+      } else {
+        const at = s.length;
+        s.pushParams(params);
+        paramsLength = s.length - at;
+      }
+    }
     s.push(inputs.length + outputs.length);
     s.push(inputs.length);
     for (let i = 0; i < inputs.length; i++) this.pushSlot(inputs[i]!);
@@ -202,7 +216,7 @@ export class Recording {
     const buffers = new Array<GpuBuffer>(inputs.length + outputs.length);
     for (let i = 0; i < inputs.length; i++) buffers[i] = inputs[i]!;
     for (let i = 0; i < outputs.length; i++) buffers[inputs.length + i] = outputs[i]!;
-    this.nodes.push({ kind: 'dispatch', kernel, params, buffers, firstOutput: inputs.length, dynamic, stack, refresh });
+    this.nodes.push({ kind: 'dispatch', kernel, params, buffers, firstOutput: inputs.length, dynamic, stack, refresh, paramsLength });
   }
 
   /** Host code (step capture): see HostNode. */

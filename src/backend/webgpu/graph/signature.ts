@@ -49,6 +49,37 @@ function same(a: number, b: number): boolean {
   return a === b ? a !== 0 || 1 / a === 1 / b : a !== a && b !== b;
 }
 
+/**
+ * True when `a` and `b` are parameter values `pushValue` encodes alike: numbers by Object.is,
+ * strings and booleans by value, null and undefined alike, arrays and plain objects member by
+ * member (objects' defined members, in either order: a kernel reads its params by name).
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return typeof a !== 'number' || a !== 0 || 1 / a === 1 / (b as number);
+  if (typeof a === 'number') return typeof b === 'number' && a !== a && b !== b;
+  if (a === null || a === undefined) return b === null || b === undefined;
+  if (typeof a !== 'object' || typeof b !== 'object' || b === null) return false;
+  const arrayA = Array.isArray(a) || ArrayBuffer.isView(a);
+  if (arrayA !== (Array.isArray(b) || ArrayBuffer.isView(b))) return false;
+  if (arrayA) {
+    const x = a as ArrayLike<unknown>;
+    const y = b as ArrayLike<unknown>;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameValue(x[i], y[i])) return false;
+    return true;
+  }
+  let defined = 0;
+  for (const k in a as Record<string, unknown>) {
+    const v = (a as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    defined++;
+    const w = (b as Record<string, unknown>)[k];
+    if (w === undefined || !sameValue(v, w)) return false;
+  }
+  for (const k in b as Record<string, unknown>) if ((b as Record<string, unknown>)[k] !== undefined) defined--;
+  return defined === 0;
+}
+
 /** A growing list of numbers, written or compared with an expected list. */
 export class Signature {
   // Small at first: a recording that matches its expected plan writes nothing here, and every
@@ -157,6 +188,16 @@ export class Signature {
       }
       this.push(keys);
     }
+  }
+
+  /**
+   * Steps over `n` numbers of the expected signature (the caller knows they are what it would
+   * push). False, and nothing done, when not matching or fewer than `n` are left.
+   */
+  skip(n: number): boolean {
+    if (this.expected === null || this.length + n > this.expectedLength) return false;
+    this.length += n;
+    return true;
   }
 
   /** `pushValue` of a kernel's params object, from its kept encoding where it has one. */
