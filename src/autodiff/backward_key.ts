@@ -11,15 +11,14 @@
  * - its inputs and output by reference.
  * A reference is the tensor's index among those seen so far; a tensor seen for the first time
  * describes itself: its storage (shared by views), its shape, dtype and whether it was disposed.
- * A storage describes its buffer (shared by storages of one memory), its size, its known value
- * range, its parent, and whether it is one of the engine's scalar constants (a rule may use the
- * constant itself, which stays the same buffer, rather than the tensor at that place).
+ * A storage describes its buffer's size, its known value range, its parent, and whether it is
+ * one of the engine's scalar constants (a rule may use the constant itself, which stays the same
+ * buffer, rather than the tensor at that place).
  * Then the target, the sources and the seed.
  *
  * Kernels that ran without an op recording them make the tape not replayable: the backward pass
  * must run to raise its error about them.
  */
-import type { BackendBuffer } from '../backend/backend.js';
 import type { Engine } from '../engine.js';
 import { intern, Signature } from '../backend/webgpu/graph/signature.js';
 import { Tensor, type Storage } from '../tensor.js';
@@ -29,13 +28,13 @@ export type KeyedEvent =
   | { kind: 'op'; op: string; out: Tensor; inputs: readonly Tensor[]; backward: unknown; rule?: unknown; ctx?: unknown }
   | { kind: 'kernel'; unclaimed: readonly Tensor[] };
 
-/** A key, with what a replay binds: the buffers and storages in the order the key met them. */
+/**
+ * A key, with what a replay binds: the storages in the order the key met them, whose buffers are
+ * a replay's external buffers. (Each storage owns its buffer object, so the key names buffers by
+ * their storage; a capture that finds one buffer under two storages is not kept.)
+ */
 export interface BackwardKey {
   readonly signature: Signature;
-  /** Every buffer the key met, first-seen order: a replay's external buffers. */
-  readonly buffers: BackendBuffer[];
-  /** Buffer to its index in `buffers` (capture resolves the buffers rules bind with it). */
-  readonly bufferIndex: Map<BackendBuffer, number>;
   /** Every storage the key met, first-seen order. */
   readonly storages: Storage[];
   /** The index of a storage in `storages`, if the key met it (valid until the next key is built). */
@@ -48,7 +47,6 @@ const RULE = -21.5;
 const CONSTANT_OUTPUT = -22.5;
 const NEW_TENSOR = -23.5;
 const NEW_STORAGE = -24.5;
-const NEW_BUFFER = -25.5;
 const ENGINE_CONSTANT = -26.5;
 const NUMBER = -27.5;
 const TRUE = -28.5;
@@ -72,8 +70,6 @@ let builds = 0;
 
 class KeyBuilder implements BackwardKey {
   readonly signature = new Signature();
-  readonly buffers: BackendBuffer[] = [];
-  readonly bufferIndex = new Map<BackendBuffer, number>();
   readonly storages: Storage[] = [];
   private tensors = 0;
   // Stamps on the objects instead of maps: a force-loss step's key meets about 20,000 tensors.
@@ -117,13 +113,7 @@ class KeyBuilder implements BackwardKey {
       s.push(ENGINE_CONSTANT);
       s.push(intern(constant));
     }
-    const b = st.buffer;
-    const buffer = this.bufferIndex.get(b);
-    if (buffer === undefined) {
-      this.bufferIndex.set(b, this.buffers.push(b) - 1);
-      s.push(NEW_BUFFER);
-      s.push(b.numel);
-    } else s.push(buffer);
+    s.push(st.buffer.numel);
     const range = st.valueRange;
     if (range) {
       s.push(RANGE);

@@ -37,11 +37,12 @@ const BOUNDARY = 5;
 /**
  * The backend calls of a pass, flat (a replay reads thousands in a row). Call c is `ops[c]`,
  * with `counts[c]` and the buffer symbols `syms[starts[c]..starts[c + 1])`. A symbol k >= 0 is
- * the k-th buffer the pass allocated; -(i + 1) is the i-th external buffer (the key's buffers,
- * then the constants the capture met). RUN: inputs then outputs, `counts` inputs, with
- * `kernels[c]` and `params[c]`. FREE, UPLOAD: one buffer (UPLOAD's values in `uploads`). COPY:
- * source and destination, `counts` elements. ALLOC: `counts` elements, `writtenBy[c]`. BOUNDARY:
- * the end of the pass's tidy scope when it is the outermost one (Backend.boundary).
+ * the k-th buffer the pass allocated; -(i + 1) is the i-th external buffer (the buffers of the
+ * key's storages, then the constants the capture met). RUN: inputs then outputs, `counts`
+ * inputs, with `kernels[c]` and `params[c]`. FREE, UPLOAD: one buffer (UPLOAD's values in
+ * `uploads`). COPY: source and destination, `counts` elements. ALLOC: `counts` elements,
+ * `writtenBy[c]`. BOUNDARY: the end of the pass's tidy scope when it is the outermost one
+ * (Backend.boundary).
  */
 interface Calls {
   readonly ops: Uint8Array;
@@ -176,7 +177,7 @@ export class BackwardReplays {
   private replay(t: Template, key: BackwardKey): Tensor[] {
     const e = this.engine;
     const backend = e.backend;
-    const external = key.buffers.slice();
+    const external: BackendBuffer[] = key.storages.map((st) => st.buffer);
     for (const c of t.constants) external.push(e.constant(c.value, c.dtype).storage.buffer);
     const made = new Array<BackendBuffer | null>(t.allocations).fill(null);
     let allocated = 0;
@@ -347,6 +348,22 @@ class CapturingBackend implements Backend {
     this.inner.destroy();
   }
 
+  /** The key's buffers by their storage's index (built at the first lookup). */
+  private keyBuffers: Map<BackendBuffer, number> | null = null;
+
+  private bufferIndex(): Map<BackendBuffer, number> {
+    if (this.keyBuffers === null) {
+      const index = new Map<BackendBuffer, number>();
+      this.key.storages.forEach((st, i) => {
+        // One buffer under two storages: which one a rule meant is unknowable.
+        if (index.has(st.buffer)) this.replayable = false;
+        else index.set(st.buffer, i);
+      });
+      this.keyBuffers = index;
+    }
+    return this.keyBuffers;
+  }
+
   /** A buffer's symbol: allocated by the pass, one of the key's, or an engine constant. */
   private symbolOf(b: BackendBuffer): number {
     const sym = this.symbols.get(b);
@@ -354,7 +371,7 @@ class CapturingBackend implements Backend {
       if (sym >= 0 && !this.live.has(sym)) this.replayable = false;
       return sym;
     }
-    const index = this.key.bufferIndex.get(b);
+    const index = this.bufferIndex().get(b);
     if (index !== undefined) return this.external(b, index);
     const constant = this.engine.constantOfBuffer(b);
     if (constant === undefined) {
@@ -362,7 +379,7 @@ class CapturingBackend implements Backend {
       return 0;
     }
     this.constants.push(constant);
-    return this.external(b, this.key.buffers.length + this.constants.length - 1);
+    return this.external(b, this.key.storages.length + this.constants.length - 1);
   }
 
   private external(b: BackendBuffer, index: number): number {
