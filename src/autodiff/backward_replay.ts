@@ -103,11 +103,15 @@ class CallList {
   }
 }
 
+const noCalls: Calls = new CallList().seal();
+
 /** Where a gradient's storage comes from in a replay. */
 type ResultStorage = { kind: 'born'; sym: number; valueRange: ValueRange | undefined } | { kind: 'storage'; index: number } | { kind: 'constant'; value: number; dtype: DType };
 
 interface Template {
   readonly signature: Signature;
+  /** False for a key whose captures failed twice: its rules just run (no recorder). */
+  readonly replayable: boolean;
   readonly calls: Calls;
   readonly allocations: number;
   readonly constants: readonly { value: number; dtype: DType }[];
@@ -121,6 +125,8 @@ const maxCalls = 1 << 18;
 /** The replayable backward passes of one engine. */
 export class BackwardReplays {
   private templates: Template[] = [];
+  /** Keys whose capture failed once (see `capture`). */
+  private failed: Signature[] = [];
   /** Off: every backward pass runs its rules (a switch for tests and measurements). */
   enabled = true;
   /** Backward passes replayed, and captured (for tests and `e.stats()`-style checks). */
@@ -140,7 +146,8 @@ export class BackwardReplays {
    */
   gradients(key: BackwardKey, run: () => Tensor[]): Tensor[] {
     const template = this.find(key.signature);
-    if (template) return this.replay(template, key);
+    if (template?.replayable) return this.replay(template, key);
+    if (template) return run();
     return this.capture(key, run);
   }
 
@@ -168,10 +175,24 @@ export class BackwardReplays {
       const params = template.calls.params.filter((p): p is object => p !== undefined);
       e.backend.reuseParams?.(params);
       this.captures++;
-      this.templates.unshift(template);
-      if (this.templates.length > maxTemplates) this.templates.pop();
+      this.keep(template);
+    } else {
+      // A pass may fail once for a reason that goes away (a scalar constant it made for the
+      // first time); failing again, its key runs the rules from then on without a recorder.
+      const signature = key.signature.snapshot();
+      const failedBefore = this.failed.some((f) => f.length === signature.length && f.hash === signature.hash && f.equals(signature));
+      if (failedBefore) this.keep({ signature, replayable: false, calls: noCalls, allocations: 0, constants: [], results: [] });
+      else {
+        this.failed.unshift(signature);
+        if (this.failed.length > maxTemplates) this.failed.pop();
+      }
     }
     return grads;
+  }
+
+  private keep(template: Template): void {
+    this.templates.unshift(template);
+    if (this.templates.length > maxTemplates) this.templates.pop();
   }
 
   private replay(t: Template, key: BackwardKey): Tensor[] {
@@ -238,7 +259,7 @@ export class BackwardReplays {
  */
 class CapturingBackend implements Backend {
   private readonly calls = new CallList();
-  /** Symbol of each buffer met (allocated ones win over external ones: pools reuse wrappers). */
+  /** Symbol of each buffer met. */
   private readonly symbols = new Map<BackendBuffer, number>();
   private readonly live = new Set<number>();
   private allocations = 0;
@@ -420,6 +441,6 @@ class CapturingBackend implements Backend {
     if (survivors.size !== this.live.size) return null;
     for (const sym of this.live) if (!survivors.has(sym)) return null;
     for (const [st, count] of holders) if (this.symbols.get(st.buffer)! >= 0 && st.refs !== count) return null;
-    return { signature: signature.snapshot(), calls: this.calls.seal(), allocations: this.allocations, constants: this.constants, results };
+    return { signature: signature.snapshot(), replayable: true, calls: this.calls.seal(), allocations: this.allocations, constants: this.constants, results };
   }
 }
