@@ -179,6 +179,27 @@ describe.each(backends)('backward replay (%s)', (_name, engine) => {
     x.dispose();
   });
 
+  it('replays gradients that view the seed or a tape tensor, and their disposal frees nothing else', async () => {
+    const e = await engine();
+    const x = e.tensor([2.5], [1]);
+    const y = e.tensor([1, 2, 3]);
+    const counts = await counting(e, true, async () => {
+      for (let k = 0; k < 4; k++) {
+        // d(x as a scalar)/dx is the seed itself, reshaped; d(sum(y))/dy is the seed broadcast.
+        const a = e.valueAndGrad(() => x.reshape([]), [x]);
+        const b = e.valueAndGrad(() => y.sum(), [y]);
+        expect(Array.from(await a.grads[0]!.data())).toEqual([1]);
+        expect(Array.from(await b.grads[0]!.data())).toEqual([1, 1, 1]);
+        e.dispose([a, b]);
+      }
+    });
+    expect(counts.replays).toBeGreaterThanOrEqual(4);
+    // The engine's constant 1 survived its views' disposal.
+    expect(Array.from(await e.valueAndGrad(() => x.reshape([]), [x]).grads[0]!.data())).toEqual([1]);
+    x.dispose();
+    y.dispose();
+  });
+
   it('replays a tape used outside any tidy scope', async () => {
     const e = await engine();
     const x = e.tensor([0.5, 1.5, -2]);
