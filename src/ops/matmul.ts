@@ -218,6 +218,9 @@ export const matmulOps = {
    */
   tensordot: (a: Tensor, b: Tensor, axes: number | readonly [number | readonly number[], number | readonly number[]] = 2): Tensor => {
     const [x, y] = tensors('tensordot', a, checkTensor('tensordot', 'b', b)) as [Tensor, Tensor];
+    // The dot product of two vectors of one shape, without the axis bookkeeping (the force loss
+    // makes hundreds a step). The general path below agrees.
+    if (axes === x.rank && x.rank === y.rank && shapesEqual(x.shape, y.shape)) return x.mul(y).sum();
     // Formatted for errors only (a force-loss step makes hundreds of dot products).
     const shown = (): string => `${fmt(x.shape)} x ${fmt(y.shape)}`;
     if (typeof axes !== 'number' && !(Array.isArray(axes) && axes.length === 2)) {
@@ -251,7 +254,10 @@ export const matmulOps = {
     });
     // A full contraction in axis order (the dot product of two vectors, tensordot(d, d, 1)) is a
     // sum of products: elementwise kernels that step capture fuses, instead of a 1 x k x 1 matmul.
-    if (aAxes.length === x.rank && aAxes.every((v, i) => v === i) && bAxes.every((v, i) => v === i)) return x.mul(y).sum();
+    // Only when every axis of both is contracted: b's free axes would be summed away too.
+    if (aAxes.length === x.rank && bAxes.length === y.rank && aAxes.every((v, i) => v === i) && bAxes.every((v, i) => v === i)) {
+      return x.mul(y).sum();
+    }
     const A = contractionMatrix(x, aAxes, false);
     const B = contractionMatrix(y, bAxes, true);
     const outShape = [...x.shape.filter((_, i) => !aAxes.includes(i)), ...y.shape.filter((_, i) => !bAxes.includes(i))];

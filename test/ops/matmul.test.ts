@@ -164,6 +164,9 @@ describe.each(backends)('matmul on %s', (_name, make) => {
     const d = e.tensor([1, 2, 2]);
     expect(await e.dot(d, d).array()).toEqual(9);
     expect(await d.tensordot(d, 1).array()).toEqual(9);
+    // A vector against a matrix contracts one axis: b's other axis stays.
+    expect(await e.tensor([1, 2]).tensordot(e.tensor([[1, 2], [3, 4]]), 1).array()).toEqual([7, 10]);
+    expect(await e.tensor([[1, 2], [3, 4]]).tensordot(e.tensor([1, 2]), 1).array()).toEqual([5, 11]);
     const m = e.tensor([[1, 2, 3], [4, 5, 6]]);
     expect(await m.dot(d).array()).toEqual([11, 26]);
     expect(await e.tensor([1, 1]).dot(m).array()).toEqual([5, 7, 9]);
@@ -197,6 +200,7 @@ describe('matmul helpers are differentiable', () => {
     await checkOp((_e, a, b) => a!.tensordot(b!, [[2], [0]]), [{ shape: [2, 3, 5] }, { shape: [5, 2] }]);
     await checkOp((_e, a, b) => a!.tensordot(b!, [[0], [1]]), [{ shape: [5, 3] }, { shape: [2, 5] }]);
     await checkOp((_e, d) => d!.tensordot(d!, 1), [{ shape: [6] }]);
+    await checkOp((_e, a, b) => a!.tensordot(b!, 1), [{ shape: [5] }, { shape: [5, 3] }]);
     await checkOp((e, a, b) => e.dot(a!, b!), [{ shape: [3, 4] }, { shape: [4] }]);
     await checkOp((e, a, b) => e.outer(a!, b!), [{ shape: [3] }, { shape: [4] }]);
   });
