@@ -32,7 +32,7 @@ type DtypeRule = 'arith' | 'float' | 'bool';
  * Drops size-1 dimensions and merges neighbours that every operand walks contiguously, so the
  * kernel's index loop runs over as few dimensions as possible ([2,3,4] + [2,3,4] becomes [24]).
  */
-export function collapseDims(shape: Shape, strideLists: number[][]): { shape: number[]; strides: number[][] } {
+export function collapseDims(shape: Shape, strideLists: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
   // Plain loops: this runs for every broadcasting op, and closures per dimension were most of
   // an eager op's garbage.
   const lists = strideLists.length;

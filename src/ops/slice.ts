@@ -26,9 +26,14 @@ const json = describeValue;
 /** The slice of length `len` along `axis` starting at `start`, with that axis kept. */
 function sliceAxis(opName: string, x: Tensor, axis: number, start: number, len: number): Tensor {
   if (start === 0 && len === x.shape[axis]) return x.reshape(x.shape);
-  const begin = x.shape.map((_, d) => (d === axis ? start : 0));
-  const size = x.shape.map((n, d) => (d === axis ? len : n));
-  return stridedView(opName, x, begin, x.shape.map(() => 1), size);
+  // Plain loops: `index` runs this for every row an eager loop picks.
+  const rank = x.rank;
+  const begin = new Array<number>(rank).fill(0);
+  const step = new Array<number>(rank).fill(1);
+  const size = [...x.shape];
+  begin[axis] = start;
+  size[axis] = len;
+  return stridedView(opName, x, begin, step, size);
 }
 
 /** Python's slice normalisation of one dimension: start and length for (begin, end, stride). */

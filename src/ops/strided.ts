@@ -35,7 +35,7 @@ export const stridedGradients: GradientTable<StridedContexts> = {
  * contiguous tensor. No gradient: callers record their own (transpose, broadcastTo, stridedView).
  */
 export function copyStrided(x: Tensor, outShape: Shape, strides: readonly number[], offset: number): Tensor {
-  const collapsed = collapseDims(outShape, [[...strides]]);
+  const collapsed = collapseDims(outShape, [strides]);
   const out = x.engine.runKernel('copy_strided', [x], outShape, x.dtype, {
     outShape: collapsed.shape,
     inStrides: collapsed.strides[0]!,
@@ -53,8 +53,12 @@ export function stridedView(opName: string, x: Tensor, begin: readonly number[],
   const e = x.engine;
   e.checkInputs(opName, [x]);
   const strides = stridesOf(x.shape);
-  const offset = sizeOf(outShape) === 0 ? 0 : begin.reduce((acc, b, d) => acc + b * strides[d]!, 0);
-  const out = copyStrided(x, outShape, step.map((s, d) => s * strides[d]!), offset);
+  let offset = 0;
+  if (sizeOf(outShape) > 0) for (let d = 0; d < begin.length; d++) offset += begin[d]! * strides[d]!;
+  // Each dimension's stride times its step, in place (stridesOf made the array for us).
+  for (let d = 0; d < step.length; d++) strides[d] = strides[d]! * step[d]!;
+  strides.length = step.length;
+  const out = copyStrided(x, outShape, strides, offset);
   record('copy_strided', out, [x], { x, begin, step });
   return out;
 }
