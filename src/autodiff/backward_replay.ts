@@ -33,6 +33,9 @@ const UPLOAD = 2;
 const RUN = 3;
 const COPY = 4;
 const BOUNDARY = 5;
+/** ALLOC with `writtenBy` 'device' or 'host' (ALLOC: the backend's default). */
+const ALLOC_DEVICE = 6;
+const ALLOC_HOST = 7;
 
 /**
  * The backend calls of a pass, flat (a replay reads thousands in a row). Call c is `ops[c]`,
@@ -40,8 +43,8 @@ const BOUNDARY = 5;
  * the k-th buffer the pass allocated; -(i + 1) is the i-th external buffer (the buffers of the
  * key's storages, then the constants the capture met). RUN: inputs then outputs, `counts`
  * inputs, with `kernels[c]` and `params[c]`. FREE, UPLOAD: one buffer (UPLOAD's values in
- * `uploads`). COPY: source and destination, `counts` elements. ALLOC: `counts` elements,
- * `writtenBy[c]`. BOUNDARY: the end of the pass's tidy scope when it is the outermost one
+ * `uploads`). COPY: source and destination, `counts` elements. ALLOC, ALLOC_DEVICE, ALLOC_HOST:
+ * `counts` elements. BOUNDARY: the end of the pass's tidy scope when it is the outermost one
  * (Backend.boundary).
  */
 interface Calls {
@@ -51,7 +54,6 @@ interface Calls {
   readonly syms: Int32Array;
   readonly kernels: readonly (KernelId | undefined)[];
   readonly params: readonly (object | undefined)[];
-  readonly writtenBy: ReadonlyMap<number, 'device' | 'host'>;
   readonly uploads: ReadonlyMap<number, Float64Array>;
 }
 
@@ -63,7 +65,6 @@ class CallList {
   private readonly syms: number[] = [];
   private readonly kernels: (KernelId | undefined)[] = [];
   private readonly params: (object | undefined)[] = [];
-  private readonly writtenBy = new Map<number, 'device' | 'host'>();
   private readonly uploads = new Map<number, Float64Array>();
 
   get length(): number {
@@ -81,8 +82,7 @@ class CallList {
   }
 
   allocation(numel: number, writtenBy: 'device' | 'host' | undefined): void {
-    const c = this.add(ALLOC, numel, []);
-    if (writtenBy) this.writtenBy.set(c, writtenBy);
+    this.add(writtenBy === 'device' ? ALLOC_DEVICE : writtenBy === 'host' ? ALLOC_HOST : ALLOC, numel, []);
   }
 
   upload(sym: number, data: ArrayLike<number>): void {
@@ -97,7 +97,6 @@ class CallList {
       syms: Int32Array.from(this.syms),
       kernels: this.kernels,
       params: this.params,
-      writtenBy: this.writtenBy,
       uploads: this.uploads,
     };
   }
@@ -219,7 +218,9 @@ export class BackwardReplays {
           for (let i = 0; i < n; i++) inputs[i] = bufferOf(syms[from + i]!);
           for (let i = from + n; i < to; i++) outputs[i - from - n] = bufferOf(syms[i]!);
           backend.run(kernels[c]!, inputs, outputs, params[c] as KernelParams<KernelId>);
-        } else if (op === ALLOC) made[allocated++] = backend.alloc(counts[c]!, t.calls.writtenBy.get(c));
+        } else if (op === ALLOC_DEVICE) made[allocated++] = backend.alloc(counts[c]!, 'device');
+        else if (op === ALLOC_HOST) made[allocated++] = backend.alloc(counts[c]!, 'host');
+        else if (op === ALLOC) made[allocated++] = backend.alloc(counts[c]!);
         else if (op === FREE) {
           backend.free(made[syms[from]!]!);
           made[syms[from]!] = null;
