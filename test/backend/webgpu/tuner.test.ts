@@ -124,6 +124,11 @@ describe('the tuner', () => {
       expectClose(await step(a, b).data(), want);
       expect(e.tuning.used(true).matmul).toEqual({ tiles_64x64: 1 });
       expect(e.tuning.export().adapters[adapterKey(e.adapterInfo)]![productKey]!.variant).toBe('tiles_64x64');
+      // Forcing a variant changes the next choice for the very same params (no stale memo).
+      e.tuning.force('matmul', 'lavapipe');
+      expectClose(await e.tidy(() => a.matmul(b).relu()).data(), want);
+      expect(e.tuning.used(true).matmul).toEqual({ lavapipe: 1 });
+      e.tuning.force('matmul', null);
       step.dispose();
       e.dispose([a, b]);
     } finally {

@@ -22,6 +22,7 @@ import { tunableKernels } from './registry.js';
 import type { TuningStore } from './store.js';
 import { emptyTable, mergeTables, parseTable, type TuningEntry, type TuningTable } from './table.js';
 import { passTimer, type GpuWait, type PassTimer } from './timing.js';
+import { sameValue } from '../graph/signature.js';
 import type { DeviceCaps, TunableKernel, Variant } from './variants.js';
 
 /** Dispatches per kernel id and variant (e.tuning.used). */
@@ -114,6 +115,12 @@ export class Tuner implements Tuning {
   /** Keys tuned or failed this session: never queued again. */
   private readonly settledKeys = new Set<string>();
   private readonly forced = new Map<string, string>();
+  /**
+   * Per kernel, the last params `choose` saw and the variant it chose: an eager step asks again
+   * and again with equal params (its sums of one shape). Cleared whenever what a choice depends
+   * on changes (entries, the queue, settled keys, forced variants).
+   */
+  private readonly lastChoice = new Map<KernelId, { params: object; name: string }>();
   private usage: VariantUsage = {};
   private running: Promise<void> | null = null;
   private unsaved = false;
@@ -160,6 +167,7 @@ export class Tuner implements Tuning {
         this.entries.set(key, entry);
         this.settledKeys.add(key);
         this.queue.delete(key);
+        this.lastChoice.clear();
       }
     }
     return changed;
@@ -189,8 +197,22 @@ export class Tuner implements Tuning {
     const tk = tunableKernels[kernel];
     // Parameters re-evaluated per replay (compile/dynamic_params.ts) keep their identity.
     if (!tk || paramsRefresh(params) !== undefined) return params;
+    let name: string;
+    const last = this.lastChoice.get(kernel);
+    if (last !== undefined && sameValue(params, last.params)) name = last.name;
+    else {
+      name = this.chooseAfresh(kernel, tk, params, inputs, outputs);
+      this.lastChoice.set(kernel, { params, name });
+    }
+    const counts = (this.usage[kernel] ??= {});
+    counts[name] = (counts[name] ?? 0) + 1;
+    return name === tk.variants[0]!.name ? params : { ...params, variant: name };
+  }
+
+  /** `choose`'s decision without its memo; queues the shape for timing where that is due. */
+  private chooseAfresh(kernel: KernelId, tk: TunableKernel<never>, params: object, inputs: readonly GpuBuffer[], outputs: readonly GpuBuffer[]): string {
     const p = params as never;
-    let name: string | undefined;
+    let name: string;
     const forced = this.forced.get(kernel);
     if (forced !== undefined && this.eligibleNamed(tk, forced, p)) name = forced;
     else if (this.mode === 'off') name = this.heuristic(tk, p);
@@ -205,9 +227,7 @@ export class Tuner implements Tuning {
         }
       }
     }
-    const counts = (this.usage[kernel] ??= {});
-    counts[name] = (counts[name] ?? 0) + 1;
-    return name === tk.variants[0]!.name ? params : { ...params, variant: name };
+    return name;
   }
 
   // ---- the public face (e.tuning) -------------------------------------------------------
@@ -234,6 +254,7 @@ export class Tuner implements Tuning {
     if ((this.forced.get(kernel) ?? null) === variant) return;
     if (variant === null) this.forced.delete(kernel);
     else this.forced.set(kernel, variant);
+    this.lastChoice.clear();
     this.host.changed();
   }
 
@@ -292,6 +313,7 @@ export class Tuner implements Tuning {
       const job = this.queue.values().next().value!;
       this.queue.delete(job.key);
       this.settledKeys.add(job.key);
+      this.lastChoice.clear();
       const tk = tunableKernels[job.kernel]!;
       const incumbent = this.heuristic(tk, job.params as never);
       let entry: TuningEntry;
@@ -304,6 +326,7 @@ export class Tuner implements Tuning {
       }
       if (Object.keys(entry.ms).length > 1) this.host.counters.tuningRuns++;
       this.entries.set(job.key, entry);
+      this.lastChoice.clear();
       this.unsaved = true;
       if (entry.variant !== incumbent) changed = true;
     }
@@ -451,6 +474,7 @@ export class Tuner implements Tuning {
   destroy(): void {
     this.destroyed = true;
     this.queue.clear();
+    this.lastChoice.clear();
     this.timer?.destroy();
   }
 }
