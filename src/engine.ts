@@ -60,7 +60,7 @@ export class Engine {
   private nextVariable = 0;
   private scalarCache = new Map<string, Tensor>();
   /** The scalar constants' storages, with what they hold (backward_key.ts and backward_replay.ts ask). */
-  private readonly constantStorages = new Map<Storage, { key: string; value: number; dtype: DType }>();
+  private readonly constantStorages = new Map<Storage, { value: number; dtype: DType }>();
   /** @internal Backward passes replayed without their rules (src/autodiff/backward_replay.ts). */
   readonly backwardReplays: BackwardReplays = new BackwardReplays(this);
   private readonly collected: FinalizationRegistry<{ storage: Storage }>;
@@ -538,14 +538,14 @@ export class Engine {
       t = this.scalar(value, dtype);
       this.scopes = scopes;
       this.scalarCache.set(key, t);
-      this.constantStorages.set(t.storage, { key, value, dtype });
+      this.constantStorages.set(t.storage, { value, dtype });
     }
     return t;
   }
 
-  /** @internal The key of the scalar constant held by `storage` (`e.constant`), if it is one. */
-  constantKeyOf(storage: Storage): string | undefined {
-    return this.constantStorages.size === 0 ? undefined : this.constantStorages.get(storage)?.key;
+  /** @internal The scalar constant held by `storage` (`e.constant`), if it is one. */
+  constantOf(storage: Storage): { value: number; dtype: DType } | undefined {
+    return this.constantStorages.size === 0 ? undefined : this.constantStorages.get(storage);
   }
 
   /** @internal The scalar constant whose buffer is `b`, if any. */

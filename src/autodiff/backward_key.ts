@@ -108,10 +108,11 @@ class KeyBuilder implements BackwardKey {
     st.keyBuild = this.build;
     st.keyIndex = this.storages.push(st) - 1;
     s.push(NEW_STORAGE);
-    const constant = this.engine.constantKeyOf(st);
+    const constant = this.engine.constantOf(st);
     if (constant !== undefined) {
       s.push(ENGINE_CONSTANT);
-      s.push(intern(constant));
+      s.push(constant.value);
+      s.push(dtypeCodes[constant.dtype]!);
     }
     s.push(st.buffer.numel);
     const range = st.valueRange;

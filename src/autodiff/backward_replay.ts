@@ -120,6 +120,13 @@ interface Template {
 /** Templates kept per engine (most recent first), and the most calls one may hold. */
 const maxTemplates = 8;
 const maxCalls = 1 << 18;
+/**
+ * Captures in a row that no replay used (as many as are kept), after which passes run their
+ * rules without a key or a recorder for a while: a loop whose tape changes every step (a scalar
+ * constant of a new value each time) would otherwise pay for a capture at every step.
+ */
+const maxUnusedCaptures = maxTemplates;
+const pausedPasses = 32;
 
 /** The replayable backward passes of one engine. */
 export class BackwardReplays {
@@ -131,8 +138,25 @@ export class BackwardReplays {
   /** Backward passes replayed, and captured (for tests and `e.stats()`-style checks). */
   replays = 0;
   captures = 0;
+  private unusedCaptures = 0;
+  private paused = 0;
 
   constructor(private readonly engine: Engine) {}
+
+  /** Forgets every capture and pause (the counters stay). */
+  clear(): void {
+    this.templates = [];
+    this.failed = [];
+    this.unusedCaptures = 0;
+    this.paused = 0;
+  }
+
+  /** False while paused (see `maxUnusedCaptures`): the pass runs its rules, without a key. */
+  takesKeys(): boolean {
+    if (this.paused === 0) return true;
+    this.paused--;
+    return false;
+  }
 
   /** The signature met last: keys are compared with it while they are built. */
   get expected(): Signature | null {
@@ -145,8 +169,16 @@ export class BackwardReplays {
    */
   gradients(key: BackwardKey, run: () => Tensor[]): Tensor[] {
     const template = this.find(key.signature);
-    if (template?.replayable) return this.replay(template, key);
+    if (template?.replayable) {
+      this.unusedCaptures = 0;
+      return this.replay(template, key);
+    }
     if (template) return run();
+    if (this.unusedCaptures >= maxUnusedCaptures) {
+      this.unusedCaptures = 0;
+      this.paused = pausedPasses;
+      return run();
+    }
     return this.capture(key, run);
   }
 
@@ -174,6 +206,7 @@ export class BackwardReplays {
       const params = template.calls.params.filter((p): p is object => p !== undefined);
       e.backend.reuseParams?.(params);
       this.captures++;
+      this.unusedCaptures++;
       this.keep(template);
     } else {
       // A pass may fail once for a reason that goes away (a scalar constant it made for the

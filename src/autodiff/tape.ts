@@ -163,7 +163,7 @@ export class GradientTape {
     try {
       const run = (): Tensor[] => this.engine.tidy(() => this.backward(target, sources, seed));
       const e = this.engine;
-      if (!e.replaysBackward) return run();
+      if (!e.replaysBackward || !e.backwardReplays.takesKeys()) return run();
       const key = backwardKey(e, this.events, target, sources, seed, constantOutput, e.backwardReplays.expected);
       return key ? e.backwardReplays.gradients(key, run) : run();
     } finally {

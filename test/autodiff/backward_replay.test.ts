@@ -200,6 +200,33 @@ describe.each(backends)('backward replay (%s)', (_name, engine) => {
     y.dispose();
   });
 
+  it('stops capturing for a while when no capture gets replayed (a new constant every step)', async () => {
+    const e = await engine();
+    const x = e.tensor([1, -2, 3]);
+    const got: number[][] = [];
+    const counts = await counting(e, true, async () => {
+      try {
+        for (let k = 0; k < 12; k++) {
+          const { value, grads } = e.valueAndGrad(() => x.mul(0.125 + k / 64).square().sum(), [x]);
+          got.push(Array.from(await grads[0]!.data()));
+          e.dispose([value, grads]);
+        }
+      } finally {
+        // The pause would hold the next tests' passes on this shared engine.
+        e.backwardReplays.clear();
+      }
+    });
+    // d/dx Σ (c·x)² = 2c²·x, with c changing every step: nothing to replay.
+    got.forEach((g, k) => {
+      const c = 0.125 + k / 64;
+      g.forEach((v, i) => expect(v).toBeCloseTo(2 * c * c * [1, -2, 3][i]!, 5));
+    });
+    expect(counts.replays).toBe(0);
+    // Eight unused captures (as many as are kept), then the rules alone.
+    expect(counts.captures).toBe(8);
+    x.dispose();
+  });
+
   it('replays a tape used outside any tidy scope', async () => {
     const e = await engine();
     const x = e.tensor([0.5, 1.5, -2]);
