@@ -3,8 +3,9 @@
  * the same function at every step: the same ops on the same shapes, so the backward rules make
  * the same backend calls every time, on other buffers. The JavaScript of those rules (tensor
  * handles, tidy scopes, shape checks, the rules themselves) was most of an eager step's time
- * for graphs of many small ops: a force-loss step records about three backward nodes per
- * forward node.
+ * for graphs of many small ops: a force-loss step records more than two backward nodes per
+ * forward node. The replayed calls carry the very params objects the capture saw, so a recording
+ * that expects its plan takes them as equal at once (src/backend/webgpu/graph/recording.ts).
  *
  * The first backward pass of a tape runs its rules with the engine's backend wrapped by a
  * recorder (`CapturingBackend`): every allocation, free, upload, kernel run and copy, with
@@ -203,8 +204,6 @@ export class BackwardReplays {
     const grads = e.withBackend(recorder, run);
     const template = recorder.finish(grads, e.memory().tensors - tensorsBefore, key.signature);
     if (template) {
-      const params = template.calls.params.filter((p): p is object => p !== undefined);
-      e.backend.reuseParams?.(params);
       this.captures++;
       this.unusedCaptures++;
       this.keep(template);
@@ -394,10 +393,6 @@ class CapturingBackend implements Backend {
     return this.inner.memory();
   }
 
-  reuseParams(params: readonly object[]): void {
-    this.inner.reuseParams?.(params);
-  }
-
   destroy(): void {
     this.replayable = false;
     this.inner.destroy();
@@ -474,7 +469,10 @@ class CapturingBackend implements Backend {
     // Nothing made in the pass outlives it but the gradients, held by them alone.
     if (survivors.size !== this.live.size) return null;
     for (const sym of this.live) if (!survivors.has(sym)) return null;
-    for (const [st, count] of holders) if (this.symbols.get(st.buffer)! >= 0 && st.refs !== count) return null;
+    for (const [st, count] of holders) {
+      const sym = this.symbols.get(st.buffer);
+      if (sym !== undefined && sym >= 0 && st.refs !== count) return null;
+    }
     return { signature: signature.snapshot(), replayable: true, calls: this.calls.seal(), allocations: this.allocations, constants: this.constants, results };
   }
 }

@@ -127,12 +127,6 @@ export interface Backend {
    * pending now, at the same point of every iteration of a loop, so that its plans repeat.
    */
   boundary?(): void;
-  /**
-   * A hint: these kernel params objects will be passed to `run` again, unchanged (a replayed
-   * backward pass: src/autodiff/backward_replay.ts), so what a backend derives from them may be
-   * kept with them.
-   */
-  reuseParams?(params: readonly object[]): void;
   /** Submits recorded work and surfaces asynchronous errors (compile, validation, device loss). */
   flush(): Promise<void>;
   stats(): BackendStats;

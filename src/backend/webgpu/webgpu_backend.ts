@@ -13,7 +13,6 @@ import { bindGroupEntries, bindGroupKey } from './device/bind_groups.js';
 import type { DispatchGuard, GpuWaitPolicy, SoftwareAdapterCare } from './host_platform.js';
 import { paramsRefresh } from '../../compile/dynamic_params.js';
 import { LazyExecutor, type LazyHost } from './graph/lazy_executor.js';
-import { keepEncoding } from './graph/signature.js';
 import type { PlanContext } from './graph/plan.js';
 import { Tuner, usageSince, type TunerOptions, type VariantUsage } from './tuning/tuner.js';
 import { memoryStore } from './tuning/store.js';
@@ -266,11 +265,6 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     if (this.ring.full || this.dispatchesInBatch >= maxDispatchesPerSubmit) this.submit();
     this.encodeDispatch(compiled, spec, params, buffers, workgroups);
     this.counters.nodes++;
-  }
-
-  /** Backend.reuseParams: their signature encodings are kept (graph/signature.ts). */
-  reuseParams(params: readonly object[]): void {
-    for (const p of params) keepEncoding(p);
   }
 
   /** The dispatch's uniforms, packed (null when the kernel has none). */

@@ -200,7 +200,7 @@ export class Recording {
         paramsLength = expected.paramsLength;
       } else {
         const at = s.length;
-        s.pushParams(params);
+        s.pushValue(params);
         paramsLength = s.length - at;
       }
     }

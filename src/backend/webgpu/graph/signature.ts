@@ -32,18 +32,6 @@ const TRUE = -4.5;
 const FALSE = -5.5;
 const NULL = -6.5;
 
-/**
- * Encodings of params objects that will be recorded again unchanged (a replayed backward pass
- * passes the same objects every step: src/autodiff/backward_replay.ts): null until first
- * encoded, then the numbers `pushValue` pushed for them.
- */
-const keptEncodings = new WeakMap<object, Float64Array | null>();
-
-/** Remembers the encoding of `params` from its next `pushParams` on (it must not change). */
-export function keepEncoding(params: object): void {
-  if (!keptEncodings.has(params)) keptEncodings.set(params, null);
-}
-
 /** Object.is on numbers: NaN equals NaN, -0 differs from 0 (a parameter baked into code keeps its sign). */
 function same(a: number, b: number): boolean {
   return a === b ? a !== 0 || 1 / a === 1 / b : a !== a && b !== b;
@@ -198,50 +186,6 @@ export class Signature {
     if (this.expected === null || this.length + n > this.expectedLength) return false;
     this.length += n;
     return true;
-  }
-
-  /** `pushValue` of a kernel's params object, from its kept encoding where it has one. */
-  pushParams(params: object): void {
-    const kept = keptEncodings.get(params);
-    if (kept === undefined) {
-      this.pushValue(params);
-      return;
-    }
-    if (kept !== null) {
-      this.pushAll(kept);
-      return;
-    }
-    const at = this.length;
-    this.pushValue(params);
-    const source = this.expected ?? this.data;
-    keptEncodings.set(params, source.slice(at, this.length));
-  }
-
-  /** Appends numbers. */
-  private pushAll(values: Float64Array): void {
-    const at = this.length;
-    const expected = this.expected;
-    if (expected !== null) {
-      const n = values.length;
-      if (at + n <= this.expectedLength) {
-        let i = 0;
-        while (i < n && same(expected[at + i]!, values[i]!)) i++;
-        this.length = at + i;
-        if (i === n) return;
-        for (; i < n; i++) this.push(values[i]!);
-        return;
-      }
-      for (let i = 0; i < n; i++) this.push(values[i]!);
-      return;
-    }
-    const end = at + values.length;
-    if (end > this.data.length) {
-      const grown = new Float64Array(Math.max(this.data.length * 2, end));
-      grown.set(this.data.subarray(0, at));
-      this.data = grown;
-    }
-    this.data.set(values, at);
-    this.length = end;
   }
 
   /** True when `other` holds the same numbers. */
