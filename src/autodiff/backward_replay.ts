@@ -21,42 +21,13 @@
  * the pass made for the first time makes the next pass capture again).
  */
 import type { Backend, BackendBuffer } from '../backend/backend.js';
+import { ALLOC, ALLOC_DEVICE, ALLOC_HOST, BOUNDARY, COPY, FREE, RUN, UPLOAD, type CallBlock } from '../backend/call_block.js';
 import type { KernelId, KernelParams } from '../kernel_ids/registry.js';
 import type { Engine } from '../engine.js';
 import { Storage, Tensor, type DType } from '../tensor.js';
 import type { Signature } from '../backend/webgpu/graph/signature.js';
 import type { BackwardKey } from './backward_key.js';
 import type { ValueRange } from '../values.js';
-
-const ALLOC = 0;
-const FREE = 1;
-const UPLOAD = 2;
-const RUN = 3;
-const COPY = 4;
-const BOUNDARY = 5;
-/** ALLOC with `writtenBy` 'device' or 'host' (ALLOC: the backend's default). */
-const ALLOC_DEVICE = 6;
-const ALLOC_HOST = 7;
-
-/**
- * The backend calls of a pass, flat (a replay reads thousands in a row). Call c is `ops[c]`,
- * with `counts[c]` and the buffer symbols `syms[starts[c]..starts[c + 1])`. A symbol k >= 0 is
- * the k-th buffer the pass allocated; -(i + 1) is the i-th external buffer (the buffers of the
- * key's storages, then the constants the capture met). RUN: inputs then outputs, `counts`
- * inputs, with `kernels[c]` and `params[c]`. FREE, UPLOAD: one buffer (UPLOAD's values in
- * `uploads`). COPY: source and destination, `counts` elements. ALLOC, ALLOC_DEVICE, ALLOC_HOST:
- * `counts` elements. BOUNDARY: the end of the pass's tidy scope when it is the outermost one
- * (Backend.boundary).
- */
-interface Calls {
-  readonly ops: Uint8Array;
-  readonly counts: Int32Array;
-  readonly starts: Int32Array;
-  readonly syms: Int32Array;
-  readonly kernels: readonly (KernelId | undefined)[];
-  readonly params: readonly (object | undefined)[];
-  readonly uploads: ReadonlyMap<number, Float64Array>;
-}
 
 /** Calls as a capture appends them. */
 class CallList {
@@ -90,8 +61,9 @@ class CallList {
     this.uploads.set(this.add(UPLOAD, 0, [sym]), Float64Array.from(data));
   }
 
-  seal(): Calls {
+  seal(allocations: number): CallBlock {
     return {
+      allocations,
       ops: Uint8Array.from(this.ops),
       counts: Int32Array.from(this.counts),
       starts: Int32Array.from(this.starts),
@@ -103,7 +75,7 @@ class CallList {
   }
 }
 
-const noCalls: Calls = new CallList().seal();
+const noCalls: CallBlock = new CallList().seal(0);
 
 /** Where a gradient's storage comes from in a replay. */
 type ResultStorage = { kind: 'born'; sym: number; valueRange: ValueRange | undefined } | { kind: 'storage'; index: number } | { kind: 'constant'; value: number; dtype: DType };
@@ -112,8 +84,7 @@ interface Template {
   readonly signature: Signature;
   /** False for a key whose captures failed twice: its rules just run (no recorder). */
   readonly replayable: boolean;
-  readonly calls: Calls;
-  readonly allocations: number;
+  readonly calls: CallBlock;
   readonly constants: readonly { value: number; dtype: DType }[];
   readonly results: readonly { storage: ResultStorage; shape: readonly number[]; dtype: DType }[];
 }
@@ -212,7 +183,7 @@ export class BackwardReplays {
       // first time); failing again, its key runs the rules from then on without a recorder.
       const signature = key.signature.snapshot();
       const failedBefore = this.failed.some((f) => f.length === signature.length && f.hash === signature.hash && f.equals(signature));
-      if (failedBefore) this.keep({ signature, replayable: false, calls: noCalls, allocations: 0, constants: [], results: [] });
+      if (failedBefore) this.keep({ signature, replayable: false, calls: noCalls, constants: [], results: [] });
       else {
         this.failed.unshift(signature);
         if (this.failed.length > maxTemplates) this.failed.pop();
@@ -231,40 +202,9 @@ export class BackwardReplays {
     const backend = e.backend;
     const external: BackendBuffer[] = key.storages.map((st) => st.buffer);
     for (const c of t.constants) external.push(e.constant(c.value, c.dtype).storage.buffer);
-    const made = new Array<BackendBuffer | null>(t.allocations).fill(null);
-    let allocated = 0;
-    // Backends copy the arrays they keep: one pair per arity serves every call.
-    const inputArrays: BackendBuffer[][] = [];
-    const outputArrays: BackendBuffer[][] = [];
-    const { ops, counts, starts, syms, kernels, params } = t.calls;
-    const bufferOf = (sym: number): BackendBuffer => (sym >= 0 ? made[sym]! : external[-sym - 1]!);
-    try {
-      for (let c = 0; c < ops.length; c++) {
-        const op = ops[c]!;
-        const from = starts[c]!;
-        if (op === RUN) {
-          const n = counts[c]!;
-          const to = starts[c + 1]!;
-          const inputs = (inputArrays[n] ??= new Array<BackendBuffer>(n));
-          const outputs = (outputArrays[to - from - n] ??= new Array<BackendBuffer>(to - from - n));
-          for (let i = 0; i < n; i++) inputs[i] = bufferOf(syms[from + i]!);
-          for (let i = from + n; i < to; i++) outputs[i - from - n] = bufferOf(syms[i]!);
-          backend.run(kernels[c]!, inputs, outputs, params[c] as KernelParams<KernelId>);
-        } else if (op === ALLOC_DEVICE) made[allocated++] = backend.alloc(counts[c]!, 'device');
-        else if (op === ALLOC_HOST) made[allocated++] = backend.alloc(counts[c]!, 'host');
-        else if (op === ALLOC) made[allocated++] = backend.alloc(counts[c]!);
-        else if (op === FREE) {
-          backend.free(made[syms[from]!]!);
-          made[syms[from]!] = null;
-        } else if (op === UPLOAD) backend.upload(made[syms[from]!]!, t.calls.uploads.get(c)!);
-        else if (op === COPY) backend.copyBuffer(bufferOf(syms[from]!), bufferOf(syms[from + 1]!), counts[c]!);
-        else backend.boundary?.();
-      }
-    } catch (err) {
-      // What the pass made goes back; the tape's tensors are untouched.
-      for (const b of made) if (b) backend.free(b);
-      throw err;
-    }
+    // The backend may take the whole block at once (call_block.ts); else it may watch the calls
+    // one by one to take the block at once next time.
+    const made = backend.replayBlock?.(t.calls, external) ?? this.replayCalls(t.calls, external, backend);
     this.replays++;
     const storages = new Map<number, Storage>();
     return t.results.map((r) => {
@@ -282,6 +222,48 @@ export class BackwardReplays {
       else storage = e.constant(from.value, from.dtype).storage.retain();
       return e.track(new Tensor(e, storage, r.shape, r.dtype));
     });
+  }
+
+  /** The block's calls one by one; the buffers it allocated, by symbol (freed ones included). */
+  private replayCalls(calls: CallBlock, external: readonly BackendBuffer[], backend: Backend): BackendBuffer[] {
+    const made = new Array<BackendBuffer>(calls.allocations);
+    const freed = new Uint8Array(calls.allocations);
+    let allocated = 0;
+    // Backends copy the arrays they keep: one pair per arity serves every call.
+    const inputArrays: BackendBuffer[][] = [];
+    const outputArrays: BackendBuffer[][] = [];
+    const { ops, counts, starts, syms, kernels, params } = calls;
+    const bufferOf = (sym: number): BackendBuffer => (sym >= 0 ? made[sym]! : external[-sym - 1]!);
+    const watched = backend.watchBlock?.(calls, external);
+    try {
+      for (let c = 0; c < ops.length; c++) {
+        const op = ops[c]!;
+        const from = starts[c]!;
+        if (op === RUN) {
+          const n = counts[c]!;
+          const to = starts[c + 1]!;
+          const inputs = (inputArrays[n] ??= new Array<BackendBuffer>(n));
+          const outputs = (outputArrays[to - from - n] ??= new Array<BackendBuffer>(to - from - n));
+          for (let i = 0; i < n; i++) inputs[i] = bufferOf(syms[from + i]!);
+          for (let i = from + n; i < to; i++) outputs[i - from - n] = bufferOf(syms[i]!);
+          backend.run(kernels[c]!, inputs, outputs, params[c] as KernelParams<KernelId>);
+        } else if (op === ALLOC_DEVICE) made[allocated++] = backend.alloc(counts[c]!, 'device');
+        else if (op === ALLOC_HOST) made[allocated++] = backend.alloc(counts[c]!, 'host');
+        else if (op === ALLOC) made[allocated++] = backend.alloc(counts[c]!);
+        else if (op === FREE) {
+          backend.free(made[syms[from]!]!);
+          freed[syms[from]!] = 1;
+        } else if (op === UPLOAD) backend.upload(made[syms[from]!]!, calls.uploads.get(c)!);
+        else if (op === COPY) backend.copyBuffer(bufferOf(syms[from]!), bufferOf(syms[from + 1]!), counts[c]!);
+        else backend.boundary?.();
+      }
+    } catch (err) {
+      // What the pass made goes back; the tape's tensors are untouched.
+      for (let k = 0; k < allocated; k++) if (!freed[k]) backend.free(made[k]!);
+      throw err;
+    }
+    watched?.(made);
+    return made;
   }
 }
 
@@ -473,6 +455,6 @@ class CapturingBackend implements Backend {
       const sym = this.symbols.get(st.buffer);
       if (sym !== undefined && sym >= 0 && st.refs !== count) return null;
     }
-    return { signature: signature.snapshot(), replayable: true, calls: this.calls.seal(), allocations: this.allocations, constants: this.constants, results };
+    return { signature: signature.snapshot(), replayable: true, calls: this.calls.seal(this.allocations), constants: this.constants, results };
   }
 }

@@ -1,5 +1,6 @@
 import type { KernelId, KernelParams } from '../kernel_ids/registry.js';
 import type { Tuning } from './webgpu/tuning/control.js';
+import type { CallBlock } from './call_block.js';
 
 /** A backend's buffer of `numel` 32-bit elements (float64 on the CPU's gradient-check mode). */
 export interface BackendBuffer {
@@ -127,6 +128,17 @@ export interface Backend {
    * pending now, at the same point of every iteration of a loop, so that its plans repeat.
    */
   boundary?(): void;
+  /**
+   * Runs a block of calls (call_block.ts) at once, when the backend can show that running them one
+   * by one would leave it in the same state; returns the buffers the block allocated, by symbol,
+   * or null (nothing done: run the calls one by one).
+   */
+  replayBlock?(block: CallBlock, external: readonly BackendBuffer[]): BackendBuffer[] | null;
+  /**
+   * Called before a block's calls run one by one: the returned function, called after them with
+   * the buffers they allocated, lets the backend learn the block for `replayBlock`.
+   */
+  watchBlock?(block: CallBlock, external: readonly BackendBuffer[]): ((made: readonly BackendBuffer[]) => void) | null;
   /** Submits recorded work and surfaces asynchronous errors (compile, validation, device loss). */
   flush(): Promise<void>;
   stats(): BackendStats;

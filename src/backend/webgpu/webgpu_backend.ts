@@ -1,6 +1,7 @@
-import type { AdapterInfo, Backend, BackendMemory, BackendStats, CaptureSupport } from '../backend.js';
+import type { AdapterInfo, Backend, BackendBuffer, BackendMemory, BackendStats, CaptureSupport } from '../backend.js';
 import { zeroStats } from '../backend.js';
 import type { KernelId, KernelParams } from '../../kernel_ids/registry.js';
+import type { CallBlock } from '../call_block.js';
 import { BufferPool, StagingPool, newBufferUid, type GpuBuffer } from './device/buffer_pool.js';
 import { PipelineCache, compileErrorName, packUniforms, type CompiledKernel } from './device/pipelines.js';
 import { UniformRing } from './device/uniform_ring.js';
@@ -13,6 +14,7 @@ import { bindGroupEntries, bindGroupKey } from './device/bind_groups.js';
 import type { DispatchGuard, GpuWaitPolicy, SoftwareAdapterCare } from './host_platform.js';
 import { paramsRefresh } from '../../compile/dynamic_params.js';
 import { LazyExecutor, type LazyHost } from './graph/lazy_executor.js';
+import type { BlockReplays } from './graph/block_replay.js';
 import type { PlanContext } from './graph/plan.js';
 import { Tuner, usageSince, type TunerOptions, type VariantUsage } from './tuning/tuner.js';
 import { memoryStore } from './tuning/store.js';
@@ -110,7 +112,8 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   /** Kernel variant choices and their timing (tuning/tuner.ts): `e.tuning`. */
   readonly tuning: Tuner;
   /** Bumped when a variant choice changes: captures traced before it are traced again. */
-  private tuningGeneration = 0;
+  /** Counts changes of the tuner's choices (captures and block traces made before are stale). */
+  tuningGeneration = 0;
   /** Variant usage when the current trace began, and each capture's (counted at its replays). */
   private usageBeforeTrace: VariantUsage = {};
   private readonly replayUsage = new WeakMap<TraceCapture, VariantUsage>();
@@ -189,6 +192,26 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   /** Whether ops record into the pending graph now (not while tracing, nor in replayed host code). */
   private get recordsLazily(): boolean {
     return this.lazy !== null && this.trace === null && this.immediate === 0;
+  }
+
+  /** @internal Blocks of calls taken at once (lazy execution only): a switch and a count for tests. */
+  get blockReplays(): BlockReplays | null {
+    return this.lazy?.blocks ?? null;
+  }
+
+  /** Backend.replayBlock: the pending graph takes a block it recorded in the same place before. */
+  replayBlock(block: CallBlock, external: readonly GpuBuffer[]): GpuBuffer[] | null {
+    this.throwIfFailed();
+    if (!this.recordsLazily || this.dynamicDepth > 0) return null;
+    return this.lazy!.replayBlock(block, external);
+  }
+
+  /** Backend.watchBlock: see replayBlock. */
+  watchBlock(block: CallBlock, external: readonly GpuBuffer[]): ((made: readonly BackendBuffer[]) => void) | null {
+    if (!this.recordsLazily || this.dynamicDepth > 0) return null;
+    const end = this.lazy!.watchBlock(block, external);
+    // The block's calls were made on this backend: its buffers are ours.
+    return end && ((made) => end(made as readonly GpuBuffer[]));
   }
 
   /** Runs the pending graph (lazy execution): its commands join the open command encoder. */

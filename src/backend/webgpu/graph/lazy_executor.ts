@@ -12,6 +12,9 @@ import type { KernelId } from '../../../kernel_ids/registry.js';
 import { compilePlan, type Plan, type PlanContext, type PlanRunner } from './plan.js';
 import { PlanCache } from './plan_cache.js';
 import { Recording } from './recording.js';
+import { BlockReplays, type BlockHost } from './block_replay.js';
+import type { CallBlock } from '../../call_block.js';
+import type { Tuner, VariantUsage } from '../tuning/tuner.js';
 
 /** Nodes after which the pending graph runs even without a boundary (bounds planning time). */
 export const maxPendingNodes = 1 << 15;
@@ -28,22 +31,58 @@ export interface LazyHost extends PlanRunner {
   readonly planContext: PlanContext;
   /** Destroys a GPU buffer once the work recorded so far is submitted. */
   destroyAfterSubmit(b: GPUBuffer): void;
+  /** The tuner, whose choices blocks taken at once must not outlive (block_replay.ts). */
+  readonly tuning: Pick<Tuner, 'used' | 'count'>;
+  readonly tuningGeneration: number;
 }
 
-export class LazyExecutor {
-  private graph = new Recording();
+export class LazyExecutor implements BlockHost {
+  private recording = new Recording();
   private readonly cache: PlanCache;
   /** The plan run last, and the one the pending graph is expected to be. */
   private last: Plan | null = null;
   private expected: Plan | null = null;
 
+  /** Blocks of calls taken at once (block_replay.ts). */
+  readonly blocks = new BlockReplays(this);
+  readonly maxNodes = maxPendingNodes;
+
   constructor(private readonly host: LazyHost) {
     this.cache = new PlanCache(maxCachedPlans, maxCachedBytes, (plan) => plan.dispose((b) => host.destroyAfterSubmit(b)));
   }
 
+  /** The pending graph. */
+  get graph(): Recording {
+    return this.recording;
+  }
+
+  /** Counts nodes a block recorded at once, and the kernel variants they use. */
+  counted(nodes: number, usage: VariantUsage | null): void {
+    this.host.counters.nodes += nodes;
+    if (usage) this.host.tuning.count(usage);
+  }
+
+  get tuningGeneration(): number {
+    return this.host.tuningGeneration;
+  }
+
+  usage(): VariantUsage {
+    return this.host.tuning.used();
+  }
+
+  /** Backend.replayBlock: see block_replay.ts. */
+  replayBlock(block: CallBlock, external: readonly GpuBuffer[]): GpuBuffer[] | null {
+    return this.blocks.take(block, external);
+  }
+
+  /** Backend.watchBlock: see block_replay.ts. */
+  watchBlock(block: CallBlock, external: readonly GpuBuffer[]): ((made: readonly GpuBuffer[]) => void) | null {
+    return this.blocks.watch(block, external);
+  }
+
   /** Nodes recorded and not yet run. */
   get pendingNodes(): number {
-    return this.graph.nodeCount;
+    return this.recording.nodeCount;
   }
 
   /** Bytes the cached plans hold. */
@@ -54,7 +93,7 @@ export class LazyExecutor {
   /** A virtual buffer for a kernel output (counted as live memory until freed). */
   allocate(numel: number): GpuBuffer {
     this.host.pool.count(numel, 1);
-    return this.graph.allocate(numel);
+    return this.recording.allocate(numel);
   }
 
   /**
@@ -62,20 +101,20 @@ export class LazyExecutor {
    * one the graph uses goes back to the pool after the graph has run. False: not concerned.
    */
   free(b: GpuBuffer): boolean {
-    if (b.pending === this.graph) {
+    if (b.pending === this.recording) {
       b.pendingFreed = true;
       this.host.pool.count(b.numel, -1);
       return true;
     }
-    if (!this.graph.uses(b)) return false;
+    if (!this.recording.uses(b)) return false;
     this.host.pool.count(b.numel, -1);
-    this.graph.deferredFrees.push(b);
+    this.recording.deferredFrees.push(b);
     return true;
   }
 
   /** True when the pending graph reads or writes this physical buffer (or memory it views). */
   uses(b: GpuBuffer): boolean {
-    return this.graph.uses(b);
+    return this.recording.uses(b);
   }
 
   /**
@@ -83,26 +122,26 @@ export class LazyExecutor {
    * recording.ts), what their pipeline and grid depend on.
    */
   dispatch(kernel: KernelId, params: object, inputs: readonly GpuBuffer[], outputs: readonly GpuBuffer[], dynamicShape: readonly number[] | null): void {
-    this.graph.dispatch(kernel, params, inputs, outputs, dynamicShape !== null, undefined, undefined, dynamicShape ?? undefined);
+    this.recording.dispatch(kernel, params, inputs, outputs, dynamicShape !== null, undefined, undefined, dynamicShape ?? undefined);
     this.recorded();
   }
 
   copy(src: GpuBuffer, dst: GpuBuffer, numel: number): void {
-    this.graph.copy(src, dst, numel, undefined);
+    this.recording.copy(src, dst, numel, undefined);
     this.recorded();
   }
 
   private recorded(): void {
     this.host.counters.nodes++;
-    if (this.graph.nodeCount >= maxPendingNodes) this.run();
+    if (this.recording.nodeCount >= maxPendingNodes) this.run();
   }
 
   /** Closes the pending graph: compiles or finds its plan, and encodes it. */
   run(): void {
-    const graph = this.graph;
+    const graph = this.recording;
     if (graph.isEmpty && graph.born.length === 0 && graph.deferredFrees.length === 0) return;
     if (graph.isEmpty) {
-      this.graph = new Recording(this.expected);
+      this.recording = new Recording(this.expected);
       this.finish(graph);
       return;
     }
@@ -112,16 +151,18 @@ export class LazyExecutor {
     } catch (err) {
       // The graph's results are lost, but its live tensors keep valid (unwritten) buffers and
       // the engine goes on.
-      this.graph = new Recording();
+      this.recording = new Recording();
       this.finish(graph);
       throw err;
     }
     // The next graph is expected to be the one that followed this plan last time (a loop whose
-    // body runs one plan expects the same plan again).
-    if (this.last && this.last !== plan) this.last.next = plan;
+    // body runs one plan expects the same plan again). A plan that followed itself says so too:
+    // a loop of steps read every few steps (step, step, read, step...) must not go on expecting
+    // the read after every step.
+    if (this.last) this.last.next = plan;
     this.last = plan;
     this.expected = plan.next && !plan.next.disposed ? plan.next : plan;
-    this.graph = new Recording(this.expected);
+    this.recording = new Recording(this.expected);
     this.finish(graph);
     plan.run(
       this.host,
@@ -185,6 +226,6 @@ export class LazyExecutor {
   /** Frees every cached plan (the pending graph is dropped). */
   destroy(): void {
     this.clearPlans();
-    this.graph = new Recording();
+    this.recording = new Recording();
   }
 }

@@ -118,7 +118,7 @@ export class Recording {
   readonly deferredFrees: GpuBuffer[] = [];
 
   /** `expected`: the plan this recording is likely to be (see the file comment), or null. */
-  constructor(expected: Expectation | null = null) {
+  constructor(readonly expected: Expectation | null = null) {
     this.templates = expected?.templates ?? null;
     if (expected) {
       this.signature.expect(expected.signature);
@@ -243,8 +243,7 @@ export class Recording {
     const s = this.signature;
     if (b.pending === this) {
       if (b.pendingSlot! < 0) {
-        b.pendingSlot = this.slotBuffers.push(b) - 1;
-        this.slotRoots.push(-1);
+        this.newBornSlot(b);
         s.push(NEW_BORN);
         s.push(b.numel);
       } else s.push(b.pendingSlot!);
@@ -257,15 +256,9 @@ export class Recording {
       const range = b.isView ? `${b.uid}@${b.byteOffset}+${b.numel}` : null;
       slot = range === null ? undefined : this.rangeSlots.get(range);
       if (slot === undefined) {
-        let root = this.roots.get(b.gpu);
-        if (root === undefined) {
-          root = this.roots.size;
-          this.roots.set(b.gpu, root);
-        }
-        slot = this.slotBuffers.push(b) - 1;
-        this.slotRoots.push(root);
+        const root = this.rootOf(b.gpu);
+        slot = this.newExternalSlot(b, root);
         if (range !== null) this.rangeSlots.set(range, slot);
-        this.externalSlots.set(b, slot);
         s.push(NEW_EXTERNAL);
         s.push(root);
         s.push(b.isView ? b.byteOffset : -1);
@@ -275,6 +268,70 @@ export class Recording {
       this.externalSlots.set(b, slot);
     }
     s.push(slot);
+  }
+
+  private newBornSlot(b: GpuBuffer): void {
+    b.pendingSlot = this.slotBuffers.push(b) - 1;
+    this.slotRoots.push(-1);
+  }
+
+  /** The index of a GPU buffer among the graph's external ones (a new one is numbered next). */
+  private rootOf(gpu: GPUBuffer): number {
+    let root = this.roots.get(gpu);
+    if (root === undefined) {
+      root = this.roots.size;
+      this.roots.set(gpu, root);
+    }
+    return root;
+  }
+
+  private newExternalSlot(b: GpuBuffer, root: number): number {
+    const slot = this.slotBuffers.push(b) - 1;
+    this.slotRoots.push(root);
+    this.externalSlots.set(b, slot);
+    return slot;
+  }
+
+  // ---- blocks taken at once (block_replay.ts) -------------------------------------------------
+
+  /**
+   * Where a buffer stands, as a block's first use of it would record it: its slot, -1 for none
+   * yet, -2 for what blocks do not take (views, buffers of another graph).
+   */
+  slotNow(b: GpuBuffer): number {
+    if (b.pending === this) return b.pendingSlot!;
+    if (b.pending || b.isView) return -2;
+    return this.externalSlots.get(b) ?? -1;
+  }
+
+  /** The root index an external buffer's GPU buffer has, or -1 (it would get the next one). */
+  rootNow(b: GpuBuffer): number {
+    return this.roots.get(b.gpu) ?? -1;
+  }
+
+  /** Slots taken so far. */
+  get slotCount(): number {
+    return this.slotBuffers.length;
+  }
+
+  /** Dynamic nodes recorded so far (their params are kept per node). */
+  get dynamicCount(): number {
+    return this.dynamicParams.size;
+  }
+
+  /**
+   * Takes `nodes` nodes whose signature is the expected one's next `length` numbers, known to
+   * match (block_replay.ts checks that), with `newSlots` the buffers they use for the first time,
+   * in order (virtual buffers of this graph or non-view external ones).
+   */
+  takeMatched(nodes: number, length: number, newSlots: readonly GpuBuffer[]): void {
+    if (!this.signature.skip(length)) throw new Error('lazy execution: a block was taken past the end of the expected plan');
+    for (let i = 0; i < newSlots.length; i++) {
+      const b = newSlots[i]!;
+      if (b.pending === this) this.newBornSlot(b);
+      else this.newExternalSlot(b, this.rootOf(b.gpu));
+    }
+    this.nodeCount += nodes;
   }
 
   /** What each slot holds (for compiling a plan). */

@@ -97,6 +97,11 @@ export class Signature {
     return this.expected !== null && this.length === this.expectedLength;
   }
 
+  /** How many numbers of the expected signature are left to match (0 when not matching). */
+  get expectedLeft(): number {
+    return this.expected === null ? 0 : this.expectedLength - this.length;
+  }
+
   /** A 32-bit hash of the numbers (FNV-1a over their float64 words), computed when asked. */
   get hash(): number {
     if (this.hashed !== this.length) {
