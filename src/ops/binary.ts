@@ -7,6 +7,7 @@ import { checkTensorLike, engineOf, installOps, type AsMethods } from './define.
 import { powScalar } from './unary.js';
 import { record } from './record.js';
 import { elementwiseChunks, needsChunks } from './chunks.js';
+import { ParamsByLength } from './shared_params.js';
 
 /** What a binary op's backward rule sees: its operands (as broadcast) and its output. */
 export interface BinaryContext {
@@ -61,29 +62,22 @@ export function collapseDims(shape: Shape, strideLists: readonly (readonly numbe
  * common cases: no broadcasting to work out): one flat dimension, each side stepping 1 or 0.
  */
 function flatParams(n: number, aSize: number, bSize: number): BinaryParams {
-  // One shared (frozen) object per length and operand kind: an eager step of the force loss
-  // makes about 9,000 binary ops over a handful of lengths, and kernels only read their params.
-  const kind = n !== 1 && aSize === 1 ? 1 : n !== 1 && bSize === 1 ? 2 : 0;
-  const cache = flatParamsCache[kind]!;
-  let params = cache.get(n);
-  if (params === undefined) {
-    params = Object.freeze(
-      n === 1
-        ? { outShape: [], aStrides: [], bStrides: [] }
-        : { outShape: Object.freeze([n]) as number[], aStrides: Object.freeze([kind === 1 ? 0 : 1]) as number[], bStrides: Object.freeze([kind === 2 ? 0 : 1]) as number[] },
-    );
-    if (cache.size >= maxCachedLengths) cache.clear();
-    cache.set(n, params);
-  }
-  return params;
+  // Shared per length and operand kind (shared_params.ts): an eager step of the force loss
+  // makes about 9,000 binary ops over a handful of lengths.
+  return flatParamsByKind[n !== 1 && aSize === 1 ? 1 : n !== 1 && bSize === 1 ? 2 : 0]!.get(n);
 }
 
 type BinaryParams = { readonly outShape: number[]; readonly aStrides: number[]; readonly bStrides: number[] };
 
-/** flatParams' objects by length, for: both operands full, a single a, a single b. */
-const flatParamsCache: Map<number, BinaryParams>[] = [new Map(), new Map(), new Map()];
-/** Lengths kept per kind before the cache starts over (a loop uses few; a sweep of sizes would grow it). */
-const maxCachedLengths = 256;
+/** flatParams' objects for: both operands full, a single a, a single b. */
+const flatParamsByKind = [0, 1, 2].map(
+  (kind) =>
+    new ParamsByLength<BinaryParams>((n) =>
+      n === 1
+        ? { outShape: [], aStrides: [], bStrides: [] }
+        : { outShape: Object.freeze([n]) as number[], aStrides: Object.freeze([kind === 1 ? 0 : 1]) as number[], bStrides: Object.freeze([kind === 2 ? 0 : 1]) as number[] },
+    ),
+);
 
 function resultDtype(rule: DtypeRule, a: Tensor, b: Tensor): DType {
   if (rule === 'bool') return 'bool';

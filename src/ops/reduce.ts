@@ -7,6 +7,7 @@ import { record, type NoContext } from './record.js';
 import { checkBoolean, checkOneOf, checkOptions } from './validate.js';
 import { needsChunks } from './chunks.js';
 import { reduceInChunks, reducesInChunks } from './reduce_chunks.js';
+import { ParamsByLength } from './shared_params.js';
 
 /** Axes to reduce: one, several, or all when omitted. */
 export type Axes = number | readonly number[] | undefined;
@@ -95,6 +96,9 @@ function partsFor(rows: number, cols: number, inner: number): number {
   return Math.ceil(cols / chunkLength(cols, wanted));
 }
 
+/** Params of one-pass reductions of everything, shared by length (shared_params.ts). */
+const fullReduceParams = new ParamsByLength((cols) => ({ rows: 1, cols, inner: 1 }));
+
 /**
  * Runs a reduction kernel over `axes` (nothing of it is recorded on tapes) on the [rows, cols,
  * inner] view of x, in several passes when the reduction is long and has few outputs. Arg
@@ -132,7 +136,7 @@ export function reduceRows(kernel: ReduceKernelId, opName: string, x: Tensor, ax
     for (;;) {
       const parts = partsFor(rows, length, inner);
       if (parts === 1) {
-        out = e.runKernel(kernel, [current], outShape, outDtype, { rows, cols: length, inner });
+        out = e.runKernel(kernel, [current], outShape, outDtype, rows === 1 && inner === 1 ? fullReduceParams.get(length) : { rows, cols: length, inner });
         break;
       }
       const partials = e.runKernel(kernel, [current], [rows, parts, inner], outDtype, { rows, cols: length, inner, parts });

@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { fmt } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
-import { stridedView } from './strided.js';
+import { stridedRow, stridedView } from './strided.js';
 import { axesOf } from './layout.js';
 import { checkIntegers, checkNumber, checkOptions } from './validate.js';
 import { describeValue } from '../values.js';
@@ -144,7 +144,14 @@ export const sliceOps = {
     if (n === undefined) throw new Error(`index: a scalar (shape ${fmt(x.shape)}) cannot be indexed`);
     const row = i < 0 ? i + n : i;
     if (!Number.isInteger(i) || row < 0 || row >= n) throw new Error(`index: index ${describeValue(i)} is out of range for axis 0 of shape ${fmt(x.shape)} (an integer in [${-n}, ${n}))`);
-    return sliceAxis('index', x, 0, row, 1).reshape(x.shape.slice(1));
+    if (n === 1) return x.reshape(x.shape.slice(1));
+    const rank = x.rank;
+    const begin = new Array<number>(rank).fill(0);
+    const step = new Array<number>(rank).fill(1);
+    const size = [...x.shape];
+    begin[0] = row;
+    size[0] = 1;
+    return stridedRow('index', x, begin, step, size);
   },
   /** The slices of x along `axis`, that axis dropped (tf.unstack). */
   unstack: (x: Tensor, axis = 0): Tensor[] => {

@@ -16,6 +16,11 @@ export interface StridedContext {
   x: Tensor;
   begin: readonly number[];
   step: readonly number[];
+  /**
+   * copy_strided only: the view's own shape (one extent per dimension of x) when it was handed
+   * out without its leading unit dimension (`index`); undefined when handed out as it is.
+   */
+  viewShape?: readonly number[];
 }
 
 /** The strided primitives the tape records (every slice, pad and reverse is one of them). */
@@ -26,7 +31,7 @@ export interface StridedContexts {
 
 /** Each strided primitive's gradient is the other one. */
 export const stridedGradients: GradientTable<StridedContexts> = {
-  copy_strided: ({ x, begin, step }, dy) => [padStrided('copy_strided (gradient)', dy, x.shape, begin, step, 0)],
+  copy_strided: ({ x, begin, step, viewShape }, dy) => [padStrided('copy_strided (gradient)', viewShape ? dy.reshape(viewShape) : dy, x.shape, begin, step, 0)],
   pad_strided: ({ x, begin, step }, dy) => [stridedView('pad_strided (gradient)', dy, begin, step, x.shape)],
 };
 
@@ -50,6 +55,18 @@ export function copyStrided(x: Tensor, outShape: Shape, strides: readonly number
  * back to x's shape with zeros.
  */
 export function stridedView(opName: string, x: Tensor, begin: readonly number[], step: readonly number[], outShape: Shape): Tensor {
+  return stridedCopy(opName, x, begin, step, outShape, false);
+}
+
+/**
+ * @internal stridedView of a view whose leading dimension has extent 1, handed out without that
+ * dimension (`index`: one op where a view and a reshape would be two).
+ */
+export function stridedRow(opName: string, x: Tensor, begin: readonly number[], step: readonly number[], outShape: Shape): Tensor {
+  return stridedCopy(opName, x, begin, step, outShape, true);
+}
+
+function stridedCopy(opName: string, x: Tensor, begin: readonly number[], step: readonly number[], outShape: Shape, dropLeading: boolean): Tensor {
   const e = x.engine;
   e.checkInputs(opName, [x]);
   const strides = stridesOf(x.shape);
@@ -58,8 +75,10 @@ export function stridedView(opName: string, x: Tensor, begin: readonly number[],
   // Each dimension's stride times its step, in place (stridesOf made the array for us).
   for (let d = 0; d < step.length; d++) strides[d] = strides[d]! * step[d]!;
   strides.length = step.length;
-  const out = copyStrided(x, outShape, strides, offset);
-  record('copy_strided', out, [x], { x, begin, step });
+  // A leading dimension of extent 1 reads one place: its stride is nothing to the copy.
+  if (dropLeading) strides.shift();
+  const out = copyStrided(x, dropLeading ? outShape.slice(1) : outShape, strides, offset);
+  record('copy_strided', out, [x], dropLeading ? { x, begin, step, viewShape: outShape } : { x, begin, step });
   return out;
 }
 

@@ -7,6 +7,7 @@ import { record } from './record.js';
 import { checkBoolean, checkNumber, checkOneOf } from './validate.js';
 import { dtypes } from '../values.js';
 import { elementwiseChunks, needsChunks } from './chunks.js';
+import { ParamsByLength } from './shared_params.js';
 
 /** What a unary op's backward rule sees: its input, its output and its two scalars. */
 export interface UnaryContext {
@@ -30,9 +31,17 @@ function unary(kernel: UnaryKernelId, x: TensorLike, dtype: UnaryDtype = 'float3
   const outDtype = dtype === 'same' ? t!.dtype : dtype;
   const y = needsChunks(e, t!.size)
     ? elementwiseChunks(e, kernel, [t!], t!.shape, outDtype, (n) => ({ n, alpha, beta }))
-    : e.runKernel(kernel, [t!], t!.shape, outDtype, { n: t!.size, alpha, beta });
+    : e.runKernel(kernel, [t!], t!.shape, outDtype, unaryParams(t!.size, alpha, beta));
   record(kernel, y, [t!], { x: t!, y, alpha, beta });
   return y;
+}
+
+/** Params of the unary ops without scalars (square, sqrt, neg...), shared by length. */
+const plainParams = new ParamsByLength((n) => ({ n, alpha: 0, beta: 0 }));
+
+/** A unary kernel's params: shared where the op has no scalars (shared_params.ts). */
+function unaryParams(n: number, alpha: number, beta: number): { n: number; alpha: number; beta: number } {
+  return alpha !== 0 || beta !== 0 || 1 / alpha < 0 || 1 / beta < 0 ? { n, alpha, beta } : plainParams.get(n);
 }
 
 const SELU_ALPHA = 1.6732632423543772;

@@ -126,18 +126,10 @@ export class BlockReplays {
       if (slot !== trace.slots[i] || (slot === -1 && graph.rootNow(b) !== trace.roots[i])) return null;
     }
     const made = new Array<GpuBuffer>(block.allocations);
-    const newSlots = new Array<GpuBuffer>(trace.newSlots.length);
     const { ops, counts, starts, syms } = block;
     let allocated = 0;
-    for (let c = 0; c < ops.length; c++) {
-      const op = ops[c]!;
-      if (op === ALLOC_DEVICE) made[allocated++] = this.host.allocate(counts[c]!);
-    }
-    for (let k = 0; k < newSlots.length; k++) {
-      const sym = trace.newSlots[k]!;
-      newSlots[k] = sym >= 0 ? made[sym]! : external[-sym - 1]!;
-    }
-    graph.takeMatched(trace.nodes, trace.end - trace.start, newSlots);
+    for (let c = 0; c < ops.length; c++) if (ops[c] === ALLOC_DEVICE) made[allocated++] = this.host.allocate(counts[c]!);
+    graph.takeMatched(trace.nodes, trace.end - trace.start, trace.newSlots, made, external);
     for (let c = 0; c < ops.length; c++) if (ops[c] === FREE) this.host.free(made[syms[starts[c]!]!]!);
     this.host.counted(trace.nodes, trace.usage);
     this.taken++;

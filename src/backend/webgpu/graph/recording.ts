@@ -165,7 +165,9 @@ export class Recording {
 
   /** A virtual buffer of `numel` elements for a kernel output of this graph. */
   allocate(numel: number): GpuBuffer {
-    const b: GpuBuffer = { numel, gpu: null as unknown as GPUBuffer, uid: 0, byteOffset: 0, isView: false, pendingSlot: -1, pending: this };
+    // Every field the buffer will get, from the start: one shape for all of them, and no
+    // property store added when it is freed (a force-loss step makes 20,000).
+    const b: GpuBuffer = { numel, gpu: null as unknown as GPUBuffer, uid: 0, byteOffset: 0, isView: false, pendingSlot: -1, pending: this, pendingFreed: false, released: false };
     this.born.push(b);
     return b;
   }
@@ -322,12 +324,14 @@ export class Recording {
   /**
    * Takes `nodes` nodes whose signature is the expected one's next `length` numbers, known to
    * match (block_replay.ts checks that), with `newSlots` the buffers they use for the first time,
-   * in order (virtual buffers of this graph or non-view external ones).
+   * in order, as symbols of a call block (call_block.ts): k >= 0 is `made[k]` (a virtual buffer
+   * of this graph), -(i + 1) is `external[i]` (not a view).
    */
-  takeMatched(nodes: number, length: number, newSlots: readonly GpuBuffer[]): void {
+  takeMatched(nodes: number, length: number, newSlots: Int32Array, made: readonly GpuBuffer[], external: readonly GpuBuffer[]): void {
     if (!this.signature.skip(length)) throw new Error('lazy execution: a block was taken past the end of the expected plan');
     for (let i = 0; i < newSlots.length; i++) {
-      const b = newSlots[i]!;
+      const sym = newSlots[i]!;
+      const b = sym >= 0 ? made[sym]! : external[-sym - 1]!;
       if (b.pending === this) this.newBornSlot(b);
       else this.newExternalSlot(b, this.rootOf(b.gpu));
     }
