@@ -176,7 +176,7 @@ export class Engine {
         else this.collectWhenUnreachable(t);
         continue;
       }
-      const owner = t.recordedBy?.find((tape) => tape.isRecording);
+      const owner = recordingOwner(t);
       if (owner) owner.adopt(t);
       else t.dispose();
     }
@@ -614,6 +614,14 @@ export class Engine {
       activeEngines = activeEngines.filter((e, i) => !(e === this && i === activeEngines.lastIndexOf(this)));
     }
   }
+}
+
+/** The tape still recording that recorded `t`, if any (a tidy scope's end hands `t` to it). */
+function recordingOwner(t: Tensor): GradientTape | undefined {
+  const tapes = t.recordedBy;
+  if (tapes === undefined) return undefined;
+  for (let i = 0; i < tapes.length; i++) if (tapes[i]!.isRecording) return tapes[i];
+  return undefined;
 }
 
 /** Whether an input's buffer is larger than one kernel binding may see. */

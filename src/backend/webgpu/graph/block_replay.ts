@@ -12,8 +12,9 @@
  * length of matched signature, the same number of slots, and each external buffer of the block
  * in the slot it was in (or, new, under the same root). What the calls would push then is a
  * function of those alone (the kernels and params are the block's own objects), so it is the
- * expected plan's numbers that were matched before: the recording steps over them, allocates
- * and frees the block's virtual buffers and gives the new slots out in the same order.
+ * expected plan's numbers that were matched before: the recording steps over them, makes the
+ * block's virtual buffers (those it frees made freed) and gives the new slots out in the same
+ * order.
  *
  * Kernels with variants pass through the tuner's choice: a block is taken only while the
  * tuner's choices are those it was watched with, and counts the variants it used then.
@@ -51,6 +52,9 @@ interface BlockShape {
   readonly tuned: boolean;
   /** The external buffers the block uses (indices into `external`), each once. */
   readonly used: Int32Array;
+  /** Per buffer the block allocates: its size, and 1 where the block frees it too (internal). */
+  readonly sizes: Int32Array;
+  readonly freed: Uint8Array;
 }
 
 /** The pending graph's side of a block taken at once (LazyExecutor implements it). */
@@ -59,8 +63,6 @@ export interface BlockHost {
   readonly graph: Recording;
   /** Allocates a virtual buffer (counted as live memory). */
   allocate(numel: number): GpuBuffer;
-  /** Frees a buffer of the pending graph. */
-  free(b: GpuBuffer): void;
   /** Counts nodes recorded (the backend's stats), and the kernel variants they use. */
   counted(nodes: number, usage: VariantUsage | null): void;
   /** Counts changes of the tuner's choices. */
@@ -87,14 +89,19 @@ export class BlockReplays {
     let takeable = true;
     let tuned = false;
     const used = new Set<number>();
+    const sizes = new Int32Array(block.allocations);
+    const freed = new Uint8Array(block.allocations);
+    let allocated = 0;
     for (let c = 0; c < block.ops.length; c++) {
       const op = block.ops[c]!;
-      if (op === RUN) {
+      if (op === ALLOC_DEVICE) sizes[allocated++] = block.counts[c]!;
+      else if (op === FREE) freed[block.syms[block.starts[c]!]!] = 1;
+      else if (op === RUN) {
         if (tunableKernels[block.kernels[c]!]) tuned = true;
         for (let i = block.starts[c]!; i < block.starts[c + 1]!; i++) if (block.syms[i]! < 0) used.add(-block.syms[i]! - 1);
-      } else if (op !== ALLOC_DEVICE && op !== FREE) takeable = false;
+      } else takeable = false;
     }
-    shape = { takeable, tuned, used: Int32Array.from(used) };
+    shape = { takeable, tuned, used: Int32Array.from(used), sizes, freed };
     this.shapes.set(block, shape);
     return shape;
   }
@@ -119,18 +126,16 @@ export class BlockReplays {
     ) {
       return null;
     }
-    const used = this.shapeOf(block).used;
+    const { used, sizes, freed } = this.shapeOf(block);
     for (let i = 0; i < used.length; i++) {
       const b = external[used[i]!]!;
       const slot = graph.slotNow(b);
       if (slot !== trace.slots[i] || (slot === -1 && graph.rootNow(b) !== trace.roots[i])) return null;
     }
-    const made = new Array<GpuBuffer>(block.allocations);
-    const { ops, counts, starts, syms } = block;
-    let allocated = 0;
-    for (let c = 0; c < ops.length; c++) if (ops[c] === ALLOC_DEVICE) made[allocated++] = this.host.allocate(counts[c]!);
+    // A buffer the block frees is made freed: allocating and freeing it would change nothing else.
+    const made = new Array<GpuBuffer>(sizes.length);
+    for (let k = 0; k < sizes.length; k++) made[k] = freed[k] ? graph.internalBuffer(sizes[k]!) : this.host.allocate(sizes[k]!);
     graph.takeMatched(trace.nodes, trace.end - trace.start, trace.newSlots, made, external);
-    for (let c = 0; c < ops.length; c++) if (ops[c] === FREE) this.host.free(made[syms[starts[c]!]!]!);
     this.host.counted(trace.nodes, trace.usage);
     this.taken++;
     return made;

@@ -172,6 +172,14 @@ export class Recording {
     return b;
   }
 
+  /**
+   * A virtual buffer already freed (internal to this graph): what allocate and a free before the
+   * boundary leave, for a block taken at once (block_replay.ts). Nothing at the boundary needs it.
+   */
+  internalBuffer(numel: number): GpuBuffer {
+    return { numel, gpu: null as unknown as GPUBuffer, uid: 0, byteOffset: 0, isView: false, pendingSlot: -1, pending: this, pendingFreed: true, released: false };
+  }
+
   /** True when the graph reads or writes this physical buffer's memory range (or its root). */
   uses(b: GpuBuffer): boolean {
     return this.externalSlots.has(b) || this.roots.has(b.gpu);
