@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Engine, Tensor } from '../../src/index.js';
+import { Engine, type Tensor } from '../../src/index.js';
+import { CpuBackend } from '../../src/backend/cpu/cpu_backend.js';
 import { backends, cpuEngine, gpuEngine } from '../helpers/engines.js';
 import { uniformValues } from '../helpers/random.js';
 import { randomGraph } from '../helpers/graph_generator.js';
@@ -288,5 +289,53 @@ describe('backward replay on WebGPU', () => {
     expect(after.plansCompiled - before.plansCompiled).toBe(0);
     expect(after.pipelineCompilations - before.pipelineCompilations).toBe(0);
     x.dispose();
+  });
+});
+
+describe('backward replay of a pass that cannot be captured (CPU, small bindings)', () => {
+  it('tries to capture twice, then runs the rules without the recorder, with the same gradients', async () => {
+    // Kernel bindings of 64 elements: elementwise ops on 100 values run in chunks of views, and
+    // views make a pass's capture not self-contained.
+    class SmallBindings extends CpuBackend {
+      readonly device = { limits: { maxBufferSize: 4 << 20, maxStorageBufferBindingSize: 64 * 4 } };
+    }
+    const e = new Engine(new SmallBindings());
+    const x = e.tensor(spread(100, 0.1), [100]);
+    const seed = e.tensor(spread(100, -0.2), [100]);
+    const gradient = async (): Promise<string> => {
+      const g = e.tidy(() => {
+        const tape = e.tape();
+        const y = x.mul(x.sin());
+        tape.stop();
+        const [dx] = tape.gradient(y, [x], seed);
+        tape.dispose();
+        return dx!;
+      });
+      const out = bits(Float32Array.from(await g.data()));
+      g.dispose();
+      return out;
+    };
+    // The rules' gradient, on the same chunks.
+    const expected = (await counting(e, false, gradient)).result;
+    // The recorder is installed through withBackend: count the passes that use it.
+    let recorded = 0;
+    const withBackend = e.withBackend.bind(e);
+    e.withBackend = <T>(backend: Parameters<Engine['withBackend']>[0], fn: () => T): T => {
+      recorded++;
+      return withBackend(backend, fn);
+    };
+    const passes: number[] = [];
+    const counts = await counting(e, true, async () => {
+      for (let k = 0; k < 5; k++) {
+        const before = recorded;
+        expect(await gradient()).toBe(expected);
+        passes.push(recorded - before);
+      }
+    });
+    // Two captures tried (with the recorder), none kept, none replayed; then the rules alone.
+    expect(passes).toEqual([1, 1, 0, 0, 0]);
+    expect(counts.captures + counts.replays).toBe(0);
+    e.dispose([x, seed]);
+    e.destroy();
   });
 });
