@@ -112,8 +112,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   /** Kernel variant choices and their timing (tuning/tuner.ts): `e.tuning`. */
   readonly tuning: Tuner;
   /** Bumped when a variant choice changes: captures traced before it are traced again. */
-  /** Counts changes of the tuner's choices (captures and block traces made before are stale). */
-  tuningGeneration = 0;
+  private choiceGeneration = 0;
   /** Variant usage when the current trace began, and each capture's (counted at its replays). */
   private usageBeforeTrace: VariantUsage = {};
   private readonly replayUsage = new WeakMap<TraceCapture, VariantUsage>();
@@ -164,7 +163,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
         counters: this.counters,
         wait: (gpuWait) => this.waitForGpu(gpuWait),
         changed: () => {
-          this.tuningGeneration++;
+          this.choiceGeneration++;
           this.clearPlanCache();
         },
       },
@@ -192,6 +191,11 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   /** Whether ops record into the pending graph now (not while tracing, nor in replayed host code). */
   private get recordsLazily(): boolean {
     return this.lazy !== null && this.trace === null && this.immediate === 0;
+  }
+
+  /** Counts changes of the tuner's choices (LazyHost: block traces made before are stale too). */
+  get tuningGeneration(): number {
+    return this.choiceGeneration;
   }
 
   /** @internal Blocks of calls taken at once (lazy execution only): a switch and a count for tests. */
@@ -344,9 +348,9 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     this.counters.fusedKernels += trace.generatedKernels;
     // A capture keeps the variants chosen while it was traced: once a choice changes, it reports
     // itself stale and compile() traces it again (src/compile/compile_step.ts).
-    const generation = this.tuningGeneration;
+    const generation = this.choiceGeneration;
     const isValid = trace.isValid.bind(trace);
-    trace.isValid = () => isValid() && generation === this.tuningGeneration;
+    trace.isValid = () => isValid() && generation === this.choiceGeneration;
     // What the trace dispatched counts again at each replay (e.tuning.used).
     this.replayUsage.set(trace, usageSince(this.tuning.used(), this.usageBeforeTrace));
     return trace;
