@@ -23,9 +23,12 @@ function list(op: string, what: string, v: number | readonly number[], min = -In
 }
 const json = describeValue;
 
-/** The slice of length `len` along `axis` starting at `start`, with that axis kept. */
-function sliceAxis(opName: string, x: Tensor, axis: number, start: number, len: number): Tensor {
-  if (start === 0 && len === x.shape[axis]) return x.reshape(x.shape);
+/**
+ * The slice of length `len` along `axis` starting at `start`, with that axis kept; `asRow` (axis
+ * 0 and length 1 only): without it, as one recorded op (`index`).
+ */
+function sliceAxis(opName: string, x: Tensor, axis: number, start: number, len: number, asRow = false): Tensor {
+  if (start === 0 && len === x.shape[axis]) return x.reshape(asRow ? x.shape.slice(1) : x.shape);
   // Plain loops: `index` runs this for every row an eager loop picks.
   const rank = x.rank;
   const begin = new Array<number>(rank).fill(0);
@@ -33,7 +36,7 @@ function sliceAxis(opName: string, x: Tensor, axis: number, start: number, len: 
   const size = [...x.shape];
   begin[axis] = start;
   size[axis] = len;
-  return stridedView(opName, x, begin, step, size);
+  return asRow ? stridedRow(opName, x, begin, step, size) : stridedView(opName, x, begin, step, size);
 }
 
 /** Python's slice normalisation of one dimension: start and length for (begin, end, stride). */
@@ -144,14 +147,7 @@ export const sliceOps = {
     if (n === undefined) throw new Error(`index: a scalar (shape ${fmt(x.shape)}) cannot be indexed`);
     const row = i < 0 ? i + n : i;
     if (!Number.isInteger(i) || row < 0 || row >= n) throw new Error(`index: index ${describeValue(i)} is out of range for axis 0 of shape ${fmt(x.shape)} (an integer in [${-n}, ${n}))`);
-    if (n === 1) return x.reshape(x.shape.slice(1));
-    const rank = x.rank;
-    const begin = new Array<number>(rank).fill(0);
-    const step = new Array<number>(rank).fill(1);
-    const size = [...x.shape];
-    begin[0] = row;
-    size[0] = 1;
-    return stridedRow('index', x, begin, step, size);
+    return sliceAxis('index', x, 0, row, 1, true);
   },
   /** The slices of x along `axis`, that axis dropped (tf.unstack). */
   unstack: (x: Tensor, axis = 0): Tensor[] => {

@@ -207,13 +207,13 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   replayBlock(block: CallBlock, external: readonly GpuBuffer[]): GpuBuffer[] | null {
     this.throwIfFailed();
     if (!this.recordsLazily || this.dynamicDepth > 0) return null;
-    return this.lazy!.replayBlock(block, external);
+    return this.lazy!.blocks.take(block, external);
   }
 
   /** Backend.watchBlock: see replayBlock. */
   watchBlock(block: CallBlock, external: readonly GpuBuffer[]): ((made: readonly BackendBuffer[]) => void) | null {
     if (!this.recordsLazily || this.dynamicDepth > 0) return null;
-    const end = this.lazy!.watchBlock(block, external);
+    const end = this.lazy!.blocks.watch(block, external);
     // The block's calls were made on this backend: its buffers are ours.
     return end && ((made) => end(made as readonly GpuBuffer[]));
   }

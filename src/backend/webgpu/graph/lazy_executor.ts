@@ -13,7 +13,6 @@ import { compilePlan, type Plan, type PlanContext, type PlanRunner } from './pla
 import { PlanCache } from './plan_cache.js';
 import { Recording } from './recording.js';
 import { BlockReplays, type BlockHost } from './block_replay.js';
-import type { CallBlock } from '../../call_block.js';
 import type { Tuner, VariantUsage } from '../tuning/tuner.js';
 
 /** Nodes after which the pending graph runs even without a boundary (bounds planning time). */
@@ -68,16 +67,6 @@ export class LazyExecutor implements BlockHost {
 
   usage(): VariantUsage {
     return this.host.tuning.used();
-  }
-
-  /** Backend.replayBlock: see block_replay.ts. */
-  replayBlock(block: CallBlock, external: readonly GpuBuffer[]): GpuBuffer[] | null {
-    return this.blocks.take(block, external);
-  }
-
-  /** Backend.watchBlock: see block_replay.ts. */
-  watchBlock(block: CallBlock, external: readonly GpuBuffer[]): ((made: readonly GpuBuffer[]) => void) | null {
-    return this.blocks.watch(block, external);
   }
 
   /** Nodes recorded and not yet run. */

@@ -165,9 +165,7 @@ export class Recording {
 
   /** A virtual buffer of `numel` elements for a kernel output of this graph. */
   allocate(numel: number): GpuBuffer {
-    // Every field the buffer will get, from the start: one shape for all of them, and no
-    // property store added when it is freed (a force-loss step makes 20,000).
-    const b: GpuBuffer = { numel, gpu: null as unknown as GPUBuffer, uid: 0, byteOffset: 0, isView: false, pendingSlot: -1, pending: this, pendingFreed: false, released: false };
+    const b = this.virtualBuffer(numel, false);
     this.born.push(b);
     return b;
   }
@@ -177,7 +175,13 @@ export class Recording {
    * boundary leave, for a block taken at once (block_replay.ts). Nothing at the boundary needs it.
    */
   internalBuffer(numel: number): GpuBuffer {
-    return { numel, gpu: null as unknown as GPUBuffer, uid: 0, byteOffset: 0, isView: false, pendingSlot: -1, pending: this, pendingFreed: true, released: false };
+    return this.virtualBuffer(numel, true);
+  }
+
+  private virtualBuffer(numel: number, freed: boolean): GpuBuffer {
+    // Every field the buffer will get, from the start: one shape for all of them, and no
+    // property store added when it is freed (a force-loss step makes 20,000).
+    return { numel, gpu: null as unknown as GPUBuffer, uid: 0, byteOffset: 0, isView: false, pendingSlot: -1, pending: this, pendingFreed: freed, released: false };
   }
 
   /** True when the graph reads or writes this physical buffer's memory range (or its root). */
