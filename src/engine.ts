@@ -67,6 +67,10 @@ export class Engine {
   private destroyed = false;
   /** Reused as the outputs of single-output kernels (see runKernel). */
   private readonly oneOutput: BackendBuffer[] = [];
+  /** Reused as the buffers of runKernel's inputs, by input count. */
+  private readonly inputBuffers: BackendBuffer[][] = [];
+  /** Reused as the outputs runKernel tells tapes of. */
+  private readonly oneOutputTensor: Tensor[] = [];
   /** @internal Set while `compile` traces a step. */
   tracing: TraceState | null = null;
   /** @internal How large tensors may be on the backend (src/ops/limits.ts). */
@@ -437,11 +441,13 @@ export class Engine {
   }
 
   private assertInputs(op: string, inputs: readonly Tensor[]): void {
-    for (const t of inputs) {
-      t.assertAlive(op);
-      if (t.engine !== this) throw new Error(`${op}: tensors from two different engines cannot be mixed`);
-    }
+    for (let i = 0; i < inputs.length; i++) this.assertInput(op, inputs[i]!);
     this.tracing?.noteInputs(inputs);
+  }
+
+  private assertInput(op: string, t: Tensor): void {
+    t.assertAlive(op);
+    if (t.engine !== this) throw new Error(`${op}: tensors from two different engines cannot be mixed`);
   }
 
   /** @internal Runs one kernel into a new tensor of the given shape and dtype. */
@@ -453,9 +459,10 @@ export class Engine {
     }
     const storage = this.allocStorage(size, 'device', shape);
     if (size > 0) {
-      const buffers = new Array<BackendBuffer>(inputs.length);
+      // Backends copy what they keep of these arrays: one array per input count, and one output
+      // array, serve every call.
+      const buffers = (this.inputBuffers[inputs.length] ??= []);
       for (let i = 0; i < inputs.length; i++) buffers[i] = inputs[i]!.storage.buffer;
-      // Backends copy what they keep of these arrays: one output array serves every call.
       this.oneOutput[0] = storage.buffer;
       try {
         this.backend.run(kernel, buffers, this.oneOutput, params);
@@ -465,7 +472,11 @@ export class Engine {
       }
     }
     const out = this.track(new Tensor(this, storage, shape, dtype));
-    if (this.recordingTapes.length > 0 || this.nanTracer !== null) this.noteKernel(kernel, inputs, [out]);
+    if (this.recordingTapes.length > 0 || this.nanTracer !== null) {
+      // Tapes and the NaN tracer keep nothing of the array.
+      this.oneOutputTensor[0] = out;
+      this.noteKernel(kernel, inputs, this.oneOutputTensor);
+    }
     return out;
   }
 
@@ -577,7 +588,10 @@ export class Engine {
   /** @internal Turns numbers into constants; checks tensors. */
   toTensor(op: string, x: TensorLike, dtype: DType = 'float32'): Tensor {
     if (x instanceof Tensor) {
-      this.checkInputs(op, [x]);
+      // checkInputs without an array per operand (binary ops call this twice per op).
+      this.opName = op;
+      this.assertInput(op, x);
+      this.tracing?.noteInputs([x]);
       return x;
     }
     if (typeof x !== 'number') throw new Error(`${op}: expected a tensor or a number, got ${typeof x}`);

@@ -120,3 +120,27 @@ export function assertShape(op: string, shape: Shape, what = 'shape'): void {
     throw new Error(`${op}: invalid ${what} ${describeValue(shape)} (expected an array of non-negative integers)`);
   }
 }
+
+// Frozen shapes shared by every tensor of that shape: most tensors of a small-op workload (the
+// vector spread's rows and scalars) have one of a few small shapes, and a new array per tensor
+// was a fair part of what such a step leaves to the garbage collector.
+const smallDim = 64;
+const scalarShape: Shape = Object.freeze([]);
+const vectorShapes: (Shape | undefined)[] = [];
+const matrixShapes: (Shape | undefined)[] = [];
+
+/**
+ * `shape` as a tensor keeps it: frozen, and for scalars, vectors and matrices of dimensions below
+ * 64 one shared array per shape. A shape already frozen is kept as it is.
+ */
+export function frozenShape(shape: Shape): Shape {
+  const rank = shape.length;
+  if (rank === 0) return scalarShape;
+  const d0 = shape[0]!;
+  if (rank === 1 && d0 >= 0 && d0 < smallDim && Number.isInteger(d0)) return (vectorShapes[d0] ??= Object.freeze([d0]));
+  if (rank === 2 && d0 >= 0 && d0 < smallDim && Number.isInteger(d0)) {
+    const d1 = shape[1]!;
+    if (d1 >= 0 && d1 < smallDim && Number.isInteger(d1)) return (matrixShapes[d0 * smallDim + d1] ??= Object.freeze([d0, d1]));
+  }
+  return Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+}

@@ -1,7 +1,7 @@
 import type { BackendBuffer } from './backend/backend.js';
 import type { Engine } from './engine.js';
 import type { GradientTape } from './autodiff/tape.js';
-import { fmt, shapesEqual, sizeOf, type Shape } from './shape.js';
+import { fmt, frozenShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 import type { TensorValues, ValueRange } from './values.js';
 import { verifyDeviceChecks } from './ops/device_checks.js';
 
@@ -79,7 +79,7 @@ export class Tensor {
     this.engine = engine;
     this.heldStorage = storage;
     // Shapes are immutable: one already frozen (another tensor's) is shared, not copied.
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    this.shape = frozenShape(shape);
     this.dtype = dtype;
   }
 

@@ -29,6 +29,9 @@ interface Entry {
   ctx?: unknown;
 }
 
+/** No tensors (what the tape holds between kernel runs). */
+const noTensors: readonly Tensor[] = Object.freeze([]);
+
 /**
  * A kernel that ran while the tape recorded. The op that ran it claims its output by recording
  * itself (`record`); an output nobody claims whose inputs depend on a source has lost its
@@ -53,8 +56,10 @@ export class GradientTape {
    * next): only a run left unclaimed when the next one comes becomes an event.
    */
   private lastKernel: string | null = null;
-  private lastInputs: readonly Tensor[] = [];
-  private lastOutputs: Tensor[] = [];
+  private lastInputs: readonly Tensor[] = noTensors;
+  private lastOutputs: readonly Tensor[] = noTensors;
+  /** The last run's output when it has one (most do): no array per op. Copied when settled. */
+  private readonly oneOutput: Tensor[] = [];
   /** Settled kernel runs by their unclaimed outputs. */
   private readonly unclaimedRuns = new Map<Tensor, KernelRun>();
   private recording = true;
@@ -101,7 +106,8 @@ export class GradientTape {
     if (this.lastKernel !== null) {
       const k = this.lastOutputs.indexOf(out);
       if (k >= 0) {
-        this.lastOutputs = this.lastOutputs.length === 1 ? [] : this.lastOutputs.filter((t) => t !== out);
+        // A new array, never a change: `oneOutput` serves every single-output run.
+        this.lastOutputs = this.lastOutputs.length === 1 ? noTensors : this.lastOutputs.filter((t) => t !== out);
         if (this.lastOutputs.length === 0) this.lastKernel = null;
         return;
       }
@@ -116,20 +122,26 @@ export class GradientTape {
   /** Makes the last kernel run, if any of its outputs is unclaimed, an event. */
   private settleLastKernel(): void {
     if (this.lastKernel === null) return;
-    const run: KernelRun = { kind: 'kernel', kernel: this.lastKernel, inputs: this.lastInputs, unclaimed: this.lastOutputs };
+    const run: KernelRun = { kind: 'kernel', kernel: this.lastKernel, inputs: this.lastInputs, unclaimed: [...this.lastOutputs] };
     for (const t of run.unclaimed) this.unclaimedRuns.set(t, run);
     this.events.push(run);
     this.lastKernel = null;
   }
 
-  /** @internal Notes a kernel run (Engine.runKernel); the op that ran it claims it by `record`. */
+  /**
+   * @internal Notes a kernel run (Engine.runKernel); the op that ran it claims it by `record`.
+   * `outputs` is not kept: the engine reuses its array.
+   */
   noteKernel(kernel: string, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
     // Kernels without inputs make constants (fill, random): nothing to lose.
     if (inputs.length === 0) return;
     this.settleLastKernel();
     this.lastKernel = kernel;
     this.lastInputs = inputs;
-    this.lastOutputs = outputs as Tensor[];
+    if (outputs.length === 1) {
+      this.oneOutput[0] = outputs[0]!;
+      this.lastOutputs = this.oneOutput;
+    } else this.lastOutputs = outputs.slice();
   }
 
   /** @internal Keeps a tensor that a tidy scope would have disposed but this tape still needs. */
@@ -257,8 +269,8 @@ export class GradientTape {
     this.adopted = [];
     this.events = [];
     this.lastKernel = null;
-    this.lastInputs = [];
-    this.lastOutputs = [];
+    this.lastInputs = noTensors;
+    this.lastOutputs = noTensors;
     this.unclaimedRuns.clear();
     this.onDispose();
   }

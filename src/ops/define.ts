@@ -68,6 +68,12 @@ export function checkTensorLike(op: string, v: unknown): TensorLike {
   return v;
 }
 
+/** Resolves one `TensorLike` argument of an op to a tensor (`tensors` for a single operand, without its arrays). */
+export function tensorOf(op: string, x: TensorLike): Tensor {
+  checkTensorLike(op, x);
+  return (x instanceof Tensor ? x.engine : engineOf(op, x)).toTensor(op, x);
+}
+
 /** Resolves `TensorLike` arguments of an op to tensors of one engine. */
 export function tensors(op: string, ...args: TensorLike[]): Tensor[] {
   for (const a of args) checkTensorLike(op, a);

@@ -2,7 +2,7 @@ import type { TensorLike } from '../engine.js';
 import type { DType, Tensor } from '../tensor.js';
 import type { UnaryKernelId } from '../kernel_ids/unary.js';
 import { zeroGradient, type GradientTable, type GradRule } from '../autodiff/rules.js';
-import { installOps, tensors, type AsMethods } from './define.js';
+import { installOps, tensorOf, tensors, type AsMethods } from './define.js';
 import { record } from './record.js';
 import { checkBoolean, checkNumber, checkOneOf } from './validate.js';
 import { dtypes } from '../values.js';
@@ -26,13 +26,14 @@ type UnaryDtype = 'same' | DType;
 
 /** Runs a unary kernel; `op` (the public name, for errors) defaults to the kernel id. */
 function unary(kernel: UnaryKernelId, x: TensorLike, dtype: UnaryDtype = 'float32', alpha = 0, beta = 0, op: string = kernel): Tensor {
-  const [t] = tensors(op, x);
-  const e = t!.engine;
-  const outDtype = dtype === 'same' ? t!.dtype : dtype;
-  const y = needsChunks(e, t!.size)
-    ? elementwiseChunks(e, kernel, [t!], t!.shape, outDtype, (n) => ({ n, alpha, beta }))
-    : e.runKernel(kernel, [t!], t!.shape, outDtype, unaryParams(t!.size, alpha, beta));
-  record(kernel, y, [t!], { x: t!, y, alpha, beta });
+  const t = tensorOf(op, x);
+  const e = t.engine;
+  const outDtype = dtype === 'same' ? t.dtype : dtype;
+  const inputs = [t];
+  const y = needsChunks(e, t.size)
+    ? elementwiseChunks(e, kernel, inputs, t.shape, outDtype, (n) => ({ n, alpha, beta }))
+    : e.runKernel(kernel, inputs, t.shape, outDtype, unaryParams(t.size, alpha, beta));
+  if (e.isRecording) record(kernel, y, inputs, { x: t, y, alpha, beta });
   return y;
 }
 

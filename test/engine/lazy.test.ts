@@ -147,6 +147,31 @@ describe('lazy execution', () => {
     expect(closeness(actual, expected, 1e-4, 1e-5).ok).toBe(true);
   });
 
+  it('stays right when a graph takes fewer or more slots than the plan it was expected to be', async () => {
+    // A recording sizes its slot lists for the expected plan (recording.ts): graphs that end
+    // short of it, or run past it, must still compile and run on their own slots.
+    const e = await gpuEngine();
+    const cpu = await cpuEngine();
+    const run = async (eng: Engine): Promise<number[]> => {
+      const x = eng.tensor([0.25, -0.5, 0.75, 1, -1.25]);
+      const out: number[] = [];
+      for (const length of [12, 12, 3, 12, 3, 3, 25, 12, 25, 1]) {
+        const r = eng.tidy(() => {
+          let y = x;
+          for (let k = 0; k < length; k++) y = k % 2 === 0 ? y.mul(0.9).add(k) : y.sin();
+          return y.sum();
+        });
+        out.push((await r.data())[0]!);
+        r.dispose();
+      }
+      x.dispose();
+      return out;
+    };
+    const expected = await run(cpu);
+    const actual = await run(e);
+    expect(closeness(actual, expected, 1e-4, 1e-5).ok).toBe(true);
+  });
+
   it('without fusion gives the bits of one dispatch per op; with fusion, those of e.compile', async () => {
     const first = await gpuEngine();
     const opDispatch = await createEngine({ lazy: false });

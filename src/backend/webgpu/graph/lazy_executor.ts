@@ -183,6 +183,7 @@ export class LazyExecutor implements BlockHost {
     if (cached) this.cache.remove(cached);
     const plan = compilePlan(graph, graph.signature.snapshot(), { ...this.host.planContext, fuse });
     plan.templates = graph.templatesOf();
+    plan.slotCount = graph.slotCount;
     this.host.counters.plansCompiled++;
     this.host.counters.fusedKernels += plan.generatedKernels;
     this.cache.add(plan);

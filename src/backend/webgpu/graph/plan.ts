@@ -304,6 +304,8 @@ export class Plan {
   readonly fused: boolean;
   /** The nodes it was compiled from, by slot (lazy plans: a recording expecting it needs them). */
   templates: NodeTemplate[] = [];
+  /** The slots of the graph it was compiled from (lazy plans: a recording expecting it sizes for them). */
+  slotCount = 0;
   /** The plan that ran after this one last time (what the next recording expects). */
   next: Plan | null = null;
   /** Set once disposed (evicted from the cache). */

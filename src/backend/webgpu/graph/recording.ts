@@ -70,10 +70,11 @@ export type NodeTemplate =
   | { kind: 'dispatch'; kernel: KernelId; params: object; slots: number[]; firstOutput: number; dynamic: boolean; paramsLength: number }
   | { kind: 'copy'; slots: [number, number]; numel: number };
 
-/** What a recording expects: the signature and node templates of a compiled plan. */
+/** What a recording expects: the signature, node templates and slot count of a compiled plan. */
 export interface Expectation {
   readonly signature: Signature;
   readonly templates: readonly NodeTemplate[];
+  readonly slotCount: number;
 }
 
 /** What a slot holds. */
@@ -101,9 +102,14 @@ export class Recording {
   readonly nodes: GraphNode[] = [];
   /** Nodes recorded. */
   nodeCount = 0;
-  /** Per slot: the buffer recorded there, and its root (-1: born in this graph). */
-  readonly slotBuffers: GpuBuffer[] = [];
-  private readonly slotRoots: number[] = [];
+  /**
+   * Per slot: the buffer recorded there, and its root (-1: born in this graph). Sized for the
+   * expected plan's slots up front (a force-loss step takes 20,000: growing them made a
+   * megabyte of garbage a step), so their length is not the slot count: `slotCount` is.
+   */
+  readonly slotBuffers: GpuBuffer[];
+  private readonly slotRoots: number[];
+  private slotsTaken = 0;
   readonly signature = new Signature();
   /** While matching an expectation: the params of its dynamic nodes, by node index. */
   private readonly dynamicParams = new Map<number, object>();
@@ -120,6 +126,8 @@ export class Recording {
   /** `expected`: the plan this recording is likely to be (see the file comment), or null. */
   constructor(readonly expected: Expectation | null = null) {
     this.templates = expected?.templates ?? null;
+    this.slotBuffers = expected ? new Array<GpuBuffer>(expected.slotCount) : [];
+    this.slotRoots = expected ? new Array<number>(expected.slotCount) : [];
     if (expected) {
       this.signature.expect(expected.signature);
       this.signature.onDiverge = () => this.catchUp();
@@ -285,8 +293,10 @@ export class Recording {
   }
 
   private newBornSlot(b: GpuBuffer): void {
-    b.pendingSlot = this.slotBuffers.push(b) - 1;
-    this.slotRoots.push(-1);
+    const slot = this.slotsTaken++;
+    this.slotBuffers[slot] = b;
+    this.slotRoots[slot] = -1;
+    b.pendingSlot = slot;
   }
 
   /** The index of a GPU buffer among the graph's external ones (a new one is numbered next). */
@@ -300,8 +310,9 @@ export class Recording {
   }
 
   private newExternalSlot(b: GpuBuffer, root: number): number {
-    const slot = this.slotBuffers.push(b) - 1;
-    this.slotRoots.push(root);
+    const slot = this.slotsTaken++;
+    this.slotBuffers[slot] = b;
+    this.slotRoots[slot] = root;
     this.externalSlots.set(b, slot);
     return slot;
   }
@@ -325,7 +336,7 @@ export class Recording {
 
   /** Slots taken so far. */
   get slotCount(): number {
-    return this.slotBuffers.length;
+    return this.slotsTaken;
   }
 
   /** Dynamic nodes recorded so far (their params are kept per node). */
@@ -352,7 +363,7 @@ export class Recording {
 
   /** What each slot holds (for compiling a plan). */
   get slots(): SlotInfo[] {
-    return this.slotBuffers.map((buffer, k) => ({ buffer, born: this.slotRoots[k] === -1, root: this.slotRoots[k]! }));
+    return this.slotBuffers.slice(0, this.slotsTaken).map((buffer, k) => ({ buffer, born: this.slotRoots[k] === -1, root: this.slotRoots[k]! }));
   }
 
   /** The slot a buffer of this graph was recorded in. */
@@ -372,7 +383,7 @@ export class Recording {
     s.push(LIVENESS);
     let bits = 0;
     let count = 0;
-    for (let k = 0; k < this.slotBuffers.length; k++) {
+    for (let k = 0; k < this.slotsTaken; k++) {
       if (this.slotRoots[k] !== -1) continue;
       if (this.slotBuffers[k]!.pendingFreed) bits |= 1 << count;
       if (++count === 30) {
