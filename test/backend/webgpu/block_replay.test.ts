@@ -164,6 +164,40 @@ describe('blocks of calls taken at once (WebGPU, lazy)', () => {
     e.dispose([V, seed]);
   });
 
+  it('gives the plan of the calls one by one when the graph differs after a taken block', async () => {
+    // A taken block fills the slots of the buffers it frees with one shared buffer per size; a
+    // recording that then differs from its plan must give each slot its own before compiling.
+    const e = await gpuEngine();
+    const blocks = blocksOf(e);
+    const steps = async (enabled: boolean): Promise<{ values: string; takenAtChange: number }> => {
+      blocks.enabled = enabled;
+      // Each run compiles its own plans: the differing graph is compiled after the block.
+      (e.backend as WebGpuBackend).clearPlanCache();
+      const V = e.variable(start, [5, 3]);
+      let takenAtChange = 0;
+      try {
+        for (let i = 0; i < 12; i++) {
+          const before = blocks.taken;
+          e.tidy(() => {
+            const { grads } = e.valueAndGrad(() => pairLoss(e, V), [V]);
+            // Steps 6 and 9 record one more op after the backward pass: the graph differs there.
+            const step = grads[0]!.mul(0.01);
+            V.assign(V.sub(i === 6 || i === 9 ? step.mul(2) : step));
+          });
+          if (i === 6) takenAtChange = blocks.taken - before;
+        }
+        return { values: Array.from(new Uint32Array(Float32Array.from(await V.data()).buffer), (x) => x.toString(16)).join(','), takenAtChange };
+      } finally {
+        blocks.enabled = true;
+        V.dispose();
+      }
+    };
+    const on = await steps(true);
+    const off = await steps(false);
+    expect(on.takenAtChange).toBe(1);
+    expect(on.values).toBe(off.values);
+  });
+
   it('is not taken after the tuner changes its choice, and counts the new variants', async () => {
     const e = await gpuEngine();
     const variants = e.tuning.variants('reduce_sum');

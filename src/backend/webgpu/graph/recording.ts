@@ -96,6 +96,9 @@ const NEW_EXTERNAL = -14.5;
 const LIVENESS = -15.5;
 const NODE_HOST = -16.5;
 
+/** The `pendingSlot` of a shared freed buffer (internalBuffer): in many slots, its own in none. */
+const sharedSlot = -3;
+
 /** The pending graph of one engine. */
 export class Recording {
   /** The nodes (while the recording matches an expectation, they are not made: see nodeCount). */
@@ -120,6 +123,8 @@ export class Recording {
   private readonly roots = new Map<GPUBuffer, number>();
   /** Virtual buffers made for this graph (in slots or not yet used). */
   readonly born: GpuBuffer[] = [];
+  /** The shared freed buffers of blocks taken at once, by size (internalBuffer). */
+  private readonly freedBySize = new Map<number, GpuBuffer>();
   /** Physical buffers freed while the graph uses them: back to the pool after the boundary. */
   readonly deferredFrees: GpuBuffer[] = [];
 
@@ -145,6 +150,7 @@ export class Recording {
 
   /** Makes the nodes recorded so far from the expected plan's templates (the first difference came). */
   private catchUp(): void {
+    this.ownSharedSlots();
     const t = this.templates!;
     const bufferOf = (k: number): GpuBuffer => this.slotBuffers[k]!;
     for (let i = this.nodes.length; i < this.nodeCount; i++) {
@@ -180,10 +186,32 @@ export class Recording {
 
   /**
    * A virtual buffer already freed (internal to this graph): what allocate and a free before the
-   * boundary leave, for a block taken at once (block_replay.ts). Nothing at the boundary needs it.
+   * boundary leave, for a block taken at once (block_replay.ts). One per size serves every slot
+   * of that size: a plan run reads nothing of them but their liveness, and a force-loss step's
+   * backward block frees about 7,000 buffers, which would live to the boundary. If the recording
+   * diverges, `ownSharedSlots` gives each such slot a buffer of its own before any node names it.
    */
   internalBuffer(numel: number): GpuBuffer {
-    return this.virtualBuffer(numel, true);
+    let b = this.freedBySize.get(numel);
+    if (b === undefined) {
+      b = this.virtualBuffer(numel, true);
+      b.pendingSlot = sharedSlot;
+      this.freedBySize.set(numel, b);
+    }
+    return b;
+  }
+
+  /** Replaces the shared freed buffers in slots (internalBuffer) with one buffer per slot. */
+  private ownSharedSlots(): void {
+    if (this.freedBySize.size === 0) return;
+    for (let k = 0; k < this.slotsTaken; k++) {
+      const b = this.slotBuffers[k]!;
+      if (b.pendingSlot !== sharedSlot) continue;
+      const own = this.virtualBuffer(b.numel, true);
+      own.pendingSlot = k;
+      this.slotBuffers[k] = own;
+    }
+    this.freedBySize.clear();
   }
 
   private virtualBuffer(numel: number, freed: boolean): GpuBuffer {
@@ -296,7 +324,8 @@ export class Recording {
     const slot = this.slotsTaken++;
     this.slotBuffers[slot] = b;
     this.slotRoots[slot] = -1;
-    b.pendingSlot = slot;
+    // A shared freed buffer (internalBuffer) keeps its mark: it stands in many slots.
+    if (b.pendingSlot !== sharedSlot) b.pendingSlot = slot;
   }
 
   /** The index of a GPU buffer among the graph's external ones (a new one is numbered next). */
@@ -363,6 +392,7 @@ export class Recording {
 
   /** What each slot holds (for compiling a plan). */
   get slots(): SlotInfo[] {
+    this.ownSharedSlots();
     return this.slotBuffers.slice(0, this.slotsTaken).map((buffer, k) => ({ buffer, born: this.slotRoots[k] === -1, root: this.slotRoots[k]! }));
   }
 
