@@ -55,7 +55,6 @@ const STRING = -30.5;
 const NONE = -31.5;
 const ARRAY = -32.5;
 const OBJECT = -33.5;
-const TENSOR = -34.5;
 const TARGET = -35.5;
 const RANGE = -36.5;
 const PARENT = -37.5;
@@ -93,10 +92,10 @@ class KeyBuilder implements BackwardKey {
     s.push(NEW_TENSOR);
     this.storage(t.storage);
     const shape = t.shape;
-    s.push(shape.length);
+    // The rank, with the dtype and whether it was disposed as eighths (2..7), in one number;
+    // then the dimensions.
+    s.push(shape.length + (dtypeCodes[t.dtype]! * 2 + (t.isDisposed ? 1 : 0)) / 8);
     for (let i = 0; i < shape.length; i++) s.push(shape[i]!);
-    s.push(dtypeCodes[t.dtype]!);
-    s.push(t.isDisposed ? 1 : 0);
   }
 
   private storage(st: Storage): void {
@@ -136,7 +135,8 @@ class KeyBuilder implements BackwardKey {
       s.push(NUMBER);
       s.push(v);
     } else if (v instanceof Tensor) {
-      s.push(TENSOR);
+      // No marker: a tensor is a reference (a count, >= 0) or NEW_TENSOR, and every other kind
+      // of value starts with a negative non-integer marker.
       this.tensor(v);
     } else if (typeof v === 'boolean') s.push(v ? TRUE : FALSE);
     else if (v === undefined || v === null) s.push(NONE);
