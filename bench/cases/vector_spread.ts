@@ -131,7 +131,11 @@ function spreadCase(metric: Metric, dims: number, captured: boolean): BenchCase 
     reps,
     ...(oursReps === reps ? {} : { oursReps }),
     runs: force ? 5 : 15,
-    warmup: 2,
+    // The eager force step records 6,000 ops of JavaScript: it takes about 24 steps to run at the
+    // speed it keeps (V8 compiles its hot functions and sizes the young generation as it goes:
+    // runs of 4 steps took about 70, 50, 45, 45, 50, 40 ms a step, then 31-36; bench/RESULTS.md,
+    // run 51). With 2 warm-up runs (8 steps) its median measured those first steps.
+    warmup: force && !captured ? 6 : 2,
     tolerance: 1e-3,
     ours: (e) => ours(e, metric, dims, captured, oursReps),
     tfjs: (tf) => tfjs(tf, metric, dims, reps),
