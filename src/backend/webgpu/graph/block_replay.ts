@@ -13,8 +13,8 @@
  * in the slot it was in (or, new, under the same root). What the calls would push then is a
  * function of those alone (the kernels and params are the block's own objects), so it is the
  * expected plan's numbers that were matched before: the recording steps over them, makes the
- * block's virtual buffers (those it frees made freed) and gives the new slots out in the same
- * order.
+ * block's virtual buffers (those it frees stand in their slots as one shared freed buffer per
+ * size: Recording.internalBuffer) and gives the new slots out in the same order.
  *
  * Kernels with variants pass through the tuner's choice: a block is taken only while the
  * tuner's choices are those it was watched with, and counts the variants it used then.
@@ -132,7 +132,8 @@ export class BlockReplays {
       const slot = graph.slotNow(b);
       if (slot !== trace.slots[i] || (slot === -1 && graph.rootNow(b) !== trace.roots[i])) return null;
     }
-    // A buffer the block frees is made freed: allocating and freeing it would change nothing else.
+    // A buffer the block frees is made freed (shared per size): allocating and freeing it would
+    // change nothing else.
     const made = new Array<GpuBuffer>(sizes.length);
     for (let k = 0; k < sizes.length; k++) made[k] = freed[k] ? graph.internalBuffer(sizes[k]!) : this.host.allocate(sizes[k]!);
     graph.takeMatched(trace.nodes, trace.end - trace.start, trace.newSlots, made, external);
