@@ -473,9 +473,11 @@ export class Engine {
     }
     const out = this.track(new Tensor(this, storage, shape, dtype));
     if (this.recordingTapes.length > 0 || this.nanTracer !== null) {
-      // Tapes and the NaN tracer keep nothing of the array.
+      // Tapes and the NaN tracer keep nothing of the array; emptied after, so that it does not
+      // keep the tensor from the garbage collector's safety net.
       this.oneOutputTensor[0] = out;
       this.noteKernel(kernel, inputs, this.oneOutputTensor);
+      this.oneOutputTensor.pop();
     }
     return out;
   }

@@ -78,7 +78,8 @@ export class Tensor {
   constructor(engine: Engine, storage: Storage, shape: Shape, dtype: DType) {
     this.engine = engine;
     this.heldStorage = storage;
-    // Shapes are immutable: one already frozen (another tensor's) is shared, not copied.
+    // Shapes are immutable: small ones are shared per shape, one already frozen (another
+    // tensor's) is kept, others are frozen copies (frozenShape).
     this.shape = frozenShape(shape);
     this.dtype = dtype;
   }

@@ -106,8 +106,11 @@ export class GradientTape {
     if (this.lastKernel !== null) {
       const k = this.lastOutputs.indexOf(out);
       if (k >= 0) {
-        // A new array, never a change: `oneOutput` serves every single-output run.
-        this.lastOutputs = this.lastOutputs.length === 1 ? noTensors : this.lastOutputs.filter((t) => t !== out);
+        if (this.lastOutputs === this.oneOutput) {
+          // Emptied, so that it keeps no tensor alive.
+          this.oneOutput.pop();
+          this.lastOutputs = noTensors;
+        } else this.lastOutputs = this.lastOutputs.length === 1 ? noTensors : this.lastOutputs.filter((t) => t !== out);
         if (this.lastOutputs.length === 0) this.lastKernel = null;
         return;
       }
@@ -271,6 +274,7 @@ export class GradientTape {
     this.lastKernel = null;
     this.lastInputs = noTensors;
     this.lastOutputs = noTensors;
+    this.oneOutput.length = 0;
     this.unclaimedRuns.clear();
     this.onDispose();
   }
