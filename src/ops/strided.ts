@@ -78,7 +78,7 @@ function stridedCopy(opName: string, x: Tensor, begin: readonly number[], step: 
   // A leading dimension of extent 1 reads one place: its stride is nothing to the copy.
   if (dropLeading) strides.shift();
   const out = copyStrided(x, dropLeading ? outShape.slice(1) : outShape, strides, offset);
-  record('copy_strided', out, [x], dropLeading ? { x, begin, step, viewShape: outShape } : { x, begin, step });
+  if (e.isRecording) record('copy_strided', out, [x], dropLeading ? { x, begin, step, viewShape: outShape } : { x, begin, step });
   return out;
 }
 

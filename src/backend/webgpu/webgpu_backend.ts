@@ -213,9 +213,8 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
   /** Backend.watchBlock: see replayBlock. */
   watchBlock(block: CallBlock, external: readonly GpuBuffer[]): ((made: readonly BackendBuffer[]) => void) | null {
     if (!this.recordsLazily || this.dynamicDepth > 0) return null;
-    const end = this.lazy!.blocks.watch(block, external);
-    // The block's calls were made on this backend: its buffers are ours.
-    return end && ((made) => end(made as readonly GpuBuffer[]));
+    // The block's calls are made on this backend: the buffers the end is given are ours.
+    return this.lazy!.blocks.watch(block, external) as ((made: readonly BackendBuffer[]) => void) | null;
   }
 
   /** Runs the pending graph (lazy execution): its commands join the open command encoder. */
