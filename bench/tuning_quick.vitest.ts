@@ -21,7 +21,7 @@ async function engine(cache: string, all: boolean): Promise<Engine> {
   const adapter = await requestAdapter(await getGpu());
   const device = await requestDevice(adapter);
   const care = await hostPlatform()!.softwareAdapterCare();
-  const tuning = { mode: 'on' as const, store: fileTuningStore(cache), roundBudgetMs: 0, softwareCandidates: all ? ('all' as const) : ('default' as const) };
+  const tuning = { mode: 'on' as const, store: fileTuningStore(cache), roundBudgetMs: 0, softwareCandidates: all ? ('all' as const) : ('rivals' as const) };
   const backend = new WebGpuBackend(device, adapter, { ...care, tuning });
   await backend.tuning.ready;
   return new Engine(backend);

@@ -1,7 +1,8 @@
 // The tuner: a key met in mode 'on' is timed at the next read (every eligible variant, here on
-// lavapipe too), the choice persists in the cache file, a 'cached' engine uses it without timing,
-// imports change choices and lazy plans and captured steps follow them.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// lavapipe too, or on a software adapter by default the default and its rivals there), the choice
+// persists in the cache file, a 'cached' engine uses it without timing, imports change choices and
+// lazy plans and captured steps follow them.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,6 +35,7 @@ async function tuningEngine(cache: string, options: Partial<TunerOptions> = {}):
 
 const product = { batch: 1, m: 20, n: 40, k: 36, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
 const productKey = `matmul|${matmulVariants.shapeClass(product)}`;
+const squareProduct = { ...product, m: 256, n: 256, k: 256 };
 
 describe('the tuner', () => {
   it('times a new key at the next read, keeps one variant, persists it; a cached engine uses it untimed', async () => {
@@ -72,14 +74,59 @@ describe('the tuner', () => {
     }
   });
 
-  it('on a software adapter by default, keeps the lavapipe-tuned variants without timing', async () => {
+  it("on a software adapter with softwareCandidates 'default', times nothing and writes nothing down", async () => {
     await gpuEngine();
     const e = await tuningEngine(freshCache(), { softwareCandidates: 'default' });
     try {
       await input(e, [20, 36], 1).matmul(input(e, [36, 40], 2)).data();
       await e.tuning.settle();
       expect(e.stats().tuningRuns).toBe(0);
-      expect(e.tuning.export().adapters[adapterKey(e.adapterInfo)]![productKey]).toEqual({ variant: 'lavapipe', ms: {} });
+      expect(e.tuning.used().matmul).toEqual({ lavapipe: 1 });
+      // Untimed, the key is left out of the table: a later engine with more candidates times it.
+      expect(e.tuning.export().adapters[adapterKey(e.adapterInfo)]?.[productKey]).toBeUndefined();
+    } finally {
+      e.destroy();
+    }
+  });
+
+  it('on a software adapter by default, times the default against its rivals there, and only kernels that take long enough', async () => {
+    await gpuEngine();
+    const e = await tuningEngine(freshCache(), { softwareCandidates: undefined });
+    try {
+      // A product of some milliseconds on lavapipe: the default and the subgroup variants are timed.
+      await input(e, [256, 256], 1).matmul(input(e, [256, 256], 2)).data();
+      // A product of microseconds: the default alone, timed once and kept.
+      await input(e, [20, 36], 1).matmul(input(e, [36, 40], 2)).data();
+      await e.tuning.settle();
+      const table = e.tuning.export().adapters[adapterKey(e.adapterInfo)]!;
+      const big = table[`matmul|${matmulVariants.shapeClass(squareProduct)}`]!;
+      const rivals = matmulVariants.variants.filter((v) => v.software).map((v) => v.name);
+      expect(rivals).toEqual(['subgroup_32x32', 'subgroup_64x64']);
+      expect(Object.keys(big.ms).sort()).toEqual(e.tuning.subgroups ? ['lavapipe', ...rivals] : ['lavapipe']);
+      expect(Object.keys(table[productKey]!.ms)).toEqual(['lavapipe']);
+      expect(table[productKey]!.variant).toBe('lavapipe');
+    } finally {
+      e.destroy();
+    }
+  });
+
+  it('drops the untimed default choices an earlier version stored, and keeps untimed choices of other variants', async () => {
+    await gpuEngine();
+    const cache = freshCache();
+    const adapter = adapterKey((await gpuEngine()).adapterInfo);
+    const bigKey = `matmul|${matmulVariants.shapeClass(squareProduct)}`;
+    const stored: TuningTable = {
+      format: 'webgpu-descent-tuning',
+      version: 1,
+      adapters: { [adapter]: { [bigKey]: { variant: 'lavapipe', ms: {} }, [productKey]: { variant: 'tiles_64x64', ms: {} } } },
+    };
+    writeFileSync(cache, JSON.stringify(stored));
+    const e = await tuningEngine(cache, { softwareCandidates: undefined });
+    try {
+      expect(e.tuning.export().adapters[adapter]).toEqual({ [productKey]: { variant: 'tiles_64x64', ms: {} } });
+      await input(e, [256, 256], 1).matmul(input(e, [256, 256], 2)).data();
+      await e.tuning.settle();
+      expect(Object.keys(e.tuning.export().adapters[adapter]![bigKey]!.ms)).toContain('lavapipe');
     } finally {
       e.destroy();
     }

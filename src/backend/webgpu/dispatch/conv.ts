@@ -494,13 +494,14 @@ interface SubgroupTile {
   TV: number;
 }
 
-const subgroupTiles = { subgroup_64x32: { TM: 8, TV: 1 }, subgroup_32x64: { TM: 4, TV: 2 } } satisfies Record<string, SubgroupTile>;
+const subgroupTiles = { subgroup_64x32: { TM: 8, TV: 1 }, subgroup_32x64: { TM: 4, TV: 2 }, subgroup_64x64: { TM: 8, TV: 2 } } satisfies Record<string, SubgroupTile>;
 
 function subgroupVariants<P extends ConvGeometry>(make: (t: SubgroupTile) => GpuKernel<P>): Variant<P>[] {
   return Object.entries(subgroupTiles).map(([name, t]) => ({
     name,
     spec: make(t),
     eligible: (p: P, caps: DeviceCaps) => subgroupsUsable(caps, subgroupWg) && p.outC % 4 === 0,
+    software: true,
   }));
 }
 

@@ -235,6 +235,7 @@ function subgroupVariant(name: string, tm: number, tv: number): Variant<MatmulPa
       workgroups: (p) => workgroups(p, tile),
     },
     eligible: (p, caps) => subgroupsUsable(caps) && !p.transB && p.n % 4 === 0 && p.bBatchStride % 4 === 0,
+    software: true,
   };
 }
 

@@ -6,7 +6,9 @@
  * 'on' is queued with the dispatch's parameters and buffer sizes; `runQueued` (the backend calls
  * it after the wait of a read or flush, when the queue is idle) times the eligible variants on
  * fresh buffers within a per-key budget and keeps the fastest. A challenger must beat the
- * heuristic by a margin: timings on a busy machine wobble, and a change costs a re-plan.
+ * heuristic by a margin: timings on a busy machine wobble, and a change costs a re-plan. On
+ * software adapters only the default and its rivals there (`Variant.software`) are timed, and
+ * only for kernels that take long enough for a choice to matter.
  */
 import type { BackendStats } from '../../backend.js';
 import type { KernelId } from '../../../kernel_ids/registry.js';
@@ -62,12 +64,14 @@ export interface TunerOptions {
   /** Most milliseconds spent timing at one read or flush; keys left over wait for the next (default 500). */
   roundBudgetMs?: number;
   /**
-   * Software adapters: 'default' (the default) times nothing and keeps the lavapipe-tuned
-   * variants, which the GPU ones are written not to beat there, and whose compilation alone (LLVM,
-   * seconds per shader when its cache is cold) would exceed any budget; 'all' times every
-   * eligible variant, as on hardware (tests, and checking that claim).
+   * Software adapters: 'rivals' (the default) times the lavapipe-tuned default against the
+   * variants marked as its rivals there (`Variant.software`), for kernels of at least
+   * `softwareTrivialMs`, each rival timed at least once whatever the budget; 'default' times
+   * nothing and keeps the default; 'all' times every eligible variant, as on hardware (tests). The
+   * other GPU variants use workgroup memory and barriers, which run slowly on a CPU, and compiling
+   * each of them (LLVM) would cost more than it could save.
    */
-  softwareCandidates?: 'default' | 'all';
+  softwareCandidates?: 'default' | 'rivals' | 'all';
 }
 
 /** A key waiting to be timed: the first parameters and buffer sizes seen for it. */
@@ -93,6 +97,17 @@ const minPassMs = 1;
 const maxRounds = 4;
 /** Milliseconds per dispatch under which the heuristic's kernel is not worth timing others against. */
 const trivialMs = 0.01;
+/**
+ * The same on software adapters timing the default's rivals: there a rival's compilation (LLVM)
+ * costs tens to hundreds of ms, and a short kernel's time is mostly the driver's cost per
+ * dispatch, which no variant changes.
+ */
+const softwareTrivialMs = 0.5;
+/**
+ * Timing the default's rivals on a software adapter, a key's budget is at least this many passes
+ * of the default's kernel: a conv pass there takes 10-60 ms, a 1024³ product several hundred.
+ */
+const budgetPasses = 6;
 
 /** Dispatches per timed pass for a kernel of `ms`: a pass of about minPassMs, 1 to 64. */
 const repsFor = (ms: number): number => Math.max(1, Math.min(64, Math.ceil(minPassMs / Math.max(ms, 1e-3))));
@@ -100,13 +115,33 @@ const repsFor = (ms: number): number => Math.max(1, Math.min(64, Math.ceil(minPa
 const now = (): number => performance.now();
 const best = (xs: readonly number[]): number => Math.min(...xs);
 
+/**
+ * A stored table without its untimed entries that name their kernel's default: what earlier
+ * versions wrote for keys they did not time (every key on a software adapter), which would
+ * otherwise keep those keys from being timed now. Untimed entries naming another variant are
+ * choices someone imported, and stay.
+ */
+function withoutUntimedDefaults(table: TuningTable): TuningTable {
+  const adapters: TuningTable['adapters'] = {};
+  for (const [adapter, keys] of Object.entries(table.adapters)) {
+    const kept: Record<string, TuningEntry> = {};
+    for (const [key, entry] of Object.entries(keys)) {
+      const kernel = key.slice(0, key.indexOf('|')) as KernelId;
+      const untimedDefault = Object.keys(entry.ms).length === 0 && tunableKernels[kernel]?.variants[0]!.name === entry.variant;
+      if (!untimedDefault) kept[key] = entry;
+    }
+    adapters[adapter] = kept;
+  }
+  return { ...table, adapters };
+}
+
 /** An engine's tuner; its public face is `e.tuning` (control.ts). */
 export class Tuner implements Tuning {
   readonly mode: AutotuneMode;
   private readonly storeImpl: TuningStore;
   private readonly keyBudgetMs: number;
   private readonly roundBudgetMs: number;
-  private readonly softwareCandidates: 'default' | 'all';
+  private readonly softwareCandidates: 'default' | 'rivals' | 'all';
   /** This adapter's choices. */
   private readonly entries = new Map<string, TuningEntry>();
   /** Other adapters' choices (from the store or imports): kept for export and saves. */
@@ -138,7 +173,7 @@ export class Tuner implements Tuning {
     this.storeImpl = options.store;
     this.keyBudgetMs = options.keyBudgetMs ?? 100;
     this.roundBudgetMs = options.roundBudgetMs ?? 500;
-    this.softwareCandidates = options.softwareCandidates ?? 'default';
+    this.softwareCandidates = options.softwareCandidates ?? 'rivals';
     this.ready = this.mode === 'off' ? Promise.resolve() : this.load();
   }
 
@@ -148,7 +183,7 @@ export class Tuner implements Tuning {
 
   private async load(): Promise<void> {
     try {
-      this.absorb(await this.storeImpl.load());
+      this.absorb(withoutUntimedDefaults(await this.storeImpl.load()));
     } catch {
       // An unreadable store: tune afresh; the next save replaces it.
     }
@@ -325,6 +360,9 @@ export class Tuner implements Tuning {
         continue;
       }
       if (Object.keys(entry.ms).length > 1) this.host.counters.tuningRuns++;
+      // Nothing timed (one candidate): the key is settled for this session, not written down, so
+      // that an engine with more candidates (another version, other options) times it later.
+      if (Object.keys(entry.ms).length === 0) continue;
       this.entries.set(job.key, entry);
       this.lastChoice.clear();
       this.unsaved = true;
@@ -347,12 +385,14 @@ export class Tuner implements Tuning {
   /** Times the eligible variants of one key and returns the choice. */
   private async tune(job: Job, tk: TunableKernel<never>, incumbent: string): Promise<TuningEntry> {
     const p = job.params as never;
-    const everyone = this.host.caps.software && this.softwareCandidates === 'default' ? [] : tk.variants;
-    const candidates = everyone.filter((v) => v.eligible(p, this.host.caps));
+    const candidates = this.candidates(tk).filter((v) => v.eligible(p, this.host.caps));
     candidates.sort((a, b) => Number(b.name === incumbent) - Number(a.name === incumbent));
     if (candidates.length < 2) return { variant: incumbent, ms: {} };
+    // A rival on a software adapter is timed at least once, past the budget (there are few; the
+    // budget is for the GPU case of many variants), and the rounds after get budgetPasses.
+    const everyRival = this.host.caps.software && this.softwareCandidates === 'rivals';
     const device = this.host.device;
-    const deadline = now() + this.keyBudgetMs;
+    let deadline = now() + this.keyBudgetMs;
     const timer = (this.timer ??= passTimer(device, this.host.wait));
     const made: GPUBuffer[] = [];
     const buffers: GpuBuffer[] = job.sizes.map((numel) => {
@@ -363,7 +403,7 @@ export class Tuner implements Tuning {
     try {
       const runs: Runnable[] = [];
       for (const v of candidates) {
-        if (runs.length > 0 && now() > deadline) break;
+        if (runs.length > 0 && now() > deadline && !everyRival) break;
         const run = await this.prepare(job.kernel, tk, v, p, buffers, made, v.name === incumbent);
         if (!run) continue;
         runs.push(run);
@@ -371,6 +411,7 @@ export class Tuner implements Tuning {
         // slower than the best there is out of the race; the others are timed in passes of
         // about minPassMs.
         const first = await timer.time((pass) => run.encode(pass, 1));
+        if (v.name === incumbent && everyRival) deadline = Math.max(deadline, now() + budgetPasses * first);
         const fastest = runs.length > 1 ? best(runs.slice(0, -1).map((r) => best(r.times))) : Infinity;
         if (first > 4 * fastest) {
           run.times.push(first);
@@ -379,7 +420,7 @@ export class Tuner implements Tuning {
         const reps = repsFor(first);
         run.times.push((await timer.time((pass) => run.encode(pass, reps))) / reps);
         // A kernel this short is not worth a choice: the heuristic stays.
-        if (v.name === incumbent && run.times[0]! < trivialMs) return { variant: incumbent, ms: { [incumbent]: run.times[0]! } };
+        if (v.name === incumbent && run.times[0]! < (everyRival ? softwareTrivialMs : trivialMs)) return { variant: incumbent, ms: { [incumbent]: run.times[0]! } };
       }
       for (let round = 0; round < maxRounds && now() < deadline; round++) {
         const fastest = best(runs.map((r) => best(r.times)));
@@ -400,6 +441,13 @@ export class Tuner implements Tuning {
     } finally {
       for (const b of made) b.destroy();
     }
+  }
+
+  /** The variants timed on this adapter (before eligibility): on software adapters, per softwareCandidates. */
+  private candidates(tk: TunableKernel<never>): readonly Variant<never>[] {
+    if (!this.host.caps.software || this.softwareCandidates === 'all') return tk.variants;
+    if (this.softwareCandidates === 'default') return [];
+    return tk.variants.filter((v, i) => i === 0 || v.software === true);
   }
 
   /**
