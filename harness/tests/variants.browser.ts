@@ -42,12 +42,12 @@ const problems: Record<string, ((e: Engine) => Tensor)[]> = {
 
 /** The variants each kernel has (src/backend/webgpu/dispatch/*.ts); a test checks the list is current. */
 const variantsOf: Record<string, string[]> = {
-  matmul: ['lavapipe', 'tiles_64x64', 'tiles_128x64', 'vec4_32x32', 'vec4_64x64', 'vec4_128x128', 'subgroup_32x32', 'subgroup_64x64'],
+  matmul: ['lavapipe', 'tiles_64x64', 'tiles_128x64', 'vec4_32x32', 'vec4_64x64', 'vec4_128x128', 'subgroup_32x32', 'subgroup_32x64', 'subgroup_64x64'],
   matvec: ['lavapipe', 'workgroup_64x4', 'workgroup_32x8', 'subgroup'],
-  conv2d: ['lavapipe', 'gemm_64x64', 'gemm_128x64', 'gemm_64x32', 'subgroup_64x32', 'subgroup_32x64'],
+  conv2d: ['lavapipe', 'gemm_64x64', 'gemm_128x64', 'gemm_64x32', 'subgroup_64x32', 'subgroup_32x64', 'subgroup_64x64'],
   conv2d_backprop_input_direct: ['lavapipe', 'gemm_64x64', 'gemm_128x64', 'gemm_64x32'],
   conv2d_backprop_input: ['lavapipe', 'gemm_64x64', 'gemm_128x64', 'gemm_64x32'],
-  conv2d_backprop_filter: ['lavapipe', 'gemm_64x64', 'gemm_128x64', 'gemm_64x32', 'subgroup_64x32', 'subgroup_32x64'],
+  conv2d_backprop_filter: ['lavapipe', 'gemm_64x64', 'gemm_128x64', 'gemm_64x32', 'subgroup_64x32', 'subgroup_32x64', 'subgroup_64x64'],
   reduce_sum: ['lavapipe', 'tree_256', 'tree_64', 'subgroup'],
   reduce_max: ['lavapipe', 'tree_256', 'tree_64', 'subgroup'],
 };

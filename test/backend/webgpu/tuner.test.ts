@@ -49,7 +49,7 @@ describe('the tuner', () => {
       expect(e.stats().tuningRuns).toBe(1);
       const table = e.tuning.export();
       const entry = table.adapters[adapterKey(e.adapterInfo)]![productKey]!;
-      expect(Object.keys(entry.ms).sort()).toEqual(['lavapipe', 'subgroup_32x32', 'subgroup_64x64', 'tiles_128x64', 'tiles_64x64', 'vec4_128x128', 'vec4_32x32', 'vec4_64x64']);
+      expect(Object.keys(entry.ms).sort()).toEqual(['lavapipe', 'subgroup_32x32', 'subgroup_32x64', 'subgroup_64x64', 'tiles_128x64', 'tiles_64x64', 'vec4_128x128', 'vec4_32x32', 'vec4_64x64']);
       expect(e.tuning.variants('matmul')).toContain(entry.variant);
       // The same shape again: nothing more to time.
       await input(e, [20, 36], 3).matmul(input(e, [36, 40], 4)).data();
@@ -101,7 +101,7 @@ describe('the tuner', () => {
       const table = e.tuning.export().adapters[adapterKey(e.adapterInfo)]!;
       const big = table[`matmul|${matmulVariants.shapeClass(squareProduct)}`]!;
       const rivals = matmulVariants.variants.filter((v) => v.software).map((v) => v.name);
-      expect(rivals).toEqual(['subgroup_32x32', 'subgroup_64x64']);
+      expect(rivals).toEqual(['subgroup_32x32', 'subgroup_32x64', 'subgroup_64x64']);
       expect(Object.keys(big.ms).sort()).toEqual(e.tuning.subgroups ? ['lavapipe', ...rivals] : ['lavapipe']);
       expect(Object.keys(table[productKey]!.ms)).toEqual(['lavapipe']);
       expect(table[productKey]!.variant).toBe('lavapipe');
@@ -127,6 +127,35 @@ describe('the tuner', () => {
       await input(e, [256, 256], 1).matmul(input(e, [256, 256], 2)).data();
       await e.tuning.settle();
       expect(Object.keys(e.tuning.export().adapters[adapter]![bigKey]!.ms)).toContain('lavapipe');
+    } finally {
+      e.destroy();
+    }
+  });
+
+  it('times again, once, a stored entry that lacks a rival of today; a default too short to time stays', async () => {
+    await gpuEngine();
+    const cache = freshCache();
+    const adapter = adapterKey((await gpuEngine()).adapterInfo);
+    const bigKey = `matmul|${matmulVariants.shapeClass(squareProduct)}`;
+    const stale = { variant: 'lavapipe', ms: { lavapipe: 5, subgroup_32x32: 9 } };
+    const short = { variant: 'lavapipe', ms: { lavapipe: 0.1 } };
+    const stored: TuningTable = { format: 'webgpu-descent-tuning', version: 1, adapters: { [adapter]: { [bigKey]: stale, [productKey]: short } } };
+    writeFileSync(cache, JSON.stringify(stored));
+    const e = await tuningEngine(cache, { softwareCandidates: undefined });
+    try {
+      await input(e, [256, 256], 1).matmul(input(e, [256, 256], 2)).data();
+      await input(e, [20, 36], 1).matmul(input(e, [36, 40], 2)).data();
+      await e.tuning.settle();
+      const table = e.tuning.export().adapters[adapter]!;
+      expect(table[productKey]).toEqual(short);
+      if (e.tuning.subgroups) {
+        expect(Object.keys(table[bigKey]!.ms).sort()).toEqual(['lavapipe', 'subgroup_32x32', 'subgroup_32x64', 'subgroup_64x64']);
+        const runs = e.stats().tuningRuns;
+        // Once a session: the same shape again times nothing.
+        await input(e, [256, 256], 3).matmul(input(e, [256, 256], 4)).data();
+        await e.tuning.settle();
+        expect(e.stats().tuningRuns).toBe(runs);
+      } else expect(table[bigKey]).toEqual(stale);
     } finally {
       e.destroy();
     }

@@ -223,18 +223,21 @@ export function subgroupsUsable(caps: DeviceCaps, lanes = subgroupWg, minSize = 
   return caps.subgroups && caps.subgroupMinSize >= minSize && caps.subgroupMaxSize > 0 && lanes % caps.subgroupMaxSize === 0;
 }
 
-/** shaders/matmul/matmul_subgroup.wgsl: a shared through subgroup shuffles (b not transposed, vec4 rows). */
-function subgroupVariant(name: string, tm: number, tv: number): Variant<MatmulParams> {
-  const tile = { rows: (subgroupWg / 8) * tm, cols: 32 * tv };
+/**
+ * shaders/matmul/matmul_subgroup.wgsl: a shared through subgroup shuffles (b not transposed, vec4
+ * rows), `wg` lanes per workgroup: (wg / 8)·tm rows by 32·tv columns.
+ */
+function subgroupVariant(name: string, tm: number, tv: number, wg = subgroupWg): Variant<MatmulParams> {
+  const tile = { rows: (wg / 8) * tm, cols: 32 * tv };
   return {
     name,
     spec: {
       shader: matmulSubgroupShader,
-      constants: (p) => ({ WG: subgroupWg, TM: tm, TV: tv, TRANS_A: p.transA ? 1 : 0 }),
+      constants: (p) => ({ WG: wg, TM: tm, TV: tv, TRANS_A: p.transA ? 1 : 0 }),
       uniforms: (p) => tiledUniforms(p, tile.rows),
       workgroups: (p) => workgroups(p, tile),
     },
-    eligible: (p, caps) => subgroupsUsable(caps) && !p.transB && p.n % 4 === 0 && p.bBatchStride % 4 === 0,
+    eligible: (p, caps) => subgroupsUsable(caps, wg) && !p.transB && p.n % 4 === 0 && p.bBatchStride % 4 === 0,
     software: true,
   };
 }
@@ -249,6 +252,8 @@ export const matmulVariants: TunableKernel<MatmulParams> = {
     vec4TilesVariant('vec4_64x64', { WG_M: 16, WG_N: 16, TM: 4, TN: 4, BK: 16 }),
     vec4TilesVariant('vec4_128x128', { WG_M: 16, WG_N: 16, TM: 8, TN: 8, BK: 8 }),
     subgroupVariant('subgroup_32x32', 4, 1),
+    // Products of 32 rows (Winograd's at 32 input channels) without the idle half of a 64-row tile.
+    subgroupVariant('subgroup_32x64', 8, 2, 32),
     subgroupVariant('subgroup_64x64', 8, 2),
   ],
   shapeClass: (p) =>

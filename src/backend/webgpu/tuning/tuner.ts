@@ -149,6 +149,8 @@ export class Tuner implements Tuning {
   private readonly queue = new Map<string, Job>();
   /** Keys tuned or failed this session: never queued again. */
   private readonly settledKeys = new Set<string>();
+  /** Keys whose stored entry was checked for rivals it lacks this session (missesRival). */
+  private readonly rechecked = new Set<string>();
   private readonly forced = new Map<string, string>();
   /**
    * Per kernel, the last params `choose` saw and the variant it chose: an eager step asks again
@@ -219,6 +221,19 @@ export class Tuner implements Tuning {
     return v && v.eligible(p, this.host.caps) ? name : fallback;
   }
 
+  /**
+   * Whether a timed entry lacks a rival of the default that could run these parameters: on a
+   * software adapter timing rivals, an entry with timings (untimed ones are imported choices) that
+   * is not a default too short to time against (softwareTrivialMs) and misses an eligible rival.
+   */
+  private missesRival(tk: TunableKernel<never>, entry: TuningEntry, p: never): boolean {
+    if (!this.host.caps.software || this.softwareCandidates !== 'rivals') return false;
+    const timed = Object.keys(entry.ms);
+    const fallback = tk.variants[0]!.name;
+    if (timed.length === 0 || (timed.length === 1 && timed[0] === fallback && entry.ms[fallback]! < softwareTrivialMs)) return false;
+    return this.candidates(tk).some((v) => !(v.name in entry.ms) && v.eligible(p, this.host.caps));
+  }
+
   private eligibleNamed(tk: TunableKernel<never>, name: string, p: never): boolean {
     const v = tk.variants.find((x) => x.name === name);
     return v !== undefined && v.eligible(p, this.host.caps);
@@ -254,8 +269,15 @@ export class Tuner implements Tuning {
     else {
       const key = `${kernel}|${tk.shapeClass(p)}`;
       const entry = this.entries.get(key);
-      if (entry && this.eligibleNamed(tk, entry.variant, p)) name = entry.variant;
-      else {
+      if (entry && this.eligibleNamed(tk, entry.variant, p)) {
+        name = entry.variant;
+        // Timed before one of today's rivals existed (a table from an earlier version): timed
+        // again, once a session, its choice running meanwhile.
+        if (this.mode === 'on' && !this.rechecked.has(key) && !this.queue.has(key) && this.missesRival(tk, entry, p)) {
+          this.rechecked.add(key);
+          this.queue.set(key, { key, kernel, params: { ...params }, sizes: [...inputs, ...outputs].map((b) => b.numel) });
+        }
+      } else {
         name = this.heuristic(tk, p);
         if (this.mode === 'on' && !entry && !this.settledKeys.has(key) && !this.queue.has(key)) {
           this.queue.set(key, { key, kernel, params: { ...params }, sizes: [...inputs, ...outputs].map((b) => b.numel) });
