@@ -39,7 +39,11 @@ export interface EngineOptions {
   autotune?: AutotuneMode;
   /** WebGPU, Node: the tuning table's file (default: WEBGPU_DESCENT_TUNING_CACHE, else the user's cache directory). */
   tuningCache?: string;
-  /** WebGPU: most milliseconds of timing at one read or flush (default 500); each kernel shape takes at most 100. */
+  /**
+   * WebGPU: most milliseconds of timing at one read or flush (default 500); each kernel shape
+   * takes at most 100, except on a software adapter, where the default variant and each of its
+   * few rivals there are timed at least once (README, "Autotuning").
+   */
   tuningBudgetMs?: number;
 }
 

@@ -149,7 +149,7 @@ export class Tuner implements Tuning {
   private readonly queue = new Map<string, Job>();
   /** Keys tuned or failed this session: never queued again. */
   private readonly settledKeys = new Set<string>();
-  /** Keys whose stored entry was checked for rivals it lacks this session (missesRival). */
+  /** Keys whose entry was checked this session for rivals it lacks (missesRival). */
   private readonly rechecked = new Set<string>();
   private readonly forced = new Map<string, string>();
   /**
@@ -272,10 +272,13 @@ export class Tuner implements Tuning {
       if (entry && this.eligibleNamed(tk, entry.variant, p)) {
         name = entry.variant;
         // Timed before one of today's rivals existed (a table from an earlier version): timed
-        // again, once a session, its choice running meanwhile.
-        if (this.mode === 'on' && !this.rechecked.has(key) && !this.queue.has(key) && this.missesRival(tk, entry, p)) {
+        // again, once a session, its choice running meanwhile. Checked once a session per key:
+        // an eager step asks for its keys thousands of times.
+        if (this.mode === 'on' && !this.rechecked.has(key)) {
           this.rechecked.add(key);
-          this.queue.set(key, { key, kernel, params: { ...params }, sizes: [...inputs, ...outputs].map((b) => b.numel) });
+          if (!this.queue.has(key) && this.missesRival(tk, entry, p)) {
+            this.queue.set(key, { key, kernel, params: { ...params }, sizes: [...inputs, ...outputs].map((b) => b.numel) });
+          }
         }
       } else {
         name = this.heuristic(tk, p);
