@@ -107,10 +107,17 @@ const softwareTrivialMs = 0.5;
  * Timing the default's rivals on a software adapter, a key's budget is at least this many passes
  * of the default's kernel: a conv pass there takes 10-60 ms, a 1024³ product several hundred.
  */
-const budgetPasses = 6;
+const budgetPasses = 24;
+/**
+ * Timing the default's rivals on a software adapter, a timed pass lasts about this long at least:
+ * there the time of one dispatch of a few ms wobbles by tens of percent from pass to pass.
+ */
+const softwarePassMs = 30;
+/** Rounds after the first timings on a software adapter: its bursts of load last longer than a pass. */
+const softwareRounds = 8;
 
-/** Dispatches per timed pass for a kernel of `ms`: a pass of about minPassMs, 1 to 64. */
-const repsFor = (ms: number): number => Math.max(1, Math.min(64, Math.ceil(minPassMs / Math.max(ms, 1e-3))));
+/** Dispatches per timed pass for a kernel of `ms`: a pass of about `passMs`, 1 to 64. */
+const repsFor = (ms: number, passMs = minPassMs): number => Math.max(1, Math.min(64, Math.ceil(passMs / Math.max(ms, 1e-3))));
 
 const now = (): number => performance.now();
 const best = (xs: readonly number[]): number => Math.min(...xs);
@@ -416,6 +423,7 @@ export class Tuner implements Tuning {
     // A rival on a software adapter is timed at least once, past the budget (there are few; the
     // budget is for the GPU case of many variants), and the rounds after get budgetPasses.
     const everyRival = this.host.caps.software && this.softwareCandidates === 'rivals';
+    const passMs = everyRival ? softwarePassMs : minPassMs;
     const device = this.host.device;
     let deadline = now() + this.keyBudgetMs;
     const timer = (this.timer ??= passTimer(device, this.host.wait));
@@ -442,18 +450,18 @@ export class Tuner implements Tuning {
           run.times.push(first);
           continue;
         }
-        const reps = repsFor(first);
+        const reps = repsFor(first, passMs);
         run.times.push((await timer.time((pass) => run.encode(pass, reps))) / reps);
         // A kernel this short is not worth a choice: the heuristic stays.
         if (v.name === incumbent && run.times[0]! < (everyRival ? softwareTrivialMs : trivialMs)) return { variant: incumbent, ms: { [incumbent]: run.times[0]! } };
       }
-      for (let round = 0; round < maxRounds && now() < deadline; round++) {
+      for (let round = 0; round < (everyRival ? softwareRounds : maxRounds) && now() < deadline; round++) {
         const fastest = best(runs.map((r) => best(r.times)));
         for (const r of runs) {
           // Twice as slow as the best: out of the race (the heuristic stays in it: a change must
           // beat its best time, not one unlucky pass).
           if ((r.name !== incumbent && best(r.times) > 2 * fastest) || now() > deadline) continue;
-          const reps = repsFor(best(r.times));
+          const reps = repsFor(best(r.times), passMs);
           r.times.push((await timer.time((pass) => r.encode(pass, reps))) / reps);
         }
       }
