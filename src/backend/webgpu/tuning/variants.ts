@@ -46,9 +46,8 @@ export interface Variant<P> {
    * A rival of the default on software adapters too, where the tuner times only the default and
    * these: variants without workgroup barriers that read storage less per multiply-add than the
    * default (the subgroup ones, which pass values between lanes instead of each lane reading
-   * them). Which wins there depends on the host: on the AMD EPYC (AVX2) host of 2026-12-07 the
-   * subgroup products of 64 x 64 tiles ran 2-2.5x faster than the defaults, which were chosen from
-   * measurements on the host of 2026-11-25/26 (docs/lavapipe.md).
+   * them). Which wins there depends on the host CPU under the driver (docs/lavapipe.md, "The
+   * default variants and the host").
    */
   software?: boolean;
 }
