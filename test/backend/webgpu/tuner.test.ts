@@ -12,7 +12,7 @@ import { getGpu, requestAdapter, requestDevice } from '../../../src/backend/webg
 import { hostPlatform } from '../../../src/backend/webgpu/host_platform.js';
 import { fileTuningStore } from '../../../src/backend/webgpu/node/tuning_cache.js';
 import { matmulVariants } from '../../../src/backend/webgpu/dispatch/matmul.js';
-import { adapterKey, type TuningTable } from '../../../src/backend/webgpu/tuning/table.js';
+import { adapterKey, type TuningEntry, type TuningTable } from '../../../src/backend/webgpu/tuning/table.js';
 import type { TunerOptions } from '../../../src/backend/webgpu/tuning/tuner.js';
 import { cpuEngine, gpuEngine } from '../../helpers/engines.js';
 import { expectClose } from '../../helpers/allclose.js';
@@ -36,6 +36,16 @@ async function tuningEngine(cache: string, options: Partial<TunerOptions> = {}):
 const product = { batch: 1, m: 20, n: 40, k: 36, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
 const productKey = `matmul|${matmulVariants.shapeClass(product)}`;
 const squareProduct = { ...product, m: 256, n: 256, k: 256 };
+const squareKey = `matmul|${matmulVariants.shapeClass(squareProduct)}`;
+
+/** A tuning engine (rivals on software adapters) whose cache file holds `entries` for this adapter. */
+async function engineWithStoredEntries(entries: Record<string, TuningEntry>): Promise<{ e: Engine; adapter: string }> {
+  const cache = freshCache();
+  const adapter = adapterKey((await gpuEngine()).adapterInfo);
+  const stored: TuningTable = { format: 'webgpu-descent-tuning', version: 1, adapters: { [adapter]: entries } };
+  writeFileSync(cache, JSON.stringify(stored));
+  return { e: await tuningEngine(cache, { softwareCandidates: 'rivals' }), adapter };
+}
 
 describe('the tuner', () => {
   it('times a new key at the next read, keeps one variant, persists it; a cached engine uses it untimed', async () => {
@@ -91,6 +101,7 @@ describe('the tuner', () => {
 
   it('on a software adapter by default, times the default against its rivals there, and only kernels that take long enough', async () => {
     await gpuEngine();
+    // undefined replaces tuningEngine's 'all': the tuner's own default applies.
     const e = await tuningEngine(freshCache(), { softwareCandidates: undefined });
     try {
       // A product of some milliseconds on lavapipe: the default and the subgroup variants are timed.
@@ -99,7 +110,7 @@ describe('the tuner', () => {
       await input(e, [20, 36], 1).matmul(input(e, [36, 40], 2)).data();
       await e.tuning.settle();
       const table = e.tuning.export().adapters[adapterKey(e.adapterInfo)]!;
-      const big = table[`matmul|${matmulVariants.shapeClass(squareProduct)}`]!;
+      const big = table[squareKey]!;
       const rivals = matmulVariants.variants.filter((v) => v.software).map((v) => v.name);
       expect(rivals).toEqual(['subgroup_32x32', 'subgroup_32x64', 'subgroup_64x64']);
       expect(Object.keys(big.ms).sort()).toEqual(e.tuning.subgroups ? ['lavapipe', ...rivals] : ['lavapipe']);
@@ -111,37 +122,21 @@ describe('the tuner', () => {
   });
 
   it('drops the untimed default choices an earlier version stored, and keeps untimed choices of other variants', async () => {
-    await gpuEngine();
-    const cache = freshCache();
-    const adapter = adapterKey((await gpuEngine()).adapterInfo);
-    const bigKey = `matmul|${matmulVariants.shapeClass(squareProduct)}`;
-    const stored: TuningTable = {
-      format: 'webgpu-descent-tuning',
-      version: 1,
-      adapters: { [adapter]: { [bigKey]: { variant: 'lavapipe', ms: {} }, [productKey]: { variant: 'tiles_64x64', ms: {} } } },
-    };
-    writeFileSync(cache, JSON.stringify(stored));
-    const e = await tuningEngine(cache, { softwareCandidates: undefined });
+    const { e, adapter } = await engineWithStoredEntries({ [squareKey]: { variant: 'lavapipe', ms: {} }, [productKey]: { variant: 'tiles_64x64', ms: {} } });
     try {
       expect(e.tuning.export().adapters[adapter]).toEqual({ [productKey]: { variant: 'tiles_64x64', ms: {} } });
       await input(e, [256, 256], 1).matmul(input(e, [256, 256], 2)).data();
       await e.tuning.settle();
-      expect(Object.keys(e.tuning.export().adapters[adapter]![bigKey]!.ms)).toContain('lavapipe');
+      expect(Object.keys(e.tuning.export().adapters[adapter]![squareKey]!.ms)).toContain('lavapipe');
     } finally {
       e.destroy();
     }
   });
 
   it('times again, once, a stored entry that lacks a rival of today; a default too short to time stays', async () => {
-    await gpuEngine();
-    const cache = freshCache();
-    const adapter = adapterKey((await gpuEngine()).adapterInfo);
-    const bigKey = `matmul|${matmulVariants.shapeClass(squareProduct)}`;
     const stale = { variant: 'lavapipe', ms: { lavapipe: 5, subgroup_32x32: 9 } };
     const short = { variant: 'lavapipe', ms: { lavapipe: 0.1 } };
-    const stored: TuningTable = { format: 'webgpu-descent-tuning', version: 1, adapters: { [adapter]: { [bigKey]: stale, [productKey]: short } } };
-    writeFileSync(cache, JSON.stringify(stored));
-    const e = await tuningEngine(cache, { softwareCandidates: undefined });
+    const { e, adapter } = await engineWithStoredEntries({ [squareKey]: stale, [productKey]: short });
     try {
       await input(e, [256, 256], 1).matmul(input(e, [256, 256], 2)).data();
       await input(e, [20, 36], 1).matmul(input(e, [36, 40], 2)).data();
@@ -149,13 +144,13 @@ describe('the tuner', () => {
       const table = e.tuning.export().adapters[adapter]!;
       expect(table[productKey]).toEqual(short);
       if (e.tuning.subgroups) {
-        expect(Object.keys(table[bigKey]!.ms).sort()).toEqual(['lavapipe', 'subgroup_32x32', 'subgroup_32x64', 'subgroup_64x64']);
+        expect(Object.keys(table[squareKey]!.ms).sort()).toEqual(['lavapipe', 'subgroup_32x32', 'subgroup_32x64', 'subgroup_64x64']);
         const runs = e.stats().tuningRuns;
         // Once a session: the same shape again times nothing.
         await input(e, [256, 256], 3).matmul(input(e, [256, 256], 4)).data();
         await e.tuning.settle();
         expect(e.stats().tuningRuns).toBe(runs);
-      } else expect(table[bigKey]).toEqual(stale);
+      } else expect(table[squareKey]).toEqual(stale);
     } finally {
       e.destroy();
     }

@@ -105,7 +105,8 @@ const trivialMs = 0.01;
 const softwareTrivialMs = 0.5;
 /**
  * Timing the default's rivals on a software adapter, a key's budget is at least this many passes
- * of the default's kernel: a conv pass there takes 10-60 ms, a 1024³ product several hundred.
+ * of the default's kernel: there a big product or convolution takes tens to hundreds of ms a
+ * dispatch, far past the budget meant for GPUs.
  */
 const budgetPasses = 24;
 /**
