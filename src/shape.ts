@@ -106,11 +106,12 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
 
 /** The shape left after reducing `axes`, keeping them as size 1 when `keepDims`. */
 export function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
+  // A plain loop: every sum of an eager step runs this.
   const out: number[] = [];
-  shape.forEach((d, i) => {
-    if (!axes.includes(i)) out.push(d);
+  for (let i = 0; i < shape.length; i++) {
+    if (!axes.includes(i)) out.push(shape[i]!);
     else if (keepDims) out.push(1);
-  });
+  }
   return out;
 }
 

@@ -96,6 +96,27 @@ function partsFor(rows: number, cols: number, inner: number): number {
   return Math.ceil(cols / chunkLength(cols, wanted));
 }
 
+/** [0, 1, ..., rank - 1] per rank, frozen: the axes of a full reduction, shared by its calls. */
+const allAxesByRank: (readonly number[])[] = [];
+/** One axis per axis, frozen and shared likewise. */
+const oneAxis: (readonly number[])[] = [];
+
+/**
+ * normalizeAxes for the reductions, sharing the arrays of the common cases (every axis, or one):
+ * a force-loss step sums a thousand times, and each sum used to make two axis lists and records
+ * one in its context. Reductions and backward rules only read them.
+ */
+function reducedAxes(op: string, axes: Axes, rank: number): readonly number[] {
+  if (axes === undefined) {
+    let all = allAxesByRank[rank];
+    if (all === undefined) allAxesByRank[rank] = all = Object.freeze(normalizeAxes(op, undefined, rank));
+    return all;
+  }
+  const ax = normalizeAxes(op, axes, rank);
+  if (ax.length !== 1 || ax[0]! >= 64) return ax;
+  return (oneAxis[ax[0]!] ??= Object.freeze(ax));
+}
+
 /** Params of one-pass reductions of everything, shared by length (shared_params.ts). */
 const fullReduceParams = new ParamsByLength((cols) => ({ rows: 1, cols, inner: 1 }));
 
@@ -107,7 +128,7 @@ const fullReduceParams = new ParamsByLength((cols) => ({ rows: 1, cols, inner: 1
 export function reduceRows(kernel: ReduceKernelId, opName: string, x: Tensor, axes: Axes, keepDims: boolean, dtype?: DType): Tensor {
   const e = x.engine;
   e.checkInputs(opName, [x]);
-  const ax = normalizeAxes(opName, axes, x.rank);
+  const ax = reducedAxes(opName, axes, x.rank);
   checkBoolean(opName, 'keepDims', keepDims);
   const { source, rows, cols, inner } = reductionView(x, ax);
   const outShape = reducedShape(x.shape, ax, keepDims);
@@ -174,7 +195,7 @@ function argReduce(kind: 'argmax' | 'argmin', x: Tensor, axes: Axes, keepDims: b
 export interface AxesContext {
   x: Tensor;
   /** The reduced axes, normalised. */
-  axes: number[];
+  axes: readonly number[];
 }
 
 /** What max and min's backward rules see. */
@@ -222,7 +243,7 @@ function extremum(kind: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean,
   const ties = checkOneOf(kind, 'ties', o.ties ?? reductionDefaults.ties, ['split', 'all', 'first']);
   const kernel = kind === 'max' ? 'reduce_max' : 'reduce_min';
   const out = reduceRows(kernel, kind, x, axes, keepDims, x.dtype);
-  if (x.engine.isRecording) record(kernel, out, [x], { x, out, axes: normalizeAxes(kind, axes, x.rank), ties });
+  if (x.engine.isRecording) record(kernel, out, [x], { x, out, axes: reducedAxes(kind, axes, x.rank), ties });
   return out;
 }
 
@@ -231,7 +252,7 @@ export const reduceOps = {
   /** Sum over `axes`. */
   sum: (x: Tensor, axes?: Axes, keepDims = false): Tensor => {
     const out = reduceRows('reduce_sum', 'sum', x, axes, keepDims);
-    if (x.engine.isRecording) record('reduce_sum', out, [x], { x, axes: normalizeAxes('sum', axes, x.rank) });
+    if (x.engine.isRecording) record('reduce_sum', out, [x], { x, axes: reducedAxes('sum', axes, x.rank) });
     return out;
   },
   /** Mean over `axes`. */

@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { fmt } from '../shape.js';
 import { installOps, type AsMethods } from './define.js';
-import { stridedRow, stridedView } from './strided.js';
+import { SlicePlans, stridedPlanned, stridedView } from './strided.js';
 import { axesOf } from './layout.js';
 import { checkIntegers, checkNumber, checkOptions } from './validate.js';
 import { describeValue } from '../values.js';
@@ -23,20 +23,16 @@ function list(op: string, what: string, v: number | readonly number[], min = -In
 }
 const json = describeValue;
 
+/** The arrays and params of the slices sliceAxis takes, per x shape (strided.ts). */
+const slicePlans = new SlicePlans();
+
 /**
  * The slice of length `len` along `axis` starting at `start`, with that axis kept; `asRow` (axis
  * 0 and length 1 only): without it, as one recorded op (`index`).
  */
 function sliceAxis(opName: string, x: Tensor, axis: number, start: number, len: number, asRow = false): Tensor {
   if (start === 0 && len === x.shape[axis]) return x.reshape(asRow ? x.shape.slice(1) : x.shape);
-  // Plain loops: `index` runs this for every row an eager loop picks.
-  const rank = x.rank;
-  const begin = new Array<number>(rank).fill(0);
-  const step = new Array<number>(rank).fill(1);
-  const size = [...x.shape];
-  begin[axis] = start;
-  size[axis] = len;
-  return asRow ? stridedRow(opName, x, begin, step, size) : stridedView(opName, x, begin, step, size);
+  return stridedPlanned(opName, x, slicePlans.get(x.shape, axis, start, len, asRow));
 }
 
 /** Python's slice normalisation of one dimension: start and length for (begin, end, stride). */
