@@ -1,6 +1,6 @@
 import type { Engine } from '../engine.js';
 import type { Tensor, DType } from '../tensor.js';
-import { fmt, sizeOf, stridesOf, type Shape } from '../shape.js';
+import { fmt, frozenShape, sizeOf, stridesOf, type Shape } from '../shape.js';
 import { collapseDims } from './binary.js';
 import { installEngineFunctions } from './define.js';
 import type { DropEngine } from './creation.js';
@@ -18,26 +18,55 @@ function joinedDtype(xs: readonly Tensor[]): DType {
   return xs.some((x) => x.dtype === 'float32') ? 'float32' : 'int32';
 }
 
+type ScatterParams = { inShape: number[]; outStrides: number[]; outOffset: number };
+
+/** Blocks kept per pair of shapes before that pair's cache starts over. */
+const maxBlocksPerShapes = 1024;
+
+/**
+ * scatter_strided params per input shape, output shape (the frozen arrays tensors share: src/
+ * shape.ts), axis and offset, frozen: an eager force-loss step stacks 380 scalars a step, and
+ * their params were most of stack's garbage. Kernels and recordings only read them.
+ */
+const blockParams = new WeakMap<Shape, WeakMap<Shape, Map<number, ScatterParams>>>();
+
+function scatterParams(inShape: Shape, outShape: Shape, outStrides: readonly number[], axis: number, start: number): ScatterParams {
+  const make = (): ScatterParams => {
+    const collapsed = collapseDims(inShape, [outStrides]);
+    return { inShape: collapsed.shape, outStrides: collapsed.strides[0]!, outOffset: start * outStrides[axis]! };
+  };
+  if (!Object.isFrozen(inShape) || !Object.isFrozen(outShape) || axis >= 32 || start >= 2 ** 40) return make();
+  let byOut = blockParams.get(inShape);
+  if (byOut === undefined) blockParams.set(inShape, (byOut = new WeakMap()));
+  let blocks = byOut.get(outShape);
+  if (blocks === undefined) byOut.set(outShape, (blocks = new Map()));
+  const key = start * 32 + axis;
+  let params = blocks.get(key);
+  if (params === undefined) {
+    if (blocks.size >= maxBlocksPerShapes) blocks.clear();
+    params = make();
+    Object.freeze(params.inShape);
+    Object.freeze(params.outStrides);
+    blocks.set(key, Object.freeze(params));
+  }
+  return params;
+}
+
 /**
  * Writes each input into its block of one new tensor with one scatter_strided dispatch per
  * input. The blocks tile the output, so it needs no zero fill. Engine.runKernel makes a fresh
  * output per kernel, hence the by-hand storage here (the same steps runKernel takes).
  */
-function scatterBlocks(e: Engine, xs: readonly Tensor[], outShape: Shape, dtype: DType, axis: number): Tensor {
+function scatterBlocks(e: Engine, xs: readonly Tensor[], shape: Shape, dtype: DType, axis: number): Tensor {
+  // Shared per shape where small (frozenShape), so that the block params are too.
+  const outShape = frozenShape(shape);
   const outStrides = stridesOf(outShape);
   checkKernelSizes(e, 'scatter_strided', xs, [outShape]);
   const storage = e.allocStorage(sizeOf(outShape), 'host', outShape);
   try {
     let start = 0;
     for (const x of xs) {
-      if (x.size > 0) {
-        const collapsed = collapseDims(x.shape, [outStrides]);
-        e.runKernelOn('scatter_strided', [x.storage], [storage], {
-          inShape: collapsed.shape,
-          outStrides: collapsed.strides[0]!,
-          outOffset: start * outStrides[axis]!,
-        });
-      }
+      if (x.size > 0) e.runKernelOn('scatter_strided', [x.storage], [storage], scatterParams(x.shape, outShape, outStrides, axis, start));
       start += x.shape[axis]!;
     }
   } catch (err) {

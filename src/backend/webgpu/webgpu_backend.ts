@@ -264,12 +264,12 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
     this.throwIfFailed();
     // Kernels with variants: the parameters name the chosen one (tuning/variants.ts).
     params = this.tuning.choose(kernel, params, inputs, outputs);
-    const spec = gpuKernels[kernel] as GpuKernel<KernelParams<K>>;
     if (this.recordsLazily) {
       const dynamic = this.dynamicDepth > 0 || paramsRefresh(params as object) !== undefined;
       let shape: number[] | null = null;
       if (dynamic) {
         // Params that change per step stay out of the plan's signature; what they decide stays in.
+        const spec = gpuKernels[kernel] as GpuKernel<KernelParams<K>>;
         const compiled = this.pipelines.get(kernel, spec, params);
         shape = [compiled.uid, ...spec.workgroups(params)];
       }
@@ -281,6 +281,7 @@ export class WebGpuBackend implements Backend, CaptureSupport, LazyHost, TraceHo
       this.trace.dispatch(kernel, params as object, inputs, outputs, paramsRefresh(params as object));
       return;
     }
+    const spec = gpuKernels[kernel] as GpuKernel<KernelParams<K>>;
     const workgroups = spec.workgroups(params);
     if (workgroups[0] === 0 || workgroups[1] === 0 || workgroups[2] === 0) return;
     const compiled = this.pipelines.get(kernel, spec, params);

@@ -11,7 +11,7 @@ import type { BufferPool, GpuBuffer } from '../device/buffer_pool.js';
 import type { KernelId } from '../../../kernel_ids/registry.js';
 import { compilePlan, type Plan, type PlanContext, type PlanRunner } from './plan.js';
 import { PlanCache } from './plan_cache.js';
-import { Recording } from './recording.js';
+import { Recording, type SlotArrays } from './recording.js';
 import { BlockReplays, type BlockHost } from './block_replay.js';
 import type { Tuner, VariantUsage } from '../tuning/tuner.js';
 
@@ -41,6 +41,8 @@ export class LazyExecutor implements BlockHost {
   /** The plan run last, and the one the pending graph is expected to be. */
   private last: Plan | null = null;
   private expected: Plan | null = null;
+  /** Slot arrays of the graph run last, for the next recording that expects a plan. */
+  private spareSlots: SlotArrays | null = null;
 
   /** Blocks of calls taken at once (block_replay.ts). */
   readonly blocks = new BlockReplays(this);
@@ -151,13 +153,15 @@ export class LazyExecutor implements BlockHost {
     if (this.last) this.last.next = plan;
     this.last = plan;
     this.expected = plan.next && !plan.next.disposed ? plan.next : plan;
-    this.recording = new Recording(this.expected);
+    this.recording = new Recording(this.expected, this.spareSlots);
+    this.spareSlots = null;
     this.finish(graph);
     plan.run(
       this.host,
       graph.slotBuffers,
       (node) => graph.paramsOf(node),
     );
+    this.spareSlots = graph.giveBackSlots();
   }
 
   /** The plan of a sealed graph: the one it was expected to be, a cached one, or a new one. */

@@ -77,6 +77,12 @@ export interface Expectation {
   readonly slotCount: number;
 }
 
+/** A recording's per-slot arrays, handed from a finished recording to a new one. */
+export interface SlotArrays {
+  readonly buffers: GpuBuffer[];
+  readonly roots: number[];
+}
+
 /** What a slot holds. */
 export interface SlotInfo {
   /** The buffer recorded in the slot (the first wrapper seen for its memory range). */
@@ -128,11 +134,18 @@ export class Recording {
   /** Physical buffers freed while the graph uses them: back to the pool after the boundary. */
   readonly deferredFrees: GpuBuffer[] = [];
 
-  /** `expected`: the plan this recording is likely to be (see the file comment), or null. */
-  constructor(readonly expected: Expectation | null = null) {
+  /**
+   * `expected`: the plan this recording is likely to be (see the file comment), or null.
+   * `spare`: slot arrays a finished recording gave back (`giveBackSlots`), used when large enough.
+   */
+  constructor(
+    readonly expected: Expectation | null = null,
+    spare: SlotArrays | null = null,
+  ) {
     this.templates = expected?.templates ?? null;
-    this.slotBuffers = expected ? new Array<GpuBuffer>(expected.slotCount) : [];
-    this.slotRoots = expected ? new Array<number>(expected.slotCount) : [];
+    const reuse = expected !== null && spare !== null && spare.buffers.length >= expected.slotCount;
+    this.slotBuffers = reuse ? spare.buffers : expected ? new Array<GpuBuffer>(expected.slotCount) : [];
+    this.slotRoots = reuse ? spare.roots : expected ? new Array<number>(expected.slotCount) : [];
     if (expected) {
       this.signature.expect(expected.signature);
       this.signature.onDiverge = () => this.catchUp();
@@ -199,6 +212,15 @@ export class Recording {
       this.freedBySize.set(numel, b);
     }
     return b;
+  }
+
+  /**
+   * The slot arrays, emptied, for a later recording: an eager step's take 20,000 slots, and
+   * arrays that size were made anew at every boundary. The recording is done with afterwards.
+   */
+  giveBackSlots(): SlotArrays {
+    this.slotBuffers.fill(undefined as unknown as GpuBuffer, 0, this.slotsTaken);
+    return { buffers: this.slotBuffers, roots: this.slotRoots };
   }
 
   /** Replaces the shared freed buffers in slots (internalBuffer) with one buffer per slot. */

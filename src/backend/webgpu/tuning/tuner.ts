@@ -21,6 +21,9 @@ import { subgroupsUsable } from '../dispatch/matmul.js';
 import { shaderOf, type GpuKernel } from '../dispatch/kernel_spec.js';
 import type { AutotuneMode, Tuning } from './control.js';
 import { tunableKernels } from './registry.js';
+
+/** tunableKernels as a map: `choose` runs for every dispatch, and most kernel ids have no entry. */
+const tunableById = new Map(Object.entries(tunableKernels) as [KernelId, TunableKernel<never>][]);
 import type { TuningStore } from './store.js';
 import { emptyTable, mergeTables, parseTable, type TuningEntry, type TuningTable } from './table.js';
 import { passTimer, type GpuWait, type PassTimer } from './timing.js';
@@ -252,7 +255,7 @@ export class Tuner implements Tuning {
    * for kernels without variants), else a copy naming the chosen variant.
    */
   choose<P extends object>(kernel: KernelId, params: P, inputs: readonly GpuBuffer[], outputs: readonly GpuBuffer[]): P {
-    const tk = tunableKernels[kernel];
+    const tk = tunableById.get(kernel);
     // Parameters re-evaluated per replay (compile/dynamic_params.ts) keep their identity.
     if (!tk || paramsRefresh(params) !== undefined) return params;
     let name: string;
