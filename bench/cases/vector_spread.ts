@@ -120,8 +120,11 @@ function spreadCase(metric: Metric, dims: number, captured: boolean): BenchCase 
   const reps = force ? 1 : 50;
   // Our force step takes a few percent of tfjs's: with one step a run, a GC pause or a burst on
   // the shared machine moved a median of 5 runs by up to 2x (bench/RESULTS.md, run 43). Our runs
-  // queue several steps, so that they last a good part of tfjs's (as the conv cases' do).
-  const oursReps = force ? (captured ? 10 : 4) : reps;
+  // queue several steps, so that they last a good part of tfjs's (as the conv cases' do). The
+  // eager twin queues as many as the captured one: the read that ends a run waits for the last
+  // step's GPU work, and with fewer steps a run that wait weighed more on the eager step
+  // (bench/RESULTS.md, run 57).
+  const oursReps = force ? 10 : reps;
   const name = force ? 'force' : 'minangle';
   return {
     id: `spread-${name}-${n}x${dims}${captured ? '' : '-eager'}`,
@@ -134,8 +137,8 @@ function spreadCase(metric: Metric, dims: number, captured: boolean): BenchCase 
     // The eager force step records 6,000 ops of JavaScript: it takes about 24 steps to run at the
     // speed it keeps (V8 compiles its hot functions and sizes the young generation as it goes:
     // runs of 4 steps took about 70, 50, 45, 45, 50, 40 ms a step, then 31-36; bench/RESULTS.md,
-    // run 51). With 2 warm-up runs (8 steps) its median measured those first steps.
-    warmup: force && !captured ? 6 : 2,
+    // run 51). 3 warm-up runs of 10 steps cover them.
+    warmup: force && !captured ? 3 : 2,
     tolerance: 1e-3,
     ours: (e) => ours(e, metric, dims, captured, oursReps),
     tfjs: (tf) => tfjs(tf, metric, dims, reps),

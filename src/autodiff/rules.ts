@@ -7,7 +7,7 @@
  */
 import type { Engine } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { constantOutput, type GradFn } from './tape.js';
+import { constantOutput } from './tape.js';
 
 /**
  * A backward rule: the op's saved context (what its forward pass computed and chose) and dy
@@ -59,18 +59,17 @@ export function recordRule(e: Engine, op: string, out: Tensor, inputs: readonly 
   }
   // A rule with its context, no closure per op (a step records thousands).
   if (typeof rule === 'function') e.recordRule(op, out, inputs, rule as GradRule<unknown>, ctx);
-  else e.record(op, out, inputs, backwardOf(op, out, rule, ctx));
+  // Also a rule, with what its error names as context: a closure would keep the tape from being
+  // replayed (backward_key.ts), and a loss that makes a constant with `eye` or `fill` every step
+  // would run its backward rules every step.
+  else if (rule === notDifferentiable) e.recordRule(op, out, inputs, notDifferentiableRule as GradRule<unknown>, { op, out });
+  else e.record(op, out, inputs, constantOutput);
 }
 
-function backwardOf(op: string, out: Tensor, rule: Differentiation<unknown>, ctx: unknown): GradFn {
-  if (rule === zeroGradient) return constantOutput;
-  if (rule === notDifferentiable) {
-    return () => {
-      throw new Error(
-        `gradient: '${op}' is not differentiable, but the gradient asked for flows into its output ${out} ` +
-          '(use its result only where no gradient is needed, such as gather indices or comparisons)',
-      );
-    };
-  }
-  return (dy, needed) => (rule as GradRule<unknown>)(ctx, dy, needed);
-}
+/** The rule of a not-differentiable op: an error naming it, once a gradient reaches its output. */
+const notDifferentiableRule: GradRule<{ op: string; out: Tensor }> = ({ op, out }) => {
+  throw new Error(
+    `gradient: '${op}' is not differentiable, but the gradient asked for flows into its output ${out} ` +
+      '(use its result only where no gradient is needed, such as gather indices or comparisons)',
+  );
+};

@@ -161,6 +161,35 @@ describe.each(backends)('backward replay (%s)', (_name, engine) => {
     x.dispose();
   });
 
+  it('replays tapes holding not-differentiable ops (a mask from eye every step), and still refuses a gradient into one', async () => {
+    const e = await engine();
+    const x = e.tensor(spread(9, 0.1), [3, 3]);
+    const loss = (): Tensor => x.mul(e.eye(3).mul(2)).add(x.square()).sum();
+    const results: number[][] = [];
+    const counts = await counting(e, true, async () => {
+      for (let k = 0; k < 4; k++) {
+        const { value, grads } = e.valueAndGrad(loss, [x]);
+        results.push(Array.from(await grads[0]!.data()));
+        e.dispose([value, grads]);
+      }
+    });
+    expect(counts.replays).toBeGreaterThanOrEqual(2);
+    const rules = await counting(e, false, async () => {
+      const { value, grads } = e.valueAndGrad(loss, [x]);
+      const g = Array.from(await grads[0]!.data());
+      e.dispose([value, grads]);
+      return g;
+    });
+    for (const r of results) expect(r).toEqual(rules.result);
+    // d/dx of x * 2I + x² is 2I + 2x.
+    const xs = spread(9, 0.1);
+    rules.result.forEach((g, i) => expect(g).toBeCloseTo((i % 4 === 0 ? 2 : 0) + 2 * xs[i]!, 5));
+    // A gradient that flows into a not-differentiable op is an error, replays or not.
+    const intoArgmax = (): Tensor => x.argmax(1).cast('float32').mul(x.sum(1)).sum();
+    for (let k = 0; k < 3; k++) expect(() => e.valueAndGrad(intoArgmax, [x])).toThrow(/gradient: 'argmax' is not differentiable/);
+    x.dispose();
+  });
+
   it('does not replay ops whose saved context holds functions (dropout), and gets their gradients right', async () => {
     const e = await engine();
     const x = e.tensor([1, 2, 3, 4, 5, 6, 7, 8]);
