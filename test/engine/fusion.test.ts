@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine, Tensor } from '../../src/index.js';
-import { gpuEngine } from '../helpers/engines.js';
+import { cpuEngine, gpuEngine } from '../helpers/engines.js';
 import type { WebGpuBackend } from '../../src/backend/webgpu/webgpu_backend.js';
 import { expectClose } from '../helpers/allclose.js';
 
@@ -195,6 +195,32 @@ describe('fusion in captured steps', () => {
     expect(g.commandsPerCall.filter((k) => k === 'eye' || k === 'fill').length).toBe(2);
     g.dispose();
     x.dispose();
+  });
+
+  it('computes eye and fill where they are read, eagerly too (no dispatch of their own), infinite values included', async () => {
+    const e = await gpuEngine();
+    const cpu = await cpuEngine();
+    const values = Array.from({ length: 4 * 3 * 5 }, (_, i) => Math.sin(i * 0.7));
+    const x = e.tensor(values, [4, 3, 5]);
+    const xc = cpu.tensor(values, [4, 3, 5]);
+    // A batched rectangular eye and fills, one infinite (WGSL has no literal for it), and a clip
+    // with an infinite bound.
+    const f = (en: Engine, t: Tensor): Tensor =>
+      t.mul(en.eye(3, 5, [4]).mul(3)).add(en.fill([4, 3, 5], 0.25)).minimum(en.fill([5], Infinity)).clip(-Infinity, 1.5).sum(2);
+    const expected = await f(cpu, xc).data();
+    await compare(e, (t) => f(e, t), [x]);
+    const perStep: number[] = [];
+    for (let step = 0; step < 4; step++) {
+      const before = e.stats().dispatches;
+      const out = e.tidy(() => f(e, x));
+      expectClose(await out.data(), expected, 1e-6, 1e-5, `step ${step}`);
+      out.dispose();
+      perStep.push(e.stats().dispatches - before);
+    }
+    // Lazy execution fuses a loop's body from its second step on: one reduction with its prologue.
+    expect(perStep.at(-1)).toBe(1);
+    x.dispose();
+    xc.dispose();
   });
 
   it('does not fuse an in-place update that reads other elements, nor across a write of its inputs', async () => {

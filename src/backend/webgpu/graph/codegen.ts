@@ -8,7 +8,7 @@
  * bound one by one.
  */
 import type { GpuBuffer } from '../device/buffer_pool.js';
-import { f32Literal, indexExpression, isIdentity, padIndex, type FusedTree } from './fusion.js';
+import { f32Literal, indexExpression, isIdentity, padIndex, runtimeZero, type FusedTree } from './fusion.js';
 import type { KernelLayout, UniformField } from '../dispatch/kernel_spec.js';
 
 /** What to generate: an elementwise tree, or a reduction / scatter whose input is a tree or a buffer. */
@@ -121,6 +121,7 @@ class KernelBuilder {
     if (this.params.length > 0) lines.push(`@group(0) @binding(${binding++}) var<storage, read> jobs: array<i32>;`);
     lines.push(`@group(0) @binding(${binding}) var<uniform> u: Params;`);
     lines.push('var<private> job_base: u32;');
+    lines.push(`var<private> ${runtimeZero}: u32;`);
     if (this.params.length > 0) lines.push('fn jp(k: u32) -> i32 { return jobs[job_base + k]; }');
     return lines;
   }

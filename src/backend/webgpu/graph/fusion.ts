@@ -34,7 +34,10 @@ interface Operand {
 
 /** A node of a fused tree: its op, output shape (collapsed) and operand index maps. */
 export interface FusionNode {
-  /** WGSL expression builder, given the operand expressions. */
+  /**
+   * WGSL expression builder, given the operand expressions; it may also read `j`, the flat index
+   * of the element it computes (nodes without operands do).
+   */
   apply: (args: string[]) => string;
   shape: number[];
   operands: Operand[];
@@ -82,6 +85,19 @@ export function elementwiseNode(kernel: string, p: Record<string, unknown>): Fus
   if (kernel === 'copy_strided') {
     const shape = p.outShape as number[];
     return { apply: ([x]) => x!, shape, operands: [{ strides: p.inStrides as number[], offset: p.inOffset as number, uniformOffset: true }] };
+  }
+  // Constants made every step (a mask from eye, a fill) are computed where they are read, from
+  // the element index `j` (emitTree's node functions): the eager min-angle step's eye was a
+  // dispatch of its own. Alone (nothing inlines them) they keep their handwritten kernels.
+  if (kernel === 'fill') {
+    const value = f32Literal(p.value as number);
+    return { apply: () => value, shape: [p.n as number], operands: [] };
+  }
+  if (kernel === 'eye') {
+    // shaders/creation/eye.wgsl's element.
+    const rows = p.rows as number;
+    const cols = p.cols as number;
+    return { apply: () => `select(0.0, 1.0, ((j / ${cols}u) % ${rows}u) == (j % ${cols}u))`, shape: [p.n as number], operands: [] };
   }
   return null;
 }
@@ -167,8 +183,17 @@ export function indexExpression(op: Operand, rank: number, offset?: string): str
 
 const scratch = new DataView(new ArrayBuffer(4));
 
-/** A float32 literal that denotes exactly the value the eager kernel would receive as a uniform. */
+/**
+ * A float32 literal that denotes exactly the value the eager kernel would receive as a uniform.
+ * WGSL's constant expressions reject NaN and the infinities ("cannot be represented as 'f32'"), so
+ * those take their bits from a runtime zero (`runtimeZero`, which every generated module declares):
+ * `x.clip(-Infinity, 1)` in a captured step failed to compile.
+ */
 export function f32Literal(v: number): string {
   scratch.setFloat32(0, v, true);
-  return `bitcast<f32>(${scratch.getUint32(0, true)}u)`;
+  const bits = `${scratch.getUint32(0, true)}u`;
+  return Number.isFinite(v) ? `bitcast<f32>(${bits})` : `bitcast<f32>(${bits} | ${runtimeZero})`;
 }
+
+/** A module-scope private variable, so 0 but not a constant expression (see f32Literal). */
+export const runtimeZero = 'runtime_zero';
