@@ -40,11 +40,12 @@ export type Differentiation<C> = GradRule<C> | NotDifferentiable | ZeroGradient;
 /** Rules for the ops named by the keys of `Contexts` (each op's saved context type): none may be missing. */
 export type GradientTable<Contexts> = { readonly [K in keyof Contexts]: Differentiation<Contexts[K]> };
 
-let installed: Readonly<Record<string, Differentiation<never>>> = {};
+/** The installed table as a map: every recorded op looks its rule up (thousands a step). */
+let installed = new Map<string, Differentiation<never>>();
 
 /** @internal Installs the table of every op's rule (src/ops/gradients.ts does, once). */
 export function installGradients(table: Readonly<Record<string, Differentiation<never>>>): void {
-  installed = table;
+  installed = new Map(Object.entries(table));
 }
 
 /**
@@ -53,7 +54,7 @@ export function installGradients(table: Readonly<Record<string, Differentiation<
  */
 export function recordRule(e: Engine, op: string, out: Tensor, inputs: readonly Tensor[], ctx: unknown): void {
   if (!e.isRecording) return;
-  const rule = installed[op] as Differentiation<unknown> | undefined;
+  const rule = installed.get(op) as Differentiation<unknown> | undefined;
   if (rule === undefined) {
     throw new Error(`${op}: this op has no backward rule and no not-differentiable mark in the gradient table (src/ops/gradients.ts)`);
   }
