@@ -134,11 +134,11 @@ function spreadCase(metric: Metric, dims: number, captured: boolean): BenchCase 
     reps,
     ...(oursReps === reps ? {} : { oursReps }),
     runs: force ? 5 : 15,
-    // The eager force step records 6,000 ops of JavaScript: it takes about 24 steps to run at the
+    // The eager force step records 6,000 ops of JavaScript: it takes about 40 steps to run at the
     // speed it keeps (V8 compiles its hot functions and sizes the young generation as it goes:
-    // runs of 4 steps took about 70, 50, 45, 45, 50, 40 ms a step, then 31-36; bench/RESULTS.md,
-    // run 51). 3 warm-up runs of 10 steps cover them.
-    warmup: force && !captured ? 3 : 2,
+    // in runs of 10 steps, steps 11-40 took 26-36 ms a step, later ones 15-25; bench/RESULTS.md,
+    // runs 51 and 57). 5 warm-up runs of 10 steps cover them.
+    warmup: force && !captured ? 5 : 2,
     tolerance: 1e-3,
     ours: (e) => ours(e, metric, dims, captured, oursReps),
     tfjs: (tf) => tfjs(tf, metric, dims, reps),
