@@ -11,6 +11,7 @@ import { keepValueRange } from './device_checks.js';
 import { checkTensorList } from './validate.js';
 import { checkKernelSizes } from './limits.js';
 import { describeValue } from '../values.js';
+import { ByShape } from './shared_params.js';
 
 function joinedDtype(xs: readonly Tensor[]): DType {
   const first = xs[0]!.dtype;
@@ -20,36 +21,29 @@ function joinedDtype(xs: readonly Tensor[]): DType {
 
 type ScatterParams = { inShape: number[]; outStrides: number[]; outOffset: number };
 
-/** Blocks kept per pair of shapes before that pair's cache starts over. */
-const maxBlocksPerShapes = 1024;
-
 /**
- * scatter_strided params per input shape, output shape (the frozen arrays tensors share: src/
- * shape.ts), axis and offset, frozen: an eager force-loss step stacks 380 scalars a step, and
- * their params were most of stack's garbage. Kernels and recordings only read them.
+ * scatter_strided params per input shape, output shape and block, frozen: an eager force-loss
+ * step stacks 380 scalars a step, and their params were most of stack's garbage. Kernels and
+ * recordings only read them.
  */
-const blockParams = new WeakMap<Shape, WeakMap<Shape, Map<number, ScatterParams>>>();
+const blockParams = new WeakMap<Shape, ByShape<ScatterParams>>();
 
 function scatterParams(inShape: Shape, outShape: Shape, outStrides: readonly number[], axis: number, start: number): ScatterParams {
-  const make = (): ScatterParams => {
-    const collapsed = collapseDims(inShape, [outStrides]);
-    return { inShape: collapsed.shape, outStrides: collapsed.strides[0]!, outOffset: start * outStrides[axis]! };
-  };
-  if (!Object.isFrozen(inShape) || !Object.isFrozen(outShape) || axis >= 32 || start >= 2 ** 40) return make();
-  let byOut = blockParams.get(inShape);
-  if (byOut === undefined) blockParams.set(inShape, (byOut = new WeakMap()));
-  let blocks = byOut.get(outShape);
-  if (blocks === undefined) byOut.set(outShape, (blocks = new Map()));
+  if (!Object.isFrozen(inShape) || !Object.isFrozen(outShape) || axis >= 32 || start >= 2 ** 40) return blockParamsOf(inShape, outStrides, axis, start);
+  let byIn = blockParams.get(outShape);
+  if (byIn === undefined) blockParams.set(outShape, (byIn = new ByShape()));
   const key = start * 32 + axis;
-  let params = blocks.get(key);
-  if (params === undefined) {
-    if (blocks.size >= maxBlocksPerShapes) blocks.clear();
-    params = make();
-    Object.freeze(params.inShape);
-    Object.freeze(params.outStrides);
-    blocks.set(key, Object.freeze(params));
-  }
-  return params;
+  const known = byIn.get(inShape, key);
+  if (known) return known;
+  const params = blockParamsOf(inShape, outStrides, axis, start);
+  Object.freeze(params.inShape);
+  Object.freeze(params.outStrides);
+  return byIn.set(inShape, key, Object.freeze(params));
+}
+
+function blockParamsOf(inShape: Shape, outStrides: readonly number[], axis: number, start: number): ScatterParams {
+  const collapsed = collapseDims(inShape, [outStrides]);
+  return { inShape: collapsed.shape, outStrides: collapsed.strides[0]!, outOffset: start * outStrides[axis]! };
 }
 
 /**

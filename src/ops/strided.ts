@@ -10,6 +10,7 @@ import type { GradientTable } from '../autodiff/rules.js';
 import { collapseDims } from './binary.js';
 import { record } from './record.js';
 import { keepValueRange } from './device_checks.js';
+import { ByShape } from './shared_params.js';
 
 /** What the strided primitives' backward rules see: x and where its elements go. */
 export interface StridedContext {
@@ -35,18 +36,20 @@ export const stridedGradients: GradientTable<StridedContexts> = {
   pad_strided: ({ x, begin, step }, dy) => [stridedView('pad_strided (gradient)', dy, begin, step, x.shape)],
 };
 
+type CopyStridedParams = { outShape: number[]; inStrides: number[]; inOffset: number };
+
+/** copy_strided's params for the view of shape `outShape` at (strides, offset): dimensions merged where they can be. */
+function copyStridedParams(outShape: Shape, strides: readonly number[], offset: number): CopyStridedParams {
+  const collapsed = collapseDims(outShape, [strides]);
+  return { outShape: collapsed.shape, inStrides: collapsed.strides[0]!, inOffset: offset };
+}
+
 /**
  * @internal Copies the strided view (shape, strides in elements, offset) of x into a new
  * contiguous tensor. No gradient: callers record their own (transpose, broadcastTo, stridedView).
  */
 export function copyStrided(x: Tensor, outShape: Shape, strides: readonly number[], offset: number): Tensor {
-  const collapsed = collapseDims(outShape, [strides]);
-  const out = x.engine.runKernel('copy_strided', [x], outShape, x.dtype, {
-    outShape: collapsed.shape,
-    inStrides: collapsed.strides[0]!,
-    inOffset: offset,
-  });
-  return keepValueRange(out, x);
+  return keepValueRange(x.engine.runKernel('copy_strided', [x], outShape, x.dtype, copyStridedParams(outShape, strides, offset)), x);
 }
 
 /**
@@ -55,52 +58,53 @@ export function copyStrided(x: Tensor, outShape: Shape, strides: readonly number
  * back to x's shape with zeros.
  */
 export function stridedView(opName: string, x: Tensor, begin: readonly number[], step: readonly number[], outShape: Shape): Tensor {
-  return stridedCopy(opName, x, begin, step, outShape, false);
+  return stridedPlanned(opName, x, stridedPlan(x.shape, begin, step, outShape, false));
 }
 
-/** What a strided copy of a given x shape, begin, step and out shape runs: shared by `SlicePlans`. */
+/** A strided view of an x shape, ready to run: what its copy and its tape entry need. */
 export interface StridedPlan {
   readonly begin: readonly number[];
   readonly step: readonly number[];
   /** The view's shape (one extent per dimension of x). */
   readonly outShape: readonly number[];
+  /**
+   * The view's leading dimension (extent 1) is dropped from the result (`index`: one op where a
+   * view and a reshape would be two).
+   */
   readonly dropLeading: boolean;
-  /** The result's shape: outShape, without its leading unit dimension when dropLeading. */
+  /** The result's shape: outShape, without its leading dimension when dropLeading. */
   readonly resultShape: readonly number[];
-  /** The copy_strided params, or null for an empty view (computed per call, as for any view). */
-  readonly params: CopyStridedParams | null;
+  readonly params: CopyStridedParams;
 }
 
-type CopyStridedParams = { outShape: number[]; inStrides: number[]; inOffset: number };
-
-/** Plans kept per x shape before that shape's cache starts over. */
-const maxPlansPerShape = 1024;
+function stridedPlan(shape: Shape, begin: readonly number[], step: readonly number[], outShape: Shape, dropLeading: boolean): StridedPlan {
+  const strides = stridesOf(shape);
+  let offset = 0;
+  if (sizeOf(outShape) > 0) for (let d = 0; d < begin.length; d++) offset += begin[d]! * strides[d]!;
+  // Each dimension's stride times its step, in place (stridesOf made the array for us).
+  for (let d = 0; d < step.length; d++) strides[d] = strides[d]! * step[d]!;
+  strides.length = step.length;
+  // A leading dimension of extent 1 reads one place: its stride is nothing to the copy.
+  if (dropLeading) strides.shift();
+  const resultShape = dropLeading ? outShape.slice(1) : outShape;
+  return { begin, step, outShape, dropLeading, resultShape, params: copyStridedParams(resultShape, strides, offset) };
+}
 
 /**
- * Strided plans of contiguous slices along one axis, per x shape (the frozen array tensors share:
- * src/shape.ts) and slice. `index` runs one for every row an eager loop picks: the article's force
- * loss picks 760 a step, and making their begin, step and shape arrays and params anew was most of
- * `index`'s cost and garbage. Everything in a plan is frozen: kernels, tapes and backward rules only
- * read it.
+ * Strided plans of contiguous slices along one axis, per x shape and slice. `index` runs one for
+ * every row an eager loop picks: the article's force loss picks 760 a step, and making their
+ * begin, step and shape arrays and params anew was most of `index`'s cost and garbage. Everything
+ * in a plan is frozen: kernels, tapes and backward rules only read it.
  */
 export class SlicePlans {
-  private readonly byShape = new WeakMap<Shape, Map<number, StridedPlan>>();
+  private readonly plans = new ByShape<StridedPlan>();
 
   /** The plan of x's slice [start, start + len) along `axis`; `asRow`: without the leading unit dimension. */
   get(shape: Shape, axis: number, start: number, len: number, asRow: boolean): StridedPlan {
     // One number per slice while it fits (it does for any shape a kernel binding holds).
-    const cacheable = Object.isFrozen(shape) && axis < 32 && start < 2 ** 20 && len < 2 ** 20;
-    if (!cacheable) return slicePlan(shape, axis, start, len, asRow);
+    if (!Object.isFrozen(shape) || axis >= 32 || start >= 2 ** 20 || len >= 2 ** 20) return slicePlan(shape, axis, start, len, asRow);
     const key = ((axis * 2 + (asRow ? 1 : 0)) * 2 ** 20 + start) * 2 ** 20 + len;
-    let plans = this.byShape.get(shape);
-    if (plans === undefined) this.byShape.set(shape, (plans = new Map()));
-    let plan = plans.get(key);
-    if (plan === undefined) {
-      if (plans.size >= maxPlansPerShape) plans.clear();
-      plan = slicePlan(shape, axis, start, len, asRow);
-      plans.set(key, plan);
-    }
-    return plan;
+    return this.plans.get(shape, key) ?? this.plans.set(shape, key, slicePlan(shape, axis, start, len, asRow));
   }
 }
 
@@ -111,57 +115,18 @@ function slicePlan(shape: Shape, axis: number, start: number, len: number, asRow
   const size = [...shape];
   begin[axis] = start;
   size[axis] = len;
-  return Object.freeze({
-    begin: Object.freeze(begin),
-    step: Object.freeze(step),
-    outShape: Object.freeze(size),
-    dropLeading: asRow,
-    resultShape: Object.freeze(asRow ? size.slice(1) : [...size]),
-    params: sizeOf(size) === 0 ? null : deepFreeze(copyParams(shape, begin, step, size, asRow)),
-  });
+  const plan = stridedPlan(shape, begin, step, size, asRow);
+  for (const a of [plan.begin, plan.step, plan.outShape, plan.resultShape, plan.params.outShape, plan.params.inStrides]) Object.freeze(a);
+  Object.freeze(plan.params);
+  return Object.freeze(plan);
 }
 
-function deepFreeze(p: CopyStridedParams): CopyStridedParams {
-  Object.freeze(p.outShape);
-  Object.freeze(p.inStrides);
-  return Object.freeze(p);
-}
-
-/** The copy_strided params of the view of x (shape `shape`) at begin, step, of shape `outShape`. */
-function copyParams(shape: Shape, begin: readonly number[], step: readonly number[], outShape: Shape, dropLeading: boolean): CopyStridedParams {
-  const strides = stridesOf(shape);
-  let offset = 0;
-  if (sizeOf(outShape) > 0) for (let d = 0; d < begin.length; d++) offset += begin[d]! * strides[d]!;
-  // Each dimension's stride times its step, in place (stridesOf made the array for us).
-  for (let d = 0; d < step.length; d++) strides[d] = strides[d]! * step[d]!;
-  strides.length = step.length;
-  // A leading dimension of extent 1 reads one place: its stride is nothing to the copy.
-  if (dropLeading) strides.shift();
-  const collapsed = collapseDims(dropLeading ? outShape.slice(1) : outShape, [strides]);
-  return { outShape: collapsed.shape, inStrides: collapsed.strides[0]!, inOffset: offset };
-}
-
-/**
- * @internal stridedView with its arrays and params made already (SlicePlans). With
- * `plan.dropLeading` the view's leading unit dimension is dropped from the result (`index`: one
- * op where a view and a reshape would be two).
- */
+/** @internal Runs a strided view's copy and records it (its gradient pads dy back to x's shape). */
 export function stridedPlanned(opName: string, x: Tensor, plan: StridedPlan): Tensor {
-  if (plan.params === null) return stridedCopy(opName, x, plan.begin, plan.step, plan.outShape, plan.dropLeading);
   const e = x.engine;
   e.checkInputs(opName, [x]);
   const out = keepValueRange(e.runKernel('copy_strided', [x], plan.resultShape, x.dtype, plan.params), x);
   if (e.isRecording) record('copy_strided', out, [x], plan.dropLeading ? { x, begin: plan.begin, step: plan.step, viewShape: plan.outShape } : { x, begin: plan.begin, step: plan.step });
-  return out;
-}
-
-function stridedCopy(opName: string, x: Tensor, begin: readonly number[], step: readonly number[], outShape: Shape, dropLeading: boolean): Tensor {
-  const e = x.engine;
-  e.checkInputs(opName, [x]);
-  const copyShape = dropLeading ? outShape.slice(1) : outShape;
-  const p = copyParams(x.shape, begin, step, outShape, dropLeading);
-  const out = keepValueRange(x.engine.runKernel('copy_strided', [x], copyShape, x.dtype, p), x);
-  if (e.isRecording) record('copy_strided', out, [x], dropLeading ? { x, begin, step, viewShape: outShape } : { x, begin, step });
   return out;
 }
 

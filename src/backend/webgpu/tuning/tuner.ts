@@ -21,9 +21,6 @@ import { subgroupsUsable } from '../dispatch/matmul.js';
 import { shaderOf, type GpuKernel } from '../dispatch/kernel_spec.js';
 import type { AutotuneMode, Tuning } from './control.js';
 import { tunableKernels } from './registry.js';
-
-/** tunableKernels as a map: `choose` runs for every dispatch, and most kernel ids have no entry. */
-const tunableById = new Map(Object.entries(tunableKernels) as [KernelId, TunableKernel<never>][]);
 import type { TuningStore } from './store.js';
 import { emptyTable, mergeTables, parseTable, type TuningEntry, type TuningTable } from './table.js';
 import { passTimer, type GpuWait, type PassTimer } from './timing.js';
@@ -123,6 +120,9 @@ const softwareRounds = 8;
 /** Dispatches per timed pass for a kernel of `ms`: a pass of about `passMs`, 1 to 64. */
 const repsFor = (ms: number, passMs = minPassMs): number => Math.max(1, Math.min(64, Math.ceil(passMs / Math.max(ms, 1e-3))));
 
+/** tunableKernels as a map: `choose` runs for every dispatch, and most kernel ids have no entry. */
+const tunableById = new Map(Object.entries(tunableKernels) as [KernelId, TunableKernel<never>][]);
+
 const now = (): number => performance.now();
 const best = (xs: readonly number[]): number => Math.min(...xs);
 
@@ -138,7 +138,7 @@ function withoutUntimedDefaults(table: TuningTable): TuningTable {
     const kept: Record<string, TuningEntry> = {};
     for (const [key, entry] of Object.entries(keys)) {
       const kernel = key.slice(0, key.indexOf('|')) as KernelId;
-      const untimedDefault = Object.keys(entry.ms).length === 0 && tunableKernels[kernel]?.variants[0]!.name === entry.variant;
+      const untimedDefault = Object.keys(entry.ms).length === 0 && tunableById.get(kernel)?.variants[0]!.name === entry.variant;
       if (!untimedDefault) kept[key] = entry;
     }
     adapters[adapter] = kept;
